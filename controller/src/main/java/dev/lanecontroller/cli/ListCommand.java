@@ -1,0 +1,104 @@
+package dev.lanecontroller.cli;
+
+import dev.lanecontroller.config.ConfigLoader;
+import dev.lanecontroller.config.LaneConfig;
+import dev.lanecontroller.core.CardEntry;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.hal.TagRead;
+import dev.lanecontroller.store.ClearanceStore;
+import dev.lanecontroller.store.Database;
+import dev.lanecontroller.store.ListFormatException;
+import dev.lanecontroller.store.StoreException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "list", description = "Clearance lists: import a file, show a card.",
+        subcommands = {ListCommand.Import.class, ListCommand.Show.class})
+final class ListCommand {
+
+    static Path database(Path config, Path db) {
+        if (db != null) {
+            return db;
+        }
+        LaneConfig laneConfig = ConfigLoader.load(config);
+        return laneConfig.storagePath();
+    }
+
+    @Command(name = "import", description = "Imports a CSV or JSON-lines list as a new version of a program's list; all or nothing.")
+    static final class Import implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "the list file (.csv with a header, or .jsonl); docs/lists.md")
+        Path file;
+
+        @Option(names = "--program", required = true, description = "the program the list is for, e.g. NEXUS")
+        String program;
+
+        @Option(names = "--list-version", required = true, description = "the list version; must be newer than the one in force")
+        long version;
+
+        @Option(names = "--issued", description = "when central issued the list (ISO instant); default now")
+        Instant issued;
+
+        @Option(names = "--expires", description = "the list's signed expiry (ISO instant); default none (maxListAge applies)")
+        Instant expires;
+
+        @Option(names = "--config", defaultValue = "config/lane.yaml", description = "the lane config, for the storage path")
+        Path config;
+
+        @Option(names = "--db", description = "the database file (instead of the config's storage path)")
+        Path db;
+
+        @Override
+        public Integer call() {
+            long now = System.currentTimeMillis();
+            long started = System.nanoTime();
+            try (ClearanceStore store = new ClearanceStore(Database.open(database(config, db)))) {
+                ListInfo list = store.importFile(file, program, version, issued == null ? now : issued.toEpochMilli(),
+                        expires == null ? ListInfo.NO_EXPIRY : expires.toEpochMilli(), now);
+                System.out.printf("imported %s v%d: %d cards in %.1f s%n", list.program(), list.version(), list.entryCount(),
+                        (System.nanoTime() - started) / 1e9);
+                return 0;
+            } catch (ListFormatException | StoreException | IllegalArgumentException e) {
+                System.err.println("import rejected, the list in force is unchanged: " + file + ": " + e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    @Command(name = "show", description = "Shows a card's entry in the lists in force.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(paramLabel = "EPC", description = "the card's EPC (hex)")
+        String epc;
+
+        @Option(names = "--config", defaultValue = "config/lane.yaml", description = "the lane config, for the storage path")
+        Path config;
+
+        @Option(names = "--db", description = "the database file (instead of the config's storage path)")
+        Path db;
+
+        @Override
+        public Integer call() {
+            String epcHex = TagRead.normaliseHex(epc, TagRead.EPC_HEX_LENGTH_MAX, "EPC");
+            try (ClearanceStore store = new ClearanceStore(Database.open(database(config, db)))) {
+                CardEntry entry = store.find(epcHex, Set.of());
+                if (entry == null) {
+                    System.out.println(epcHex + ": not on any list in force " + store.listsInForce().stream()
+                            .map(l -> l.program() + " v" + l.version()).toList());
+                    return 1;
+                }
+                System.out.println("epc:      " + entry.epcHex());
+                System.out.println("program:  " + entry.program() + " (list v" + entry.listVersion() + ")");
+                System.out.println("status:   " + entry.status());
+                System.out.println("expires:  " + (entry.expiresWallMs() == Long.MAX_VALUE ? "never" : Instant.ofEpochMilli(entry.expiresWallMs())));
+                System.out.println("plates:   " + String.join(" ", entry.plates().stream().sorted().toList()));
+                System.out.println("tid:      " + (entry.tidHex() == null ? "-" : entry.tidHex()));
+                System.out.println("lookout:  " + entry.lookout());
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.lanecontroller.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code lane-controller <command>}: exit 0 on success, 1 on a failed run or check, 2 on bad input. */
+@Command(name = "lane-controller", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Trusted-traveller lane controller: decides, drives the lane, journals every event.",
+        subcommands = {RunCommand.class, SimulateCommand.class, ListCommand.class, CheckConfigCommand.class,
+                JournalCommand.class, BenchmarkCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 2;
+        });
+        return commandLine.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"lane-controller " + (version == null ? "development" : version)};
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.lanecontroller.cli;
+
+import dev.lanecontroller.config.ConfigException;
+import dev.lanecontroller.config.ConfigLoader;
+import dev.lanecontroller.config.LaneConfig;
+import dev.lanecontroller.config.SimulatedHardware;
+import dev.lanecontroller.core.CommandKind;
+import dev.lanecontroller.core.Lane;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.SignalAspect;
+import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.hal.sim.SimLane;
+import dev.lanecontroller.shell.HardwareInputs;
+import dev.lanecontroller.shell.Inbox;
+import dev.lanecontroller.shell.LaneObserver;
+import dev.lanecontroller.shell.LaneRunner;
+import dev.lanecontroller.shell.LaneShell;
+import dev.lanecontroller.sim.DemoList;
+import dev.lanecontroller.sim.Traffic;
+import dev.lanecontroller.sim.TrafficGenerator;
+import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.ClearanceStore;
+import dev.lanecontroller.store.Database;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.SqliteJournal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Runs the lane daemon until stopped (SIGTERM or Ctrl-C).")
+final class RunCommand implements Callable<Integer> {
+    /** systemd-timesyncd (and chrony with its hook) create this file once the clock is synchronised. */
+    private static final Path CLOCK_SYNCED_FLAG = Path.of("/run/systemd/timesync/synchronized");
+    /** The simulated officer releases a referred vehicle after this long (a real one takes 10-40 s). */
+    private static final long OFFICER_RELEASE_DELAY_MS = 8_000;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the lane config (YAML)")
+    Path configFile;
+
+    @Option(names = "--for", paramLabel = "SECONDS", description = "stop by itself after this long (default: run until stopped)")
+    Long forSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LaneConfig config;
+        try {
+            config = ConfigLoader.load(configFile);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        SimulatedHardware sim = config.simulated();
+        Database database = Database.open(config.storagePath());
+        String bootId = UUID.randomUUID().toString();
+        System.out.println("lane " + config.settings().laneId() + " starting: boot " + bootId + ", database " + config.storagePath()
+                + ", simulated hardware");
+        try (RealTimeScheduler scheduler = new RealTimeScheduler();
+             ClearanceStore clearance = new ClearanceStore(database);
+             SqliteJournal journal = new SqliteJournal(database, bootId)) {
+            clearance.dropOrphanTables();
+            List<CardRecord> demoCards = ensureDemoLists(config, clearance);
+            SimLane hardware = new SimLane(scheduler, sim.gateTravelMs(), sim.readerHeartbeatIntervalMs(),
+                    config.settings().hasArmingLoop(), config.settings().hasExitLoop());
+            Inbox inbox = new Inbox();
+            long wallAtStart = System.currentTimeMillis();
+            long monoAtStart = scheduler.nowMs();
+            ConsoleObserver console = new ConsoleObserver(System.out);
+            LaneObserver observer = officer(console, scheduler, inbox);
+            LaneShell shell = new LaneShell(new Lane(config.settings(), new SecureRandom()::nextDouble), hardware.ports(), journal,
+                    clearance, () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), Files.exists(CLOCK_SYNCED_FLAG)), observer);
+            HardwareInputs.subscribe(hardware.ports(), config.readFilter(), inbox::offer);
+            hardware.tagReader.start();
+            LaneRunner runner = new LaneRunner(shell, inbox, scheduler::nowMs);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(stopped::countDown, "shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            runner.start();
+            if (sim.trafficEnabled() && !demoCards.isEmpty()) {
+                long seed = sim.seed() == null ? wallAtStart ^ monoAtStart : sim.seed();
+                startTraffic(scheduler, hardware, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
+                        new Traffic(scheduler, hardware, new SplittableRandom(seed + 1), 0.01), sim.vehiclesPerHour());
+            }
+            boolean timedOut = forSeconds == null ? waitForever(stopped, runner) : !stopped.await(forSeconds, TimeUnit.SECONDS);
+            runner.close();
+            if (timedOut) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            hardware.signal.show(SignalAspect.STOP);
+            System.out.println("lane " + config.settings().laneId() + " stopped: " + shell.steps() + " steps, last journal seq "
+                    + journal.lastSeq() + (runner.failure() == null ? "" : ", FAILED: " + runner.failure()));
+            return runner.failure() == null ? 0 : 1;
+        }
+    }
+
+    private static boolean waitForever(CountDownLatch stopped, LaneRunner runner) throws InterruptedException {
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            if (!runner.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Puts a demo list in force for every accepted program that has no fresh one (simulated hardware only). */
+    private static List<CardRecord> ensureDemoLists(LaneConfig config, ClearanceStore clearance) {
+        int count = config.simulated().demoListCards();
+        if (count == 0) {
+            return List.of();
+        }
+        List<CardRecord> cards = DemoList.cards(count, 7);
+        long now = System.currentTimeMillis();
+        for (String program : config.settings().acceptedPrograms().stream().sorted().toList()) {
+            ListInfo current = clearance.listsInForce().stream().filter(l -> l.program().equals(program)).findFirst().orElse(null);
+            if (current == null || !current.isFreshAt(now, config.settings().maxListAgeMs())) {
+                try {
+                    ListInfo list = clearance.importList(program, current == null ? 1 : current.version() + 1, now, ListInfo.NO_EXPIRY,
+                            now, sink -> {
+                                cards.forEach(sink);
+                                return cards.size();
+                            });
+                    System.out.println("demo list in force: " + list.program() + " v" + list.version() + ", " + list.entryCount() + " cards");
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("the demo list is made in memory; it cannot fail to read", e);
+                }
+            }
+        }
+        return cards;
+    }
+
+    private static void startTraffic(RealTimeScheduler scheduler, SimLane hardware, TrafficGenerator generator, Traffic traffic,
+                                     double vehiclesPerHour) {
+        scheduler.after(generator.nextGapMs(vehiclesPerHour), new Runnable() {
+            @Override
+            public void run() {
+                if (traffic.vehiclesInLane() < 10) {
+                    traffic.add(generator.next());
+                }
+                scheduler.after(generator.nextGapMs(vehiclesPerHour), this);
+            }
+        });
+    }
+
+    /** Wraps the console with a simulated officer who releases each referred vehicle after a short look. */
+    private static LaneObserver officer(LaneObserver console, RealTimeScheduler scheduler, Inbox inbox) {
+        return new LaneObserver() {
+            @Override
+            public void onEvent(JournalEntry entry) {
+                console.onEvent(entry);
+                if (entry.type().equals("DECISION") && !entry.payloadJson().contains("\"outcome\":\"CLEARED\"")) {
+                    scheduler.after(OFFICER_RELEASE_DELAY_MS, () -> inbox.offer(
+                            new LaneInput.Command("sim-release-" + entry.seq(), CommandKind.RELEASE, null, "officer-sim")));
+                }
+            }
+
+            @Override
+            public void onSignal(SignalAspect aspect, Now at) {
+                console.onSignal(aspect, at);
+            }
+
+            @Override
+            public void onGate(GateDirection direction, Now at) {
+                console.onGate(direction, at);
+            }
+        };
+    }
+}

@@ -1,0 +1,153 @@
+package dev.lanecontroller.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.core.LaneSettings;
+import dev.lanecontroller.hal.ReadFilter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads and checks a lane config (YAML); docs/configuration.md documents every key. */
+public final class ConfigLoader {
+    /** A config file is a page of settings; anything bigger is not one. */
+    public static final long FILE_BYTES_MAX = 256 * 1024;
+    static final Pattern LANE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    static final Pattern PROGRAM = Pattern.compile("[A-Z][A-Z0-9_]{0,15}");
+    static final long DAY_MS = 24L * 3600 * 1000;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {}
+
+    public static LaneConfig load(Path file) {
+        try {
+            if (Files.size(file) > FILE_BYTES_MAX) {
+                throw new ConfigException(file.toString(), List.of("the file is larger than " + FILE_BYTES_MAX + " bytes"));
+            }
+            return parse(Files.readString(file), file.toString(), file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of("cannot read the file: " + e.getMessage()));
+        }
+    }
+
+    /** Parses YAML text; relative storage paths resolve against {@code baseDir}. */
+    public static LaneConfig parse(String yaml, String source, Path baseDir) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source, List.of("not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")));
+        }
+        List<String> problems = new ArrayList<>();
+        Section top = new Section("", root, problems);
+        LaneSettings settings = settings(top, LaneSettings.defaults("lane-01"));
+        ReadFilter readFilter = readFilter(top.section("reader"));
+        Section storage = top.section("storage");
+        String storagePath = storage.text("path", "lane-data/lane.db", Pattern.compile(".{1,512}"), "a file path");
+        int retentionDays = (int) storage.integer("retentionDays", 30, 1, 3650);
+        storage.rejectUnknownKeys();
+        Section hardware = top.section("hardware");
+        String kind = hardware.text("kind", "simulated", Pattern.compile("simulated"),
+                "simulated (real drivers come with the hardware issue)");
+        SimulatedHardware simulated = simulated(hardware.section("simulated"));
+        hardware.rejectUnknownKeys();
+        top.rejectUnknownKeys();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        Path path = Path.of(storagePath);
+        if (!path.isAbsolute() && baseDir != null) {
+            path = baseDir.resolve(path);
+        }
+        return new LaneConfig(settings, readFilter, path.normalize(), retentionDays, kind, simulated);
+    }
+
+    /**
+     * The lane, programs, policy and timings sections over the given defaults. Shared with scenario
+     * files, whose {@code settings} have the same shape. Problems go to the section's list.
+     */
+    static LaneSettings settings(Section top, LaneSettings d) {
+        Section lane = top.section("lane");
+        String laneId = lane.text("id", d.laneId(), LANE_ID, "lower-case letters, digits and '-', 1-32 long, e.g. lane-03");
+        Set<LaneMode> startModes = new LinkedHashSet<>(Section.all(LaneMode.class));
+        startModes.remove(LaneMode.FAULT);
+        LaneMode initialMode = lane.choice("initialMode", d.initialMode(), LaneMode.class, startModes);
+        boolean armingLoop = lane.bool("armingLoop", d.hasArmingLoop());
+        boolean exitLoop = lane.bool("exitLoop", d.hasExitLoop());
+        lane.rejectUnknownKeys();
+
+        Section programs = top.section("programs");
+        List<String> accepted = programs.texts("accepted", List.copyOf(d.acceptedPrograms()), PROGRAM,
+                "program names such as NEXUS, FAST, SENTRI (upper case)", 16);
+        if (accepted.isEmpty()) {
+            programs.problem("accepted", "at least one program must be accepted");
+        }
+        programs.rejectUnknownKeys();
+
+        Section policy = top.section("policy");
+        boolean plateRequired = policy.bool("plateRequired", d.plateRequired());
+        int minPlateConfidence = (int) policy.integer("minPlateConfidencePct", d.minPlateConfidencePct(), 0, 100);
+        double randomPercent = policy.number("randomReferralPercent", d.randomReferralPercent(), 0.0, 100.0);
+        boolean officerConfirm = policy.bool("officerConfirm", d.officerConfirm());
+        long antiPassbackMs = policy.integer("antiPassbackMs", d.antiPassbackMs(), 0, 24 * 3600 * 1000L);
+        int maxTags = (int) policy.integer("maxTagsPerVehicle", d.maxTagsPerVehicle(), 1, LaneSettings.TAGS_PER_TRANSACTION_MAX);
+        long maxListAgeMs = policy.integer("maxListAgeMs", d.maxListAgeMs(), 60_000, 30 * DAY_MS);
+        policy.rejectUnknownKeys();
+
+        Section timings = top.section("timings");
+        long readWindowMs = timings.integer("readWindowMs", d.readWindowMs(), 100, 10_000);
+        long suppressionMs = timings.integer("suppressionMs", d.suppressionMs(), 1_000, 10_000);
+        long openTimeoutMs = timings.integer("openTimeoutMs", d.openTimeoutMs(), 2_000, 300_000);
+        long gateTravelLimitMs = timings.integer("gateTravelLimitMs", d.gateTravelLimitMs(), 500, 30_000);
+        long confirmTimeoutMs = timings.integer("confirmTimeoutMs", d.confirmTimeoutMs(), 1_000, 300_000);
+        long referralTimeoutMs = timings.integer("referralTimeoutMs", d.referralTimeoutMs(), 10_000, 3_600_000);
+        long loopStuckMs = timings.integer("loopStuckMs", d.loopStuckMs(), 10_000, 3_600_000);
+        int chatterChanges = (int) timings.integer("loopChatterChanges", d.loopChatterChanges(), 4, 100);
+        long chatterWindowMs = timings.integer("loopChatterWindowMs", d.loopChatterWindowMs(), 100, 60_000);
+        long heartbeatMs = timings.integer("readerHeartbeatTimeoutMs", d.readerHeartbeatTimeoutMs(), 1_000, 300_000);
+        timings.rejectUnknownKeys();
+
+        return new LaneSettings(laneId, initialMode, armingLoop, exitLoop, new HashSet<>(accepted), plateRequired, minPlateConfidence,
+                randomPercent, officerConfirm, antiPassbackMs, maxTags, maxListAgeMs, readWindowMs, suppressionMs, openTimeoutMs,
+                gateTravelLimitMs, confirmTimeoutMs, referralTimeoutMs, loopStuckMs, chatterChanges, chatterWindowMs, heartbeatMs);
+    }
+
+    static ReadFilter readFilter(Section reader) {
+        List<Long> antennas = reader.integers("antennas", List.of(), 1, 64, 64);
+        int minRssi = (int) reader.integer("minRssiDbm", -90, -128, 0);
+        reader.rejectUnknownKeys();
+        Set<Integer> antennaSet = new HashSet<>();
+        antennas.forEach(a -> antennaSet.add(a.intValue()));
+        return new ReadFilter(antennaSet, minRssi);
+    }
+
+    private static SimulatedHardware simulated(Section sim) {
+        long gateTravelMs = sim.integer("gateTravelMs", 1_500, 100, 20_000);
+        long heartbeatMs = sim.integer("readerHeartbeatIntervalMs", 1_000, 100, 60_000);
+        boolean traffic = sim.bool("traffic", true);
+        double vehiclesPerHour = sim.number("vehiclesPerHour", 360, 1, 3_600);
+        Long seed = sim.has("seed") ? sim.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : null;
+        int demoCards = (int) sim.integer("demoListCards", 2_000, 0, 1_000_000);
+        sim.rejectUnknownKeys();
+        return new SimulatedHardware(gateTravelMs, heartbeatMs, traffic, vehiclesPerHour, seed, demoCards);
+    }
+
+    /** For scenario files: lane settings and read filter over the defaults, from the config's section shape. */
+    public static LaneSetup scenarioSetup(JsonNode settingsNode, List<String> problems, String path) {
+        Section section = new Section(path, settingsNode, problems);
+        LaneSettings settings = settings(section, LaneSettings.defaults("lane-sim"));
+        ReadFilter readFilter = readFilter(section.section("reader"));
+        section.rejectUnknownKeys();
+        return new LaneSetup(settings, readFilter);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.lanecontroller.config;
+
+import dev.lanecontroller.core.LaneSettings;
+import dev.lanecontroller.hal.ReadFilter;
+import java.nio.file.Path;
+
+/** The whole configuration of one lane, checked. */
+public record LaneConfig(
+        LaneSettings settings,
+        ReadFilter readFilter,
+        Path storagePath,
+        int retentionDays,
+        String hardwareKind,
+        SimulatedHardware simulated) {}

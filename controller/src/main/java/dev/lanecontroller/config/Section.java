@@ -1,0 +1,182 @@
+package dev.lanecontroller.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One mapping of the config file, read key by key. Every read names its full key in a problem and
+ * falls back to the default, so one pass reports every problem; keys nobody read are reported too
+ * (a misspelt key must not silently mean "default").
+ */
+final class Section {
+    private final String path;
+    private final JsonNode node;
+    private final List<String> problems;
+    private final Set<String> known = new LinkedHashSet<>();
+
+    Section(String path, JsonNode node, List<String> problems) {
+        this.path = path;
+        this.problems = problems;
+        if (node != null && !node.isMissingNode() && !node.isNull() && !node.isObject()) {
+            problems.add(path + ": must be a mapping of keys");
+            node = null;
+        }
+        this.node = node == null || node.isMissingNode() || node.isNull() ? null : node;
+    }
+
+    Section section(String key) {
+        return new Section(name(key), value(key), problems);
+    }
+
+    boolean has(String key) {
+        known.add(key);
+        return node != null && node.has(key) && !node.get(key).isNull();
+    }
+
+    String text(String key, String fallback, Pattern allowed, String allowedText) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isTextual() || !allowed.matcher(value.asText()).matches()) {
+            problems.add(name(key) + ": '" + value.asText() + "' is not allowed; allowed: " + allowedText);
+            return fallback;
+        }
+        return value.asText();
+    }
+
+    boolean bool(String key, boolean fallback) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            problems.add(name(key) + ": '" + value.asText() + "' is not allowed; allowed: true, false");
+            return fallback;
+        }
+        return value.asBoolean();
+    }
+
+    long integer(String key, long fallback, long min, long max) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+            problems.add(name(key) + ": '" + value.asText() + "' is not allowed; allowed: a whole number from " + min + " to " + max);
+            return fallback;
+        }
+        return value.asLong();
+    }
+
+    double number(String key, double fallback, double min, double max) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
+            problems.add(name(key) + ": '" + value.asText() + "' is not allowed; allowed: a number from " + min + " to " + max);
+            return fallback;
+        }
+        return value.asDouble();
+    }
+
+    <E extends Enum<E>> E choice(String key, E fallback, Class<E> type, Set<E> allowed) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return fallback;
+        }
+        String allowedText = String.join(", ", allowed.stream().map(Enum::name).toList());
+        try {
+            E parsed = Enum.valueOf(type, value.asText().toUpperCase(Locale.ROOT));
+            if (value.isTextual() && allowed.contains(parsed)) {
+                return parsed;
+            }
+        } catch (IllegalArgumentException e) {
+            // Reported below with the allowed values.
+        }
+        problems.add(name(key) + ": '" + value.asText() + "' is not allowed; allowed: " + allowedText);
+        return fallback;
+    }
+
+    List<String> texts(String key, List<String> fallback, Pattern allowed, String allowedText, int maxItems) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isArray() || value.size() > maxItems) {
+            problems.add(name(key) + ": must be a list of at most " + maxItems + " items");
+            return fallback;
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual() || !allowed.matcher(item.asText()).matches()) {
+                problems.add(name(key) + ": item '" + item.asText() + "' is not allowed; allowed: " + allowedText);
+            } else {
+                items.add(item.asText());
+            }
+        }
+        return items;
+    }
+
+    List<Long> integers(String key, List<Long> fallback, long min, long max, int maxItems) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isArray() || value.size() > maxItems) {
+            problems.add(name(key) + ": must be a list of at most " + maxItems + " whole numbers");
+            return fallback;
+        }
+        List<Long> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isIntegralNumber() || item.asLong() < min || item.asLong() > max) {
+                problems.add(name(key) + ": item '" + item.asText() + "' is not allowed; allowed: whole numbers from " + min + " to " + max);
+            } else {
+                items.add(item.asLong());
+            }
+        }
+        return items;
+    }
+
+    /** Reports every key of this mapping that no read asked for. Call after reading all of them. */
+    void rejectUnknownKeys() {
+        if (node == null) {
+            return;
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                problems.add(name(name) + ": unknown key; keys here are " + String.join(", ", known));
+            }
+        }
+    }
+
+    void problem(String key, String message) {
+        problems.add(name(key) + ": " + message);
+    }
+
+    private JsonNode value(String key) {
+        known.add(key);
+        if (node == null || !node.has(key) || node.get(key).isNull()) {
+            return null;
+        }
+        return node.get(key);
+    }
+
+    private String name(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    static <E extends Enum<E>> Set<E> all(Class<E> type) {
+        return new LinkedHashSet<>(Arrays.asList(type.getEnumConstants()));
+    }
+}

@@ -1,0 +1,553 @@
+package dev.lanecontroller.core;
+
+import dev.lanecontroller.core.LaneAction.MoveGate;
+import dev.lanecontroller.core.LaneAction.RecordEvent;
+import dev.lanecontroller.core.LaneAction.ShowSignal;
+import dev.lanecontroller.core.LaneInput.Command;
+import dev.lanecontroller.core.Phase.AwaitingConfirm;
+import dev.lanecontroller.core.Phase.Closing;
+import dev.lanecontroller.core.Phase.Collecting;
+import dev.lanecontroller.core.Phase.Idle;
+import dev.lanecontroller.core.Phase.Passage;
+import dev.lanecontroller.core.Phase.Referred;
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.GateLimit;
+import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.PlateEventKind;
+import dev.lanecontroller.hal.SignalAspect;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The lane state machine: {@code step(state, input, now) -> (state', actions)}.
+ *
+ * <p>Each step runs the same four stages: take the input, check every timeout, settle the phase,
+ * then reconcile the outputs. Phases only say what they want (gate up or down, an aspect); the one
+ * place that commands the gate and the signal ({@link Draft#reconcileOutputs}) applies the
+ * interlocks of DESIGN §5, so no phase can break them.
+ */
+public final class Lane {
+    /** A step's result: the next state and the actions to perform, in order. */
+    public record Step(LaneState state, List<LaneAction> actions) {}
+
+    private final LaneSettings settings;
+    private final RandomSource random;
+
+    public Lane(LaneSettings settings, RandomSource random) {
+        this.settings = settings;
+        this.random = random;
+    }
+
+    public LaneSettings settings() {
+        return settings;
+    }
+
+    /** The state at power-up: outputs unknown, loops assumed clear since now (the shell reports the real ones). */
+    public LaneState initialState(Now now) {
+        Map<LoopId, LoopTrack> loops = new EnumMap<>(LoopId.class);
+        for (LoopId id : LoopId.values()) {
+            if (hasLoop(id)) {
+                loops.put(id, LoopTrack.clear(now.monoMs()));
+            }
+        }
+        return new LaneState(settings.initialMode(), settings.initialMode(), null, null, new Idle(),
+                null, null, now.monoMs(), null, Collections.unmodifiableMap(loops), now.monoMs(), false,
+                Map.of(), Map.of(), 1);
+    }
+
+    public Step step(LaneState state, LaneInput input, Now now) {
+        Draft draft = new Draft(state, now);
+        draft.take(input);
+        draft.checkTimeouts();
+        draft.settlePhase();
+        draft.reconcileOutputs();
+        return new Step(draft.freeze(), List.copyOf(draft.actions));
+    }
+
+    /** The monotonic time at which the next timeout falls due, or Long.MAX_VALUE when nothing waits. */
+    public long nextDeadlineMs(LaneState state) {
+        long next = Long.MAX_VALUE;
+        Phase phase = state.phase();
+        if (phase instanceof Collecting collecting) {
+            next = Math.min(next, collecting.transaction().openedAtMs() + settings.readWindowMs());
+        } else if (phase instanceof AwaitingConfirm awaiting) {
+            next = Math.min(next, awaiting.sinceMs() + settings.confirmTimeoutMs());
+        } else if (phase instanceof Referred referred) {
+            next = Math.min(next, referred.sinceMs() + settings.referralTimeoutMs());
+        } else if (phase instanceof Passage passage) {
+            next = Math.min(next, passageDeadlineMs(passage, state));
+        }
+        boolean wantsDown = !(phase instanceof Passage);
+        LoopTrack safety = state.loop(LoopId.SAFETY);
+        if (wantsDown && state.gateCommand() != GateDirection.DOWN && !safety.occupied()) {
+            next = Math.min(next, safety.sinceMs() + settings.suppressionMs());
+        }
+        if (state.mode() != LaneMode.FAULT) {
+            if (state.gateCommand() != null && state.gatePosition() != target(state.gateCommand())) {
+                next = Math.min(next, state.gateCommandAtMs() + settings.gateTravelLimitMs());
+            }
+            for (LoopTrack loop : state.loops().values()) {
+                if (loop.occupied()) {
+                    next = Math.min(next, loop.sinceMs() + settings.loopStuckMs());
+                }
+            }
+            next = Math.min(next, state.readerAliveAtMs() + settings.readerHeartbeatTimeoutMs());
+        }
+        return next;
+    }
+
+    private boolean hasLoop(LoopId id) {
+        return switch (id) {
+            case ARMING -> settings.hasArmingLoop();
+            case SAFETY -> true;
+            case EXIT -> settings.hasExitLoop();
+        };
+    }
+
+    /** Before the vehicle reaches the safety loop, or after it backed off it without crossing: the open timeout. */
+    private long passageDeadlineMs(Passage passage, LaneState state) {
+        if (!passage.sawSafety()) {
+            return passage.openedAtMs() + settings.openTimeoutMs();
+        }
+        if (!state.isOccupied(LoopId.SAFETY) && !passage.sawExit()) {
+            return passage.safetyClearedAtMs() + settings.openTimeoutMs();
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static GateLimit target(GateDirection direction) {
+        return direction == GateDirection.UP ? GateLimit.OPEN : GateLimit.CLOSED;
+    }
+
+    /** One step's working copy of the state, and the actions it has produced so far. */
+    private final class Draft {
+        final Now now;
+        final long t;
+        final List<LaneAction> actions = new ArrayList<>();
+        LaneMode mode;
+        LaneMode modeBeforeFault;
+        LaneMode pendingMode;
+        String faultCause;
+        Phase phase;
+        SignalAspect signal;
+        GateDirection gateCommand;
+        long gateCommandAtMs;
+        GateLimit gatePosition;
+        final Map<LoopId, LoopTrack> loops;
+        long readerAliveAtMs;
+        boolean tampered;
+        Map<String, ListInfo> lists;
+        Map<String, Long> recentCards;
+        long nextTransactionId;
+
+        Draft(LaneState s, Now now) {
+            this.now = now;
+            this.t = now.monoMs();
+            mode = s.mode();
+            modeBeforeFault = s.modeBeforeFault();
+            pendingMode = s.pendingMode();
+            faultCause = s.faultCause();
+            phase = s.phase();
+            signal = s.signal();
+            gateCommand = s.gateCommand();
+            gateCommandAtMs = s.gateCommandAtMs();
+            gatePosition = s.gatePosition();
+            loops = new EnumMap<>(s.loops());
+            readerAliveAtMs = s.readerAliveAtMs();
+            tampered = s.tampered();
+            lists = s.lists();
+            recentCards = s.recentCards();
+            nextTransactionId = s.nextTransactionId();
+        }
+
+        LaneState freeze() {
+            return new LaneState(mode, modeBeforeFault, pendingMode, faultCause, phase, signal, gateCommand,
+                    gateCommandAtMs, gatePosition, Collections.unmodifiableMap(loops), readerAliveAtMs, tampered,
+                    lists, recentCards, nextTransactionId);
+        }
+
+        void record(EventType type, Map<String, Object> details) {
+            actions.add(new RecordEvent(type, details));
+        }
+
+        boolean occupied(LoopId loop) {
+            LoopTrack track = loops.get(loop);
+            return track != null && track.occupied();
+        }
+
+        // ---- stage 1: the input ----
+
+        void take(LaneInput input) {
+            if (input instanceof LaneInput.Start) {
+                record(EventType.LANE_STARTED, Details.of("mode", mode.name(), "laneId", settings.laneId()));
+            } else if (input instanceof LaneInput.LoopChanged changed) {
+                loopChanged(changed.loop(), changed.occupied());
+            } else if (input instanceof LaneInput.TagSeen seen) {
+                tagSeen(seen);
+            } else if (input instanceof LaneInput.PlateSeen seen) {
+                plateSeen(seen);
+            } else if (input instanceof LaneInput.GateLimitReached reached) {
+                gatePosition = reached.limit();
+            } else if (input instanceof LaneInput.ReaderAlive) {
+                readerAliveAtMs = t;
+            } else if (input instanceof LaneInput.TamperChanged change) {
+                if (change.tampered() != tampered) {
+                    tampered = change.tampered();
+                    record(EventType.TAMPER, Details.of("tampered", tampered));
+                }
+            } else if (input instanceof LaneInput.ListInForce inForce) {
+                listInForce(inForce.list());
+            } else if (input instanceof LaneInput.HardwareFault fault) {
+                enterFault(fault.component().toUpperCase(Locale.ROOT) + "_FAULT", fault.detail());
+            } else if (input instanceof Command command) {
+                command(command);
+            } else {
+                assert input instanceof LaneInput.Tick : "every input kind is handled";
+            }
+        }
+
+        void loopChanged(LoopId loop, boolean nowOccupied) {
+            LoopTrack track = loops.get(loop);
+            if (track == null) {
+                record(EventType.INPUT_REJECTED, Details.of("input", "loop", "loop", loop.name(),
+                        "why", "the lane is configured without this loop"));
+                return;
+            }
+            if (track.occupied() == nowOccupied) {
+                return;
+            }
+            LoopTrack changed = track.changedTo(nowOccupied, t, settings.loopChatterChanges());
+            loops.put(loop, changed);
+            if (mode != LaneMode.FAULT && changed.isChattering(settings.loopChatterChanges(), settings.loopChatterWindowMs(), t)) {
+                enterFault("LOOP_CHATTER", loop.name() + " changed " + settings.loopChatterChanges() + " times within "
+                        + settings.loopChatterWindowMs() + " ms");
+            }
+            switch (loop) {
+                case ARMING -> { }
+                case SAFETY -> safetyChanged(nowOccupied);
+                case EXIT -> {
+                    if (nowOccupied && phase instanceof Passage p) {
+                        phase = new Passage(p.transactionId(), p.released(), p.openedAtMs(), p.sawSafety(), true, p.safetyClearedAtMs());
+                    }
+                }
+            }
+        }
+
+        void safetyChanged(boolean nowOccupied) {
+            if (phase instanceof Passage p) {
+                phase = nowOccupied
+                        ? new Passage(p.transactionId(), p.released(), p.openedAtMs(), true, p.sawExit(), p.safetyClearedAtMs())
+                        : new Passage(p.transactionId(), p.released(), p.openedAtMs(), p.sawSafety(), p.sawExit(), t);
+            } else if (phase instanceof Closing c && nowOccupied && !c.tailgateRecorded()) {
+                // The cleared vehicle has crossed; anything under the arm now came without a decision.
+                record(EventType.TAILGATE, Details.of("transactionId", c.transactionId()));
+                phase = new Closing(c.transactionId(), true);
+            }
+        }
+
+        void tagSeen(LaneInput.TagSeen seen) {
+            readerAliveAtMs = t;
+            if (phase instanceof Idle && !settings.hasArmingLoop()) {
+                openTransaction();
+            }
+            if (phase instanceof Collecting c) {
+                phase = new Collecting(c.transaction().withRead(seen));
+            }
+        }
+
+        void plateSeen(LaneInput.PlateSeen seen) {
+            if (!(phase instanceof Collecting c)) {
+                return;
+            }
+            if (seen.report().kind() == PlateEventKind.LOST || seen.report().confidencePct() < settings.minPlateConfidencePct()) {
+                return;
+            }
+            String key = Plates.key(seen.report().jurisdiction(), seen.report().text());
+            if (key == null) {
+                record(EventType.INPUT_REJECTED, Details.of("input", "plate", "why", "plate text is empty once normalised"));
+                return;
+            }
+            phase = new Collecting(c.transaction().withPlate(key));
+        }
+
+        void listInForce(ListInfo list) {
+            Map<String, ListInfo> next = new LinkedHashMap<>(lists);
+            next.put(list.program(), list);
+            lists = Collections.unmodifiableMap(next);
+            record(EventType.LIST_IN_FORCE, Details.of("program", list.program(), "version", list.version(),
+                    "entries", list.entryCount(), "issuedWallMs", list.issuedWallMs(),
+                    "expiresWallMs", list.expiresWallMs() == ListInfo.NO_EXPIRY ? null : list.expiresWallMs()));
+        }
+
+        void command(Command command) {
+            switch (command.kind()) {
+                case SET_MODE -> setMode(command);
+                case RELEASE -> {
+                    if (phase instanceof Referred r && mode != LaneMode.FAULT) {
+                        record(EventType.RELEASED, Details.of("transactionId", r.transactionId(),
+                                "commandId", command.commandId(), "actor", command.actor()));
+                        phase = new Passage(r.transactionId(), true, t, false, false, t);
+                    } else {
+                        reject(command, mode == LaneMode.FAULT ? "the lane is in FAULT" : "no referred vehicle is waiting");
+                    }
+                }
+                case CONFIRM -> {
+                    if (phase instanceof AwaitingConfirm a) {
+                        record(EventType.CONFIRMED, Details.of("transactionId", a.transactionId(),
+                                "commandId", command.commandId(), "actor", command.actor()));
+                        phase = new Passage(a.transactionId(), false, t, false, false, t);
+                    } else {
+                        reject(command, "no cleared vehicle is waiting for a confirm");
+                    }
+                }
+                case FAULT_RESET -> {
+                    if (mode != LaneMode.FAULT) {
+                        reject(command, "the lane is not in FAULT");
+                        return;
+                    }
+                    record(EventType.FAULT_RESET, Details.of("cause", faultCause, "mode", modeBeforeFault.name(),
+                            "commandId", command.commandId(), "actor", command.actor()));
+                    mode = modeBeforeFault;
+                    faultCause = null;
+                    // A fresh start for every detector: a fault that is still there shows itself again.
+                    loops.replaceAll((id, track) -> new LoopTrack(track.occupied(), track.occupied() ? t : track.sinceMs(), new long[0]));
+                    readerAliveAtMs = t;
+                    gateCommand = null;
+                    gatePosition = null;
+                }
+            }
+        }
+
+        void setMode(Command command) {
+            LaneMode wanted = command.mode();
+            if (wanted == LaneMode.FAULT) {
+                reject(command, "FAULT is entered by the lane itself, not by command");
+            } else if (mode == LaneMode.FAULT) {
+                reject(command, "the lane is in FAULT: reset it first");
+            } else if (phase instanceof Idle) {
+                changeMode(wanted, command.commandId());
+            } else {
+                pendingMode = wanted;
+                record(EventType.MODE_CHANGE_PENDING, Details.of("from", mode.name(), "to", wanted.name(),
+                        "commandId", command.commandId(), "why", "a vehicle is in the lane"));
+            }
+        }
+
+        void changeMode(LaneMode wanted, String commandId) {
+            pendingMode = null;
+            if (wanted != mode) {
+                record(EventType.MODE_CHANGED, Details.of("from", mode.name(), "to", wanted.name(), "commandId", commandId));
+                mode = wanted;
+                modeBeforeFault = wanted;
+            }
+        }
+
+        void reject(Command command, String why) {
+            record(EventType.COMMAND_REJECTED, Details.of("command", command.kind().name(),
+                    "commandId", command.commandId(), "actor", command.actor(), "why", why));
+        }
+
+        // ---- stage 2: timeouts ----
+
+        void checkTimeouts() {
+            if (phase instanceof Collecting c && t >= c.transaction().openedAtMs() + settings.readWindowMs()) {
+                decide(c.transaction());
+            } else if (phase instanceof AwaitingConfirm a && t >= a.sinceMs() + settings.confirmTimeoutMs()) {
+                record(EventType.CONFIRM_TIMEOUT, Details.of("transactionId", a.transactionId()));
+                phase = new Referred(a.transactionId(), t);
+            } else if (phase instanceof Referred r && t >= r.sinceMs() + settings.referralTimeoutMs()) {
+                boolean stillThere = occupied(LoopId.ARMING) || occupied(LoopId.SAFETY);
+                record(EventType.REFERRAL_TIMEOUT, Details.of("transactionId", r.transactionId(), "vehiclePresent", stillThere));
+                phase = stillThere ? new Referred(r.transactionId(), t) : new Idle();
+            } else if (phase instanceof Passage p && t >= passageDeadlineMs(p, freeze())) {
+                record(EventType.ABANDONED, Details.of("transactionId", p.transactionId(),
+                        "reachedSafetyLoop", p.sawSafety()));
+                phase = new Closing(p.transactionId(), false);
+            }
+            if (mode == LaneMode.FAULT) {
+                return;
+            }
+            if (gateCommand != null && gatePosition != target(gateCommand) && t >= gateCommandAtMs + settings.gateTravelLimitMs()) {
+                enterFault("GATE_TRAVEL_TIMEOUT", "gate commanded " + gateCommand + " did not reach its limit switch within "
+                        + settings.gateTravelLimitMs() + " ms");
+                return;
+            }
+            for (Map.Entry<LoopId, LoopTrack> loop : loops.entrySet()) {
+                if (loop.getValue().occupied() && t >= loop.getValue().sinceMs() + settings.loopStuckMs()) {
+                    enterFault("LOOP_STUCK", loop.getKey() + " occupied for " + settings.loopStuckMs() + " ms");
+                    return;
+                }
+            }
+            if (t >= readerAliveAtMs + settings.readerHeartbeatTimeoutMs()) {
+                enterFault("READER_SILENT", "no heartbeat or read for " + settings.readerHeartbeatTimeoutMs() + " ms");
+            }
+        }
+
+        void decide(Transaction txn) {
+            double draw = mode == LaneMode.AUTOMATED ? random.nextUnit() : 0.0;
+            Decision decision = Decider.decide(settings, mode, lists, txn, recentCards, now, draw);
+            record(EventType.DECISION, decisionDetails(txn, decision));
+            if (decision.reasons().contains(Reason.LOOKOUT)) {
+                record(EventType.LOOKOUT_ALERT, Details.of("transactionId", txn.id(), "cards", txn.cards().stream()
+                        .filter(c -> c.entry() != null && c.entry().lookout()).map(Transaction.SeenCard::epcHex).toList()));
+            }
+            rememberCards(txn);
+            if (!decision.isCleared()) {
+                phase = new Referred(txn.id(), t);
+            } else if (settings.officerConfirm()) {
+                phase = new AwaitingConfirm(txn.id(), t);
+            } else {
+                phase = new Passage(txn.id(), false, t, false, false, t);
+            }
+        }
+
+        Map<String, Object> decisionDetails(Transaction txn, Decision decision) {
+            List<Map<String, Object>> cards = new ArrayList<>();
+            for (Transaction.SeenCard card : txn.cards()) {
+                cards.add(Details.of("epc", card.epcHex(), "tid", card.tidHex(), "antenna", card.antenna(),
+                        "rssiDbm", card.rssiDbm(), "program", card.entry() == null ? null : card.entry().program(),
+                        "listVersion", card.entry() == null ? null : card.entry().listVersion()));
+            }
+            Map<String, Object> versions = new LinkedHashMap<>();
+            lists.forEach((program, list) -> versions.put(program, list.version()));
+            return Details.of(
+                    "transactionId", txn.id(),
+                    "outcome", decision.outcomeName(),
+                    "reasons", decision.reasons().stream().map(Reason::name).toList(),
+                    "mode", mode.name(),
+                    "officerConfirm", settings.officerConfirm(),
+                    "cards", cards,
+                    "cardsOverLimit", txn.tagsOverLimit(),
+                    "plate", txn.plateKey(),
+                    "plateRevisions", txn.plateRevisions(),
+                    "listVersions", Collections.unmodifiableMap(versions),
+                    "randomDraw", decision.randomDraw(),
+                    "randomReferralPercent", settings.randomReferralPercent(),
+                    "openedMonoMs", txn.openedAtMs());
+        }
+
+        void rememberCards(Transaction txn) {
+            LinkedHashMap<String, Long> next = new LinkedHashMap<>();
+            recentCards.forEach((epc, atMs) -> {
+                if (t - atMs < settings.antiPassbackMs()) {
+                    next.put(epc, atMs);
+                }
+            });
+            for (Transaction.SeenCard card : txn.cards()) {
+                next.remove(card.epcHex());
+                next.put(card.epcHex(), t);
+            }
+            while (next.size() > LaneSettings.RECENT_CARDS_MAX) {
+                next.remove(next.keySet().iterator().next());
+            }
+            recentCards = Collections.unmodifiableMap(next);
+        }
+
+        void enterFault(String cause, String detail) {
+            if (mode == LaneMode.FAULT && cause.equals(faultCause)) {
+                return;
+            }
+            record(EventType.FAULT, Details.of("cause", cause, "detail", detail, "modeBefore", mode.name()));
+            if (mode != LaneMode.FAULT) {
+                modeBeforeFault = mode;
+            }
+            mode = LaneMode.FAULT;
+            faultCause = cause;
+            if (phase instanceof Passage p) {
+                phase = new Closing(p.transactionId(), false);
+            } else if (phase instanceof AwaitingConfirm a) {
+                phase = new Referred(a.transactionId(), t);
+            }
+        }
+
+        // ---- stage 3: the phase settles ----
+
+        void settlePhase() {
+            if (phase instanceof Passage p && hasCrossed(p)) {
+                record(EventType.PASSAGE, Details.of("transactionId", p.transactionId(), "released", p.released(),
+                        "passageMs", t - p.openedAtMs()));
+                phase = new Closing(p.transactionId(), false);
+            }
+            if (phase instanceof Closing && gateCommand == GateDirection.DOWN && gatePosition == GateLimit.CLOSED) {
+                phase = new Idle();
+            }
+            if (phase instanceof Idle) {
+                if (pendingMode != null) {
+                    changeMode(pendingMode, null);
+                }
+                if (occupied(LoopId.ARMING)) {
+                    openTransaction();
+                }
+            }
+        }
+
+        boolean hasCrossed(Passage p) {
+            return p.sawSafety() && !occupied(LoopId.SAFETY) && (p.sawExit() || !settings.hasExitLoop());
+        }
+
+        void openTransaction() {
+            phase = new Collecting(Transaction.open(nextTransactionId++, t));
+        }
+
+        // ---- stage 4: outputs, under the interlocks ----
+
+        void reconcileOutputs() {
+            boolean wantUp = phase instanceof Passage;
+            List<LaneAction> gateActions = new ArrayList<>(1);
+            LoopTrack safety = loops.get(LoopId.SAFETY);
+            if (gateCommand == GateDirection.DOWN && gatePosition != GateLimit.CLOSED && safety.occupied()) {
+                // Invariant 1: an arm on its way down reverses the moment something is under it.
+                record(EventType.SAFETY_REVERSAL, Details.of("phase", phase.getClass().getSimpleName()));
+                commandGate(GateDirection.UP, gateActions);
+            } else if (wantUp && gateCommand != GateDirection.UP) {
+                commandGate(GateDirection.UP, gateActions);
+            } else if (!wantUp && gateCommand != GateDirection.DOWN && !safety.occupied()
+                    && t - safety.sinceMs() >= settings.suppressionMs()) {
+                commandGate(GateDirection.DOWN, gateActions);
+            }
+            SignalAspect aspect = wantedAspect();
+            if (aspect == SignalAspect.PROCEED && gateCommand != GateDirection.UP) {
+                aspect = SignalAspect.STOP; // Invariant 2: green only over an arm that is up or going up.
+            }
+            boolean signalChanges = aspect != signal;
+            signal = aspect;
+            // Green comes after the arm is told to rise; anything else comes before the arm is told to fall.
+            if (aspect == SignalAspect.PROCEED) {
+                actions.addAll(gateActions);
+                if (signalChanges) {
+                    actions.add(new ShowSignal(aspect));
+                }
+            } else {
+                if (signalChanges) {
+                    actions.add(new ShowSignal(aspect));
+                }
+                actions.addAll(gateActions);
+            }
+        }
+
+        void commandGate(GateDirection direction, List<LaneAction> out) {
+            gateCommand = direction;
+            gateCommandAtMs = t;
+            gatePosition = null;
+            out.add(new MoveGate(direction));
+        }
+
+        SignalAspect wantedAspect() {
+            if (phase instanceof Passage) {
+                return SignalAspect.PROCEED;
+            }
+            if (phase instanceof Referred) {
+                return mode == LaneMode.FAULT || mode == LaneMode.CLOSED ? SignalAspect.STOP : SignalAspect.REFER;
+            }
+            if (phase instanceof Collecting && pendingMode == LaneMode.CLOSED) {
+                return SignalAspect.CLOSING;
+            }
+            return SignalAspect.STOP;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lanecontroller.core;
+
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.GateLimit;
+import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.SignalAspect;
+import java.util.Map;
+
+/**
+ * Everything the lane core remembers between inputs. Immutable: {@link Lane#step} returns a new one.
+ *
+ * @param modeBeforeFault the mode a fault reset returns to
+ * @param pendingMode a mode change that waits for the vehicle in the lane to finish, or null
+ * @param faultCause why the lane is in FAULT, or null
+ * @param signal the aspect last commanded, or null before the first command
+ * @param gateCommand the direction last commanded, or null before the first command
+ * @param gatePosition the limit switch last reached since the last command, or null while moving / unknown
+ * @param recentCards card (EPC) to the monotonic time of its last transaction, oldest first (anti-passback)
+ */
+public record LaneState(
+        LaneMode mode,
+        LaneMode modeBeforeFault,
+        LaneMode pendingMode,
+        String faultCause,
+        Phase phase,
+        SignalAspect signal,
+        GateDirection gateCommand,
+        long gateCommandAtMs,
+        GateLimit gatePosition,
+        Map<LoopId, LoopTrack> loops,
+        long readerAliveAtMs,
+        boolean tampered,
+        Map<String, ListInfo> lists,
+        Map<String, Long> recentCards,
+        long nextTransactionId) {
+
+    public boolean isOccupied(LoopId loop) {
+        LoopTrack track = loops.get(loop);
+        return track != null && track.occupied();
+    }
+
+    public LoopTrack loop(LoopId loop) {
+        return loops.get(loop);
+    }
+}

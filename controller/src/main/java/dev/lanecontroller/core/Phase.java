@@ -1,0 +1,26 @@
+package dev.lanecontroller.core;
+
+/** Where the lane is in its vehicle cycle (DESIGN §5). */
+public sealed interface Phase {
+    /** No vehicle: STOP, gate down. */
+    record Idle() implements Phase {}
+
+    /** A transaction's read window is open. */
+    record Collecting(Transaction transaction) implements Phase {}
+
+    /** Cleared, waiting for the officer's confirm (officer-confirm mode). */
+    record AwaitingConfirm(long transactionId, long sinceMs) implements Phase {}
+
+    /** Referred: REFER shown, gate down, until an officer releases the vehicle. */
+    record Referred(long transactionId, long sinceMs) implements Phase {}
+
+    /**
+     * The gate is open for one vehicle (cleared or released). {@code safetyClearedAtMs} is when the
+     * safety loop last cleared after the vehicle reached it.
+     */
+    record Passage(long transactionId, boolean released, long openedAtMs, boolean sawSafety, boolean sawExit,
+                   long safetyClearedAtMs) implements Phase {}
+
+    /** The vehicle is through (or gone): STOP, gate coming down as soon as the safety loop allows. */
+    record Closing(long transactionId, boolean tailgateRecorded) implements Phase {}
+}

@@ -1,0 +1,29 @@
+package dev.lanecontroller.shell;
+
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.hal.LaneHardware;
+import dev.lanecontroller.hal.ReadFilter;
+import java.util.function.Consumer;
+
+/** Subscribes to every input port of a lane and turns each callback into a lane input for the inbox. */
+public final class HardwareInputs {
+    private HardwareInputs() {}
+
+    public static void subscribe(LaneHardware hardware, ReadFilter readFilter, Consumer<LaneInput> inbox) {
+        hardware.gate().onLimitReached(limit -> inbox.accept(new LaneInput.GateLimitReached(limit)));
+        hardware.loops().values().forEach(loop ->
+                loop.onChange(occupied -> inbox.accept(new LaneInput.LoopChanged(loop.id(), occupied))));
+        hardware.tagReader().onRead(read -> {
+            if (readFilter.accepts(read)) {
+                // The list entry is looked up on the lane thread, against the list in force then.
+                inbox.accept(new LaneInput.TagSeen(read, null));
+            } else {
+                // A filtered read still proves the reader is alive.
+                inbox.accept(new LaneInput.ReaderAlive());
+            }
+        });
+        hardware.tagReader().onHeartbeat(() -> inbox.accept(new LaneInput.ReaderAlive()));
+        hardware.plateReader().onReport(report -> inbox.accept(new LaneInput.PlateSeen(report)));
+        hardware.tamper().onChange(tampered -> inbox.accept(new LaneInput.TamperChanged(tampered)));
+    }
+}

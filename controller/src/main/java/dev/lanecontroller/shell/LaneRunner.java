@@ -1,0 +1,81 @@
+package dev.lanecontroller.shell;
+
+import dev.lanecontroller.core.LaneInput;
+import java.util.function.LongSupplier;
+
+/**
+ * The lane thread of the daemon: waits on the inbox until the next input or the core's next
+ * deadline, whichever is first, and hands each to the shell. Nothing else touches the shell.
+ */
+public final class LaneRunner implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LaneRunner.class.getName());
+    /** How often the lists in force are re-read (an import by another process, central's snapshot). */
+    static final long LIST_POLL_INTERVAL_MS = 1_000;
+
+    private final LaneShell shell;
+    private final Inbox inbox;
+    private final LongSupplier monoMs;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private long droppedSeen;
+
+    public LaneRunner(LaneShell shell, Inbox inbox, LongSupplier monoMs) {
+        this.shell = shell;
+        this.inbox = inbox;
+        this.monoMs = monoMs;
+        this.thread = new Thread(this::loop, "lane");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** The error that stopped the lane thread (a broken invariant), or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    private void loop() {
+        try {
+            shell.start();
+            long nextListPollMs = monoMs.getAsLong() + LIST_POLL_INTERVAL_MS;
+            while (running) {
+                long now = monoMs.getAsLong();
+                long waitMs = Math.min(shell.nextDeadlineMs(), nextListPollMs) - now;
+                LaneInput input = inbox.poll(waitMs);
+                shell.handle(input == null ? new LaneInput.Tick() : input);
+                if (inbox.dropped() != droppedSeen) {
+                    long lost = inbox.dropped() - droppedSeen;
+                    droppedSeen = inbox.dropped();
+                    shell.handle(new LaneInput.HardwareFault("inbox", lost + " inputs dropped: the inbox was full"));
+                }
+                if (monoMs.getAsLong() >= nextListPollMs) {
+                    shell.refreshLists();
+                    nextListPollMs = monoMs.getAsLong() + LIST_POLL_INTERVAL_MS;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            LOG.log(System.Logger.Level.ERROR, "lane thread stopped", e);
+        }
+    }
+
+    /** Stops the lane thread after the input it is handling; the journal keeps everything already done. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

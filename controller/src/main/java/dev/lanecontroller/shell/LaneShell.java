@@ -1,0 +1,157 @@
+package dev.lanecontroller.shell;
+
+import dev.lanecontroller.core.Lane;
+import dev.lanecontroller.core.LaneAction;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LaneState;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.core.SafetyMonitor;
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.LaneHardware;
+import dev.lanecontroller.hal.SignalAspect;
+import dev.lanecontroller.store.ClearanceLookup;
+import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.Journal;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.StoreException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Runs the lane core against real (or simulated) ports. Not thread-safe: one lane thread calls
+ * {@link #handle}. The order of work in a step is fixed: events are made durable in one journal
+ * commit before the first output after them is touched (DESIGN §5, invariant 4).
+ */
+public final class LaneShell {
+    private static final System.Logger LOG = System.getLogger(LaneShell.class.getName());
+
+    private final Lane lane;
+    private final LaneHardware hardware;
+    private final Journal journal;
+    private final ClearanceLookup clearance;
+    private final Supplier<Now> clock;
+    private final LaneObserver observer;
+    private final SafetyMonitor monitor;
+    private LaneState state;
+    private boolean journalFailing;
+    private long journalFailures;
+    private long steps;
+
+    public LaneShell(Lane lane, LaneHardware hardware, Journal journal, ClearanceLookup clearance, Supplier<Now> clock,
+                     LaneObserver observer) {
+        this.lane = lane;
+        this.hardware = hardware;
+        this.journal = journal;
+        this.clearance = clearance;
+        this.clock = clock;
+        this.observer = Objects.requireNonNull(observer, "observer");
+        Now now = clock.get();
+        this.state = lane.initialState(now);
+        this.monitor = new SafetyMonitor(lane, now.monoMs());
+    }
+
+    /** The first step: outputs to their safe state, and the lists in force made known to the core. */
+    public void start() {
+        handle(new LaneInput.Start());
+        refreshLists();
+    }
+
+    public LaneState state() {
+        return state;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    public long journalFailures() {
+        return journalFailures;
+    }
+
+    public long nextDeadlineMs() {
+        return lane.nextDeadlineMs(state);
+    }
+
+    /** Feeds the core any list version that came into force since it last heard (an import, central). */
+    public void refreshLists() {
+        for (ListInfo list : clearance.listsInForce()) {
+            if (!list.equals(state.lists().get(list.program()))) {
+                handle(new LaneInput.ListInForce(list));
+            }
+        }
+    }
+
+    public void handle(LaneInput raw) {
+        LaneInput input = enrich(raw);
+        Now now = clock.get();
+        Lane.Step step = lane.step(state, input, now);
+        monitor.check(state, input, now, step);
+        state = step.state();
+        steps++;
+        perform(step.actions(), now);
+    }
+
+    private LaneInput enrich(LaneInput input) {
+        if (input instanceof LaneInput.TagSeen seen && seen.entry() == null) {
+            try {
+                return new LaneInput.TagSeen(seen.read(), clearance.find(seen.read().epcHex(), lane.settings().acceptedPrograms()));
+            } catch (StoreException e) {
+                // Without the list the card counts as unknown: the vehicle is referred, never cleared.
+                LOG.log(System.Logger.Level.ERROR, "card lookup failed: " + e.getMessage());
+            }
+        }
+        return input;
+    }
+
+    private void perform(List<LaneAction> actions, Now now) {
+        List<EventDraft> pending = new ArrayList<>();
+        boolean durable = true;
+        for (LaneAction action : actions) {
+            if (action instanceof LaneAction.RecordEvent event) {
+                pending.add(new EventDraft(event.type().name(), event.details(), now));
+                continue;
+            }
+            durable = flush(pending) && durable;
+            if (action instanceof LaneAction.MoveGate move) {
+                // Opening without a durable record is never allowed; closing (under the interlock) always is.
+                if (durable || move.direction() == GateDirection.DOWN) {
+                    hardware.gate().move(move.direction());
+                    observer.onGate(move.direction(), now);
+                }
+            } else if (action instanceof LaneAction.ShowSignal show) {
+                if (durable || show.aspect() != SignalAspect.PROCEED) {
+                    hardware.signal().show(show.aspect());
+                    observer.onSignal(show.aspect(), now);
+                }
+            }
+        }
+        durable = flush(pending) && durable;
+        if (!durable && !journalFailing) {
+            journalFailing = true;
+            handle(new LaneInput.HardwareFault("journal", "events could not be made durable"));
+        } else if (durable) {
+            journalFailing = false;
+        }
+    }
+
+    private boolean flush(List<EventDraft> pending) {
+        if (pending.isEmpty()) {
+            return true;
+        }
+        try {
+            for (JournalEntry entry : journal.append(pending)) {
+                observer.onEvent(entry);
+            }
+            return true;
+        } catch (StoreException | IllegalArgumentException e) {
+            journalFailures++;
+            LOG.log(System.Logger.Level.ERROR, "journal write failed, " + pending.size() + " events not recorded: " + e.getMessage());
+            return false;
+        } finally {
+            pending.clear();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.lanecontroller.sim;
+
+/**
+ * The lane's geometry in metres along the direction of travel, with the gate line at 7.25 m. A
+ * vehicle's position is its front bumper; it spans [front - length, front].
+ */
+final class Road {
+    static final double ENTRY_M = -15.0;
+    static final double PLATE_CAMERA_M = 3.0;
+    static final double READ_ZONE_START_M = -4.0;
+    static final double READ_ZONE_END_M = 7.0;
+    static final double ARMING_START_M = 1.0;
+    static final double ARMING_END_M = 4.0;
+    /** Where a driver waits for the green arrow, just before the safety loop. */
+    static final double STOP_LINE_M = 5.5;
+    static final double SAFETY_START_M = 6.0;
+    static final double SAFETY_END_M = 8.5;
+    static final double EXIT_START_M = 10.5;
+    static final double EXIT_END_M = 12.5;
+    static final double PLATE_LOST_M = 10.0;
+    static final double LEAVE_M = 25.0;
+
+    private Road() {}
+
+    static boolean overlaps(double front, double length, double start, double end) {
+        return front > start && front - length < end;
+    }
+}

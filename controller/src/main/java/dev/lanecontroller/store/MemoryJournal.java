@@ -1,0 +1,65 @@
+package dev.lanecontroller.store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The journal for virtual-time simulations: the same numbering and hash chain, kept in memory. */
+public final class MemoryJournal implements Journal {
+    private final EventChain chain;
+    private final List<JournalEntry> entries = new ArrayList<>();
+    private final List<Boolean> sent = new ArrayList<>();
+
+    public MemoryJournal(String bootId) {
+        chain = new EventChain(bootId, 0, EventChain.GENESIS_HASH);
+    }
+
+    @Override
+    public List<JournalEntry> append(List<EventDraft> events) {
+        List<JournalEntry> added = new ArrayList<>(events.size());
+        for (EventDraft draft : events) {
+            JournalEntry entry = chain.next(draft, chain.lastSeq() + 1, chain.lastHash());
+            chain.commit(entry);
+            added.add(entry);
+        }
+        entries.addAll(added);
+        added.forEach(entry -> sent.add(false));
+        return added;
+    }
+
+    @Override
+    public long lastSeq() {
+        return chain.lastSeq();
+    }
+
+    @Override
+    public List<JournalEntry> read(long afterSeq, int limit) {
+        int from = (int) Math.min(afterSeq, entries.size());
+        return List.copyOf(entries.subList(from, Math.min(entries.size(), from + limit)));
+    }
+
+    @Override
+    public List<JournalEntry> unsent(long afterSeq, int limit) {
+        List<JournalEntry> result = new ArrayList<>();
+        for (int i = (int) Math.min(afterSeq, entries.size()); i < entries.size() && result.size() < limit; i++) {
+            if (!sent.get(i)) {
+                result.add(entries.get(i));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public long unsentCount() {
+        return sent.stream().filter(s -> !s).count();
+    }
+
+    @Override
+    public void markSent(List<Long> seqs) {
+        seqs.forEach(seq -> sent.set((int) (seq - 1), true));
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release: the entries go with the simulation.
+    }
+}

@@ -1,0 +1,36 @@
+package dev.lanecontroller.store;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The tables every database has; card tables come and go with list versions (see ClearanceStore). */
+final class Schema {
+    private Schema() {}
+
+    static void create(Statement statement) throws SQLException {
+        statement.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        statement.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')");
+        statement.execute("""
+                CREATE TABLE IF NOT EXISTS journal (
+                  seq INTEGER PRIMARY KEY,
+                  boot_id TEXT NOT NULL,
+                  mono_ms INTEGER NOT NULL,
+                  wall_ms INTEGER NOT NULL,
+                  clock_synced INTEGER NOT NULL,
+                  type TEXT NOT NULL,
+                  payload TEXT NOT NULL,
+                  prev_hash TEXT NOT NULL,
+                  hash TEXT NOT NULL,
+                  sent INTEGER NOT NULL DEFAULT 0)""");
+        statement.execute("CREATE INDEX IF NOT EXISTS journal_unsent ON journal(seq) WHERE sent = 0");
+        statement.execute("""
+                CREATE TABLE IF NOT EXISTS list_in_force (
+                  program TEXT PRIMARY KEY,
+                  version INTEGER NOT NULL,
+                  issued_wall_ms INTEGER NOT NULL,
+                  expires_wall_ms INTEGER NOT NULL,
+                  entry_count INTEGER NOT NULL,
+                  card_table TEXT NOT NULL,
+                  loaded_wall_ms INTEGER NOT NULL)""");
+    }
+}

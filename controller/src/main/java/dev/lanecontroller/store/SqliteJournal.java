@@ -1,0 +1,181 @@
+package dev.lanecontroller.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The journal in SQLite: one row per event, committed with synchronous=FULL. Sequence numbers go on
+ * from the last row on disk, so a restart never reuses one; an event that was not committed was
+ * never acted on (the shell actuates only after {@link #append} returns).
+ */
+public final class SqliteJournal implements Journal {
+    /** Reading more at once only costs memory: the outbox reads in pages. */
+    public static final int READ_LIMIT_MAX = 10_000;
+
+    private final Connection connection;
+    private final EventChain chain;
+    private final PreparedStatement insert;
+
+    public SqliteJournal(Database database, String bootId) {
+        try {
+            connection = database.connect();
+            String lastHash = EventChain.GENESIS_HASH;
+            long lastSeq = 0;
+            try (Statement statement = connection.createStatement();
+                 ResultSet last = statement.executeQuery("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")) {
+                if (last.next()) {
+                    lastSeq = last.getLong(1);
+                    lastHash = last.getString(2);
+                }
+            }
+            chain = new EventChain(bootId, lastSeq, lastHash);
+            insert = connection.prepareStatement("INSERT INTO journal(seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, "
+                    + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the journal in " + database.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<JournalEntry> append(List<EventDraft> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<JournalEntry> entries = new ArrayList<>(events.size());
+        long seq = chain.lastSeq();
+        String prevHash = chain.lastHash();
+        for (EventDraft draft : events) {
+            JournalEntry entry = chain.next(draft, ++seq, prevHash);
+            entries.add(entry);
+            prevHash = entry.hash();
+        }
+        try {
+            for (JournalEntry entry : entries) {
+                insert.setLong(1, entry.seq());
+                insert.setString(2, entry.bootId());
+                insert.setLong(3, entry.monoMs());
+                insert.setLong(4, entry.wallMs());
+                insert.setInt(5, entry.clockSynced() ? 1 : 0);
+                insert.setString(6, entry.type());
+                insert.setString(7, entry.payloadJson());
+                insert.setString(8, entry.prevHash());
+                insert.setString(9, entry.hash());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            rollbackQuietly(e);
+            throw new StoreException("journal write failed: " + e.getMessage(), e);
+        }
+        chain.commit(entries.get(entries.size() - 1));
+        return entries;
+    }
+
+    @Override
+    public synchronized long lastSeq() {
+        return chain.lastSeq();
+    }
+
+    @Override
+    public synchronized List<JournalEntry> read(long afterSeq, int limit) {
+        return query("SELECT seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, prev_hash, hash FROM journal "
+                + "WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
+    }
+
+    @Override
+    public synchronized List<JournalEntry> unsent(long afterSeq, int limit) {
+        return query("SELECT seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, prev_hash, hash FROM journal "
+                + "WHERE sent = 0 AND seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
+    }
+
+    @Override
+    public synchronized long unsentCount() {
+        try (Statement statement = connection.createStatement();
+             ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM journal WHERE sent = 0")) {
+            count.next();
+            long result = count.getLong(1);
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            throw new StoreException("cannot count unsent events: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void markSent(List<Long> seqs) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE journal SET sent = 1 WHERE seq = ?")) {
+            for (long seq : seqs) {
+                update.setLong(1, seq);
+                update.addBatch();
+            }
+            update.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            rollbackQuietly(e);
+            throw new StoreException("cannot mark events sent: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes events central acknowledged before {@code wallMs} (the retention period, DESIGN §8).
+     * Unsent events are never deleted, nor is the newest event, which carries the sequence on.
+     */
+    public synchronized int purgeSentBefore(long wallMs) {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM journal WHERE sent = 1 AND wall_ms < ? AND seq < (SELECT MAX(seq) FROM journal)")) {
+            delete.setLong(1, wallMs);
+            int deleted = delete.executeUpdate();
+            connection.commit();
+            return deleted;
+        } catch (SQLException e) {
+            rollbackQuietly(e);
+            throw new StoreException("cannot purge sent events: " + e.getMessage(), e);
+        }
+    }
+
+    private List<JournalEntry> query(String sql, long afterSeq, int limit) {
+        if (limit < 1 || limit > READ_LIMIT_MAX) {
+            throw new IllegalArgumentException("limit must be 1.." + READ_LIMIT_MAX + ", got " + limit);
+        }
+        List<JournalEntry> entries = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setLong(1, afterSeq);
+            select.setInt(2, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    entries.add(new JournalEntry(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getLong(4),
+                            rows.getInt(5) == 1, rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9)));
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the journal: " + e.getMessage(), e);
+        }
+        return entries;
+    }
+
+    private void rollbackQuietly(SQLException cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            insert.close();
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close the journal: " + e.getMessage(), e);
+        }
+    }
+}

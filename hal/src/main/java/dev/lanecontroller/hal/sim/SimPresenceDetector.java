@@ -1,0 +1,105 @@
+package dev.lanecontroller.hal.sim;
+
+import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.PresenceDetector;
+import dev.lanecontroller.hal.Scheduler;
+import java.util.function.Consumer;
+
+/**
+ * A loop or photo-eye whose occupancy the simulation sets. Faults: stuck occupied (ignores the
+ * traffic until released) and chattering (flips on its own for a while).
+ */
+public final class SimPresenceDetector implements PresenceDetector {
+    private final LoopId id;
+    private final Scheduler scheduler;
+    private final Listeners<Boolean> listeners = new Listeners<>();
+    private boolean trafficOccupied;
+    private boolean reportedOccupied;
+    private boolean stuck;
+
+    public SimPresenceDetector(LoopId id, Scheduler scheduler) {
+        this.id = id;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public LoopId id() {
+        return id;
+    }
+
+    @Override
+    public void onChange(Consumer<Boolean> occupiedListener) {
+        listeners.add(occupiedListener);
+    }
+
+    /** What the vehicles over the loop make it read. */
+    public void setOccupied(boolean occupied) {
+        boolean changed;
+        synchronized (this) {
+            trafficOccupied = occupied;
+            changed = report(stuck || occupied);
+        }
+        if (changed) {
+            listeners.notifyAll(occupied);
+        }
+    }
+
+    public synchronized boolean isOccupied() {
+        return reportedOccupied;
+    }
+
+    /** Fault injection: the detector reads occupied whatever is over it. */
+    public void stickOccupied() {
+        boolean changed;
+        synchronized (this) {
+            stuck = true;
+            changed = report(true);
+        }
+        if (changed) {
+            listeners.notifyAll(true);
+        }
+    }
+
+    /** Ends a stuck fault: the detector reads the traffic again. */
+    public void unstick() {
+        boolean changed;
+        boolean now;
+        synchronized (this) {
+            stuck = false;
+            now = trafficOccupied;
+            changed = report(now);
+        }
+        if (changed) {
+            listeners.notifyAll(now);
+        }
+    }
+
+    /** Fault injection: {@code flips} spurious changes, {@code intervalMs} apart, then back to the traffic. */
+    public void chatter(int flips, long intervalMs) {
+        for (int i = 1; i <= flips; i++) {
+            boolean flipToOccupied = i % 2 == 1;
+            scheduler.after(i * intervalMs, () -> spurious(flipToOccupied));
+        }
+        scheduler.after((flips + 1L) * intervalMs, () -> spurious(null));
+    }
+
+    private void spurious(Boolean value) {
+        boolean changed;
+        boolean now;
+        synchronized (this) {
+            now = stuck || (value == null ? trafficOccupied : value || trafficOccupied);
+            changed = report(now);
+        }
+        if (changed) {
+            listeners.notifyAll(now);
+        }
+    }
+
+    private boolean report(boolean occupied) {
+        if (occupied == reportedOccupied) {
+            return false;
+        }
+        reportedOccupied = occupied;
+        return true;
+    }
+}
