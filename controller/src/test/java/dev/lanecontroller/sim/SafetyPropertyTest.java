@@ -1,0 +1,191 @@
+package dev.lanecontroller.sim;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.lanecontroller.config.LaneSetup;
+import dev.lanecontroller.core.CommandKind;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.core.LaneSettings;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.core.Phase;
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.ReadFilter;
+import dev.lanecontroller.hal.SignalAspect;
+import dev.lanecontroller.shell.LaneObserver;
+import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.MemoryClearance;
+import dev.lanecontroller.store.MemoryJournal;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The safety invariants of DESIGN §5, checked after every step (by the SafetyMonitor inside the
+ * shell) over seeded random traffic: slow cars, cars that stop on the safety loop, tailgaters, cars
+ * that back out, reads from the next lane, plate revisions, officers late or absent, mode changes,
+ * and injected faults (jammed gate, stuck or chattering loops, silent reader, hardware faults).
+ * A failure names its seed; -Dlane.seed=N replays it exactly.
+ */
+class SafetyPropertyTest {
+    private static final long BASE_SEED = Long.getLong("lane.seed", 20261128L);
+
+    @Test
+    void tenThousandRandomVehiclesNeverBreakAnInvariant() {
+        runOrReport(BASE_SEED, Integer.getInteger("lane.vehicles", 3_000));
+    }
+
+    @Test
+    void shorterRunsOverOtherSeedsAndSettings() {
+        for (long seed = BASE_SEED + 1; seed <= BASE_SEED + 6; seed++) {
+            runOrReport(seed, 600);
+        }
+    }
+
+    private static void runOrReport(long seed, int vehicles) {
+        try {
+            RandomLane.Result result = new RandomLane(seed).run(vehicles);
+            assertTrue(result.decisions >= vehicles * 0.8, "seed " + seed + ": only " + result.decisions + " decisions for " + vehicles
+                    + " vehicles");
+            assertTrue(result.faults > 0, "seed " + seed + ": the run injected no fault");
+        } catch (AssertionError | RuntimeException e) {
+            fail("seed " + seed + " (replay with -Dlane.seed=" + seed + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** One seeded run: traffic, officers, a technician, random faults and mode changes. */
+    static final class RandomLane implements LaneObserver {
+        record Result(long decisions, long faults, long steps) {}
+
+        private final SplittableRandom random;
+        private final Simulation sim;
+        private final LaneSettings settings;
+        private final TrafficGenerator generator;
+        private long decisions;
+        private long faults;
+        private boolean technicianCalled;
+
+        RandomLane(long seed) {
+            random = new SplittableRandom(seed);
+            LaneSettings d = LaneSettings.defaults("lane-prop");
+            boolean confirm = random.nextInt(4) == 0;
+            boolean exitLoop = random.nextInt(5) != 0;
+            settings = new LaneSettings(d.laneId(), LaneMode.AUTOMATED, true, exitLoop, Set.of("NEXUS"), random.nextBoolean(), 0,
+                    random.nextDouble() * 5, confirm, 60_000, 8, 30L * 24 * 3600 * 1000, 1_000 + random.nextInt(1_500), 1_000,
+                    10_000 + random.nextInt(20_000), 4_000, 10_000, 120_000, 300_000, 10, 2_000, 5_000);
+            List<CardRecord> cards = DemoList.cards(3_000, seed);
+            MemoryClearance clearance = new MemoryClearance();
+            long start = 1_795_852_800_000L;
+            clearance.put(new ListInfo("NEXUS", 1, start, ListInfo.NO_EXPIRY, cards.size()), cards);
+            sim = new Simulation(new LaneSetup(settings, new ReadFilter(Set.of(1, 2), -90)), 1_000 + random.nextInt(2_000), 1_000,
+                    clearance, new MemoryJournal("prop-" + seed), start, true, seed, 0.02, this);
+            generator = new TrafficGenerator(cards, new SplittableRandom(seed * 31), true);
+        }
+
+        Result run(int vehicles) {
+            long added = 0;
+            long nextFaultMs = 600_000 + random.nextInt(1_200_000);
+            long nextModeChangeMs = 1_800_000 + random.nextInt(3_600_000);
+            while (added < vehicles) {
+                long gap = generator.nextGapMs(400 + random.nextInt(400));
+                sim.runUntil(sim.elapsedMs() + gap);
+                if (sim.traffic.vehiclesInLane() < 12) {
+                    sim.traffic.add(generator.next());
+                    added++;
+                }
+                if (sim.elapsedMs() >= nextFaultMs) {
+                    injectFault();
+                    nextFaultMs = sim.elapsedMs() + 300_000 + random.nextInt(3_600_000);
+                }
+                if (sim.elapsedMs() >= nextModeChangeMs) {
+                    changeMode();
+                    nextModeChangeMs = sim.elapsedMs() + 1_800_000 + random.nextInt(7_200_000);
+                }
+            }
+            // Everything must come to rest: no state waits forever (invariant 5).
+            sim.runUntil(sim.elapsedMs() + 3_600_000);
+            fixEverything();
+            sim.submit(new LaneInput.Command("end-reset", CommandKind.FAULT_RESET, null, "tech"));
+            sim.submit(new LaneInput.Command("end-mode", CommandKind.SET_MODE, LaneMode.AUTOMATED, "supervisor"));
+            sim.runUntil(sim.elapsedMs() + 1_800_000);
+            Phase phase = sim.shell().state().phase();
+            assertTrue(phase instanceof Phase.Idle, "the lane did not come to rest: " + phase + " mode " + sim.shell().state().mode());
+            return new Result(decisions, faults, sim.shell().steps());
+        }
+
+        private void injectFault() {
+            faults++;
+            switch (random.nextInt(7)) {
+                case 0 -> sim.hardware.gate.jam();
+                case 1 -> sim.hardware.loop(LoopId.SAFETY).stickOccupied();
+                case 2 -> sim.hardware.loop(LoopId.ARMING).stickOccupied();
+                case 3 -> sim.hardware.loop(random.nextBoolean() ? LoopId.SAFETY : LoopId.ARMING).chatter(12 + random.nextInt(20), 20 + random.nextInt(80));
+                case 4 -> sim.hardware.tagReader.setSilent(true);
+                case 5 -> sim.submit(new LaneInput.HardwareFault("output", "signal read back differs from command"));
+                default -> sim.submit(new LaneInput.HardwareFault("journal", "disk I/O error (injected)"));
+            }
+        }
+
+        private void changeMode() {
+            LaneMode[] modes = {LaneMode.CLOSED, LaneMode.MANUAL, LaneMode.MAINTENANCE, LaneMode.AUTOMATED, LaneMode.AUTOMATED};
+            LaneMode mode = modes[random.nextInt(modes.length)];
+            sim.submit(new LaneInput.Command("mode-" + sim.elapsedMs(), CommandKind.SET_MODE, mode, "supervisor"));
+            if (mode != LaneMode.AUTOMATED) {
+                long back = 300_000 + random.nextInt(1_800_000);
+                sim.scheduler.after(back, () -> sim.submit(new LaneInput.Command("mode-back", CommandKind.SET_MODE, LaneMode.AUTOMATED,
+                        "supervisor")));
+            }
+        }
+
+        private void fixEverything() {
+            sim.hardware.gate.unjam();
+            sim.hardware.loops.values().forEach(loop -> loop.unstick());
+            sim.hardware.tagReader.setSilent(false);
+        }
+
+        @Override
+        public void onEvent(JournalEntry entry) {
+            switch (entry.type()) {
+                case "DECISION" -> {
+                    decisions++;
+                    boolean cleared = entry.payloadJson().contains("\"outcome\":\"CLEARED\"");
+                    if (cleared && settings.officerConfirm() && random.nextInt(10) != 0) {
+                        long delay = 500 + random.nextInt(14_000);
+                        sim.scheduler.after(delay, () -> sim.submit(new LaneInput.Command("c" + entry.seq(), CommandKind.CONFIRM, null, "officer")));
+                    } else if (!cleared && random.nextInt(10) != 0) {
+                        long delay = 2_000 + random.nextInt(60_000);
+                        sim.scheduler.after(delay, () -> sim.submit(new LaneInput.Command("r" + entry.seq(), CommandKind.RELEASE, null, "officer")));
+                    }
+                }
+                case "REFERRAL_TIMEOUT" -> sim.scheduler.after(1_000 + random.nextInt(10_000),
+                        () -> sim.submit(new LaneInput.Command("late" + entry.seq(), CommandKind.RELEASE, null, "officer")));
+                case "FAULT" -> {
+                    if (!technicianCalled) {
+                        technicianCalled = true;
+                        sim.scheduler.after(30_000 + random.nextInt(120_000), () -> {
+                            technicianCalled = false;
+                            fixEverything();
+                            sim.submit(new LaneInput.Command("reset", CommandKind.FAULT_RESET, null, "tech"));
+                        });
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        @Override
+        public void onSignal(SignalAspect aspect, Now at) {
+            // The monitor inside the shell checks every output.
+        }
+
+        @Override
+        public void onGate(GateDirection direction, Now at) {
+            // The monitor inside the shell checks every output.
+        }
+    }
+}
