@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "journal", description = "The event journal.", subcommands = {JournalCommand.Verify.class, JournalCommand.Tail.class})
@@ -15,15 +16,12 @@ final class JournalCommand {
 
     @Command(name = "verify", description = "Checks the hash chain and the sequence: nothing removed, nothing altered.")
     static final class Verify implements Callable<Integer> {
-        @Option(names = "--config", defaultValue = "config/lane.yaml")
-        Path config;
-
-        @Option(names = "--db")
-        Path db;
+        @Mixin
+        StorageOptions storage;
 
         @Override
         public Integer call() {
-            try (SqliteJournal journal = new SqliteJournal(Database.open(ListCommand.database(config, db)), "verify")) {
+            try (SqliteJournal journal = new SqliteJournal(Database.open(storage.databaseFile()), "verify")) {
                 long checked = 0;
                 long after = 0;
                 String prevHash = null;
@@ -51,18 +49,15 @@ final class JournalCommand {
 
     @Command(name = "tail", description = "Prints the last events of the journal.")
     static final class Tail implements Callable<Integer> {
-        @Option(names = "--config", defaultValue = "config/lane.yaml")
-        Path config;
-
-        @Option(names = "--db")
-        Path db;
+        @Mixin
+        StorageOptions storage;
 
         @Option(names = "-n", defaultValue = "20")
         int count;
 
         @Override
         public Integer call() {
-            try (SqliteJournal journal = new SqliteJournal(Database.open(ListCommand.database(config, db)), "tail")) {
+            try (SqliteJournal journal = new SqliteJournal(Database.open(storage.databaseFile()), "tail")) {
                 long from = Math.max(0, journal.lastSeq() - Math.min(count, SqliteJournal.READ_LIMIT_MAX));
                 for (JournalEntry entry : journal.read(from, Math.max(1, Math.min(count, SqliteJournal.READ_LIMIT_MAX)))) {
                     System.out.println(entry.seq() + " " + java.time.Instant.ofEpochMilli(entry.wallMs()) + " " + entry.type() + " "

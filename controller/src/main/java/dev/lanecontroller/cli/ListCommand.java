@@ -1,7 +1,5 @@
 package dev.lanecontroller.cli;
 
-import dev.lanecontroller.config.ConfigLoader;
-import dev.lanecontroller.config.LaneConfig;
 import dev.lanecontroller.core.CardEntry;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.hal.TagRead;
@@ -14,20 +12,13 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "list", description = "Clearance lists: import a file, show a card.",
         subcommands = {ListCommand.Import.class, ListCommand.Show.class})
 final class ListCommand {
-
-    static Path database(Path config, Path db) {
-        if (db != null) {
-            return db;
-        }
-        LaneConfig laneConfig = ConfigLoader.load(config);
-        return laneConfig.storagePath();
-    }
 
     @Command(name = "import", description = "Imports a CSV or JSON-lines list as a new version of a program's list; all or nothing.")
     static final class Import implements Callable<Integer> {
@@ -46,17 +37,14 @@ final class ListCommand {
         @Option(names = "--expires", description = "the list's signed expiry (ISO instant); default none (maxListAge applies)")
         Instant expires;
 
-        @Option(names = "--config", defaultValue = "config/lane.yaml", description = "the lane config, for the storage path")
-        Path config;
-
-        @Option(names = "--db", description = "the database file (instead of the config's storage path)")
-        Path db;
+        @Mixin
+        StorageOptions storage;
 
         @Override
         public Integer call() {
             long now = System.currentTimeMillis();
             long started = System.nanoTime();
-            try (ClearanceStore store = new ClearanceStore(Database.open(database(config, db)))) {
+            try (ClearanceStore store = new ClearanceStore(Database.open(storage.databaseFile()))) {
                 ListInfo list = store.importFile(file, program, version, issued == null ? now : issued.toEpochMilli(),
                         expires == null ? ListInfo.NO_EXPIRY : expires.toEpochMilli(), now);
                 System.out.printf("imported %s v%d: %d cards in %.1f s%n", list.program(), list.version(), list.entryCount(),
@@ -74,16 +62,13 @@ final class ListCommand {
         @Parameters(paramLabel = "EPC", description = "the card's EPC (hex)")
         String epc;
 
-        @Option(names = "--config", defaultValue = "config/lane.yaml", description = "the lane config, for the storage path")
-        Path config;
-
-        @Option(names = "--db", description = "the database file (instead of the config's storage path)")
-        Path db;
+        @Mixin
+        StorageOptions storage;
 
         @Override
         public Integer call() {
             String epcHex = TagRead.normaliseHex(epc, TagRead.EPC_HEX_LENGTH_MAX, "EPC");
-            try (ClearanceStore store = new ClearanceStore(Database.open(database(config, db)))) {
+            try (ClearanceStore store = new ClearanceStore(Database.open(storage.databaseFile()))) {
                 CardEntry entry = store.find(epcHex, Set.of());
                 if (entry == null) {
                     System.out.println(epcHex + ": not on any list in force " + store.listsInForce().stream()

@@ -65,6 +65,7 @@ final class RunCommand implements Callable<Integer> {
         String bootId = UUID.randomUUID().toString();
         System.out.println("lane " + config.settings().laneId() + " starting: boot " + bootId + ", database " + config.storagePath()
                 + ", simulated hardware");
+        CountDownLatch closed = new CountDownLatch(1);
         try (RealTimeScheduler scheduler = new RealTimeScheduler();
              ClearanceStore clearance = new ClearanceStore(database);
              SqliteJournal journal = new SqliteJournal(database, bootId)) {
@@ -83,7 +84,11 @@ final class RunCommand implements Callable<Integer> {
             hardware.tagReader.start();
             LaneRunner runner = new LaneRunner(shell, inbox, scheduler::nowMs);
             CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(stopped::countDown, "shutdown");
+            // SIGTERM/Ctrl-C: the JVM exits when the hook returns, so the hook waits for the clean stop below.
+            Thread hook = new Thread(() -> {
+                stopped.countDown();
+                awaitQuietly(closed);
+            }, "shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             runner.start();
             if (sim.trafficEnabled() && !demoCards.isEmpty()) {
@@ -91,15 +96,29 @@ final class RunCommand implements Callable<Integer> {
                 startTraffic(scheduler, hardware, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
                         new Traffic(scheduler, hardware, new SplittableRandom(seed + 1), 0.01), sim.vehiclesPerHour());
             }
-            boolean timedOut = forSeconds == null ? waitForever(stopped, runner) : !stopped.await(forSeconds, TimeUnit.SECONDS);
+            boolean selfStopped = forSeconds == null ? waitForever(stopped, runner) : !stopped.await(forSeconds, TimeUnit.SECONDS);
             runner.close();
-            if (timedOut) {
-                Runtime.getRuntime().removeShutdownHook(hook);
+            // The lane thread has ended: this thread is now the only one touching the shell.
+            if (runner.failure() == null) {
+                shell.handle(new LaneInput.Stop());
             }
             hardware.signal.show(SignalAspect.STOP);
             System.out.println("lane " + config.settings().laneId() + " stopped: " + shell.steps() + " steps, last journal seq "
                     + journal.lastSeq() + (runner.failure() == null ? "" : ", FAILED: " + runner.failure()));
+            if (selfStopped) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
             return runner.failure() == null ? 0 : 1;
+        } finally {
+            closed.countDown(); // the journal and the lists are closed: the JVM may exit
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -80,7 +80,7 @@ public final class Lane {
         } else if (phase instanceof Referred referred) {
             next = Math.min(next, referred.sinceMs() + settings.referralTimeoutMs());
         } else if (phase instanceof Passage passage) {
-            next = Math.min(next, passageDeadlineMs(passage, state));
+            next = Math.min(next, passageDeadlineMs(passage, state.isOccupied(LoopId.SAFETY)));
         }
         boolean wantsDown = !(phase instanceof Passage);
         LoopTrack safety = state.loop(LoopId.SAFETY);
@@ -110,11 +110,11 @@ public final class Lane {
     }
 
     /** Before the vehicle reaches the safety loop, or after it backed off it without crossing: the open timeout. */
-    private long passageDeadlineMs(Passage passage, LaneState state) {
+    private long passageDeadlineMs(Passage passage, boolean safetyOccupied) {
         if (!passage.sawSafety()) {
             return passage.openedAtMs() + settings.openTimeoutMs();
         }
-        if (!state.isOccupied(LoopId.SAFETY) && !passage.sawExit()) {
+        if (!safetyOccupied && !passage.sawExit()) {
             return passage.safetyClearedAtMs() + settings.openTimeoutMs();
         }
         return Long.MAX_VALUE;
@@ -185,6 +185,8 @@ public final class Lane {
         void take(LaneInput input) {
             if (input instanceof LaneInput.Start) {
                 record(EventType.LANE_STARTED, Details.of("mode", mode.name(), "laneId", settings.laneId()));
+            } else if (input instanceof LaneInput.Stop) {
+                record(EventType.LANE_STOPPED, Details.of("mode", mode.name(), "phase", phase.getClass().getSimpleName()));
             } else if (input instanceof LaneInput.LoopChanged changed) {
                 loopChanged(changed.loop(), changed.occupied());
             } else if (input instanceof LaneInput.TagSeen seen) {
@@ -364,7 +366,7 @@ public final class Lane {
                 boolean stillThere = occupied(LoopId.ARMING) || occupied(LoopId.SAFETY);
                 record(EventType.REFERRAL_TIMEOUT, Details.of("transactionId", r.transactionId(), "vehiclePresent", stillThere));
                 phase = stillThere ? new Referred(r.transactionId(), t) : new Idle();
-            } else if (phase instanceof Passage p && t >= passageDeadlineMs(p, freeze())) {
+            } else if (phase instanceof Passage p && t >= passageDeadlineMs(p, occupied(LoopId.SAFETY))) {
                 record(EventType.ABANDONED, Details.of("transactionId", p.transactionId(),
                         "reachedSafetyLoop", p.sawSafety()));
                 phase = new Closing(p.transactionId(), false);

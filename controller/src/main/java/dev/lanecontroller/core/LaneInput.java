@@ -11,6 +11,9 @@ public sealed interface LaneInput {
     /** The first input after the process starts: outputs go to their safe state. */
     record Start() implements LaneInput {}
 
+    /** The process is shutting down: recorded, so the journal shows a clean stop from a crash. */
+    record Stop() implements LaneInput {}
+
     record LoopChanged(LoopId loop, boolean occupied) implements LaneInput {
         public LoopChanged {
             Objects.requireNonNull(loop, "loop");

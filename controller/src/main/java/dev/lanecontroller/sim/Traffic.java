@@ -24,6 +24,8 @@ public final class Traffic {
     private static final double READ_PROBABILITY_PER_TICK = 0.4;
     private static final double REVERSE_SPEED_MPS = 1.5;
 
+    private static final Comparator<Vehicle> FRONT_MOST_FIRST = Comparator.comparingDouble((Vehicle v) -> v.frontM).reversed();
+
     private final Scheduler scheduler;
     private final SimLane lane;
     private final SplittableRandom random;
@@ -90,7 +92,7 @@ public final class Traffic {
 
     private void tick() {
         long now = scheduler.nowMs();
-        vehicles.sort(Comparator.comparingDouble((Vehicle v) -> v.frontM).reversed());
+        vehicles.sort(FRONT_MOST_FIRST);
         double dt = TICK_MS / 1000.0;
         Vehicle ahead = null;
         for (Vehicle v : vehicles) {

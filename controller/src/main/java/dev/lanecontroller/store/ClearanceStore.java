@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -49,22 +48,30 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
         refresh();
     }
 
+    /**
+     * Looks the card up in every list in force. The lists in force are re-read when another
+     * connection changed them ({@link #listsInForce}, polled by the lane thread each second); a
+     * lookup that races an import's drop of the old table re-reads them and tries once more.
+     */
     @Override
-    public synchronized CardEntry find(String epcHex, Set<String> preferredPrograms) {
-        refreshIfChanged();
-        CardEntry fallback = null;
+    public synchronized List<CardEntry> entriesFor(String epcHex) {
+        try {
+            return lookupAll(epcHex);
+        } catch (StoreException stale) {
+            refresh();
+            return lookupAll(epcHex);
+        }
+    }
+
+    private List<CardEntry> lookupAll(String epcHex) {
+        List<CardEntry> entries = new ArrayList<>(1);
         for (ListInfo list : inForce) {
             CardEntry entry = lookup(list, epcHex);
             if (entry != null) {
-                if (preferredPrograms.contains(entry.program())) {
-                    return entry;
-                }
-                if (fallback == null) {
-                    fallback = entry;
-                }
+                entries.add(entry);
             }
         }
-        return fallback;
+        return entries;
     }
 
     @Override
@@ -126,6 +133,7 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
             if (current != null) {
                 dropQuietly(statement, "cards_" + current.program() + "_v" + current.version());
             }
+            refresh(); // this store's own lookups see the new version at once; others within a poll
             return new ListInfo(program, version, issuedWallMs, expiresWallMs, count);
         } catch (SQLException e) {
             throw new StoreException("importing " + program + " v" + version + " failed: " + e.getMessage(), e);

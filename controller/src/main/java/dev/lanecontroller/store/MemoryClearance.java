@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /** Clearance lists held in memory, for simulations: a scenario's few hundred cards. */
@@ -26,24 +25,19 @@ public final class MemoryClearance implements ClearanceLookup {
     }
 
     @Override
-    public CardEntry find(String epcHex, Set<String> preferredPrograms) {
-        CardEntry fallback = null;
+    public List<CardEntry> entriesFor(String epcHex) {
+        List<CardEntry> entries = new ArrayList<>(1);
         for (Map<String, CardEntry> cards : cardsByProgram.values()) {
             CardEntry entry = cards.get(epcHex);
             if (entry != null) {
-                if (preferredPrograms.contains(entry.program())) {
-                    return entry;
-                }
-                if (fallback == null) {
-                    fallback = entry;
-                }
+                entries.add(entry);
             }
         }
-        return fallback;
+        return entries;
     }
 
     @Override
     public List<ListInfo> listsInForce() {
-        return List.copyOf(new ArrayList<>(lists.values()));
+        return List.copyOf(lists.values());
     }
 }
