@@ -1,0 +1,109 @@
+package dev.lanecontroller.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.GateLimit;
+import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.SignalAspect;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Hand-picked lane situations, read like the lane; the random runs in SafetyPropertyTest try the rest. */
+class LaneTest {
+    static final LaneSettings SETTINGS = LaneSettings.defaults("lane-test");
+
+    LaneDriver clearedCarAtTheGate() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.loop(LoopId.ARMING, true).card(LaneDriver.member("E2000017000000000000000A")).after(SETTINGS.readWindowMs());
+        assertEquals(List.of("CLEARED"), lane.decisions());
+        assertEquals(SignalAspect.PROCEED, lane.signal());
+        return lane.limit(GateLimit.OPEN);
+    }
+
+    @Test
+    void aCarThatStopsOnTheSafetyLoopIsNeverLoweredOnEvenWhenItsTimeRunsOut() {
+        LaneDriver lane = clearedCarAtTheGate();
+        lane.loop(LoopId.ARMING, false).loop(LoopId.SAFETY, true);
+        lane.after(SETTINGS.openTimeoutMs() * 3).after(SETTINGS.loopStuckMs());
+        assertEquals(LaneMode.FAULT, lane.state.mode(), "a loop occupied that long is a fault");
+        assertEquals(0, lane.gateCommands(GateDirection.DOWN), "the gate never comes down on the car");
+        assertEquals(SignalAspect.STOP, lane.signal());
+        lane.loop(LoopId.SAFETY, false).after(SETTINGS.suppressionMs() - 1);
+        assertEquals(0, lane.gateCommands(GateDirection.DOWN), "nor within the suppression time after it leaves");
+        lane.after(1);
+        assertEquals(1, lane.gateCommands(GateDirection.DOWN));
+    }
+
+    @Test
+    void closingTheLaneWhileACarIsInItFinishesThatCarFirst() {
+        LaneDriver lane = clearedCarAtTheGate();
+        lane.command(CommandKind.SET_MODE, LaneMode.CLOSED);
+        assertEquals(LaneMode.AUTOMATED, lane.state.mode());
+        assertEquals(SignalAspect.PROCEED, lane.signal(), "the car in the lane still gets its green");
+        lane.loop(LoopId.ARMING, false).loop(LoopId.SAFETY, true).loop(LoopId.EXIT, true).loop(LoopId.SAFETY, false)
+                .loop(LoopId.EXIT, false).after(SETTINGS.suppressionMs()).limit(GateLimit.CLOSED);
+        assertEquals(LaneMode.CLOSED, lane.state.mode());
+        assertTrue(lane.events().containsAll(List.of("MODE_CHANGE_PENDING", "PASSAGE", "MODE_CHANGED")), lane.events().toString());
+        lane.loop(LoopId.ARMING, true).card(LaneDriver.member("E2000017000000000000000B")).after(SETTINGS.readWindowMs());
+        assertEquals(List.of("CLEARED", "LANE_NOT_AUTOMATED"), lane.decisions());
+        assertEquals(SignalAspect.STOP, lane.signal(), "a closed lane shows the red X, not the refer aspect");
+    }
+
+    @Test
+    void aReleaseOpensForAReferredCarOnlyAndNeverInFault() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.command(CommandKind.RELEASE, null);
+        assertEquals(0, lane.gateCommands(GateDirection.UP), "nobody to release");
+        lane.loop(LoopId.ARMING, true).after(SETTINGS.readWindowMs());
+        assertEquals(List.of("NO_TAG"), lane.decisions());
+        assertEquals(SignalAspect.REFER, lane.signal());
+        lane.feed(new LaneInput.HardwareFault("output", "test"));
+        lane.command(CommandKind.RELEASE, null);
+        assertEquals(0, lane.gateCommands(GateDirection.UP), "no release while the lane is in FAULT");
+        lane.command(CommandKind.FAULT_RESET, null).limit(GateLimit.CLOSED).command(CommandKind.RELEASE, null);
+        assertEquals(1, lane.gateCommands(GateDirection.UP));
+        assertTrue(lane.events().containsAll(List.of("COMMAND_REJECTED", "FAULT", "FAULT_RESET", "RELEASED")), lane.events().toString());
+    }
+
+    @Test
+    void aGateThatDoesNotReachItsLimitPutsTheLaneInFaultAndStop() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.loop(LoopId.ARMING, true).card(LaneDriver.member("E2000017000000000000000C")).after(SETTINGS.readWindowMs());
+        lane.after(SETTINGS.gateTravelLimitMs() / 2).feed(new LaneInput.ReaderAlive()).after(SETTINGS.gateTravelLimitMs() / 2);
+        assertEquals(LaneMode.FAULT, lane.state.mode());
+        assertEquals("GATE_TRAVEL_TIMEOUT", lane.state.faultCause());
+        assertEquals(SignalAspect.STOP, lane.signal());
+    }
+
+    @Test
+    void aSilentReaderIsAFault() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.after(SETTINGS.readerHeartbeatTimeoutMs());
+        assertEquals("READER_SILENT", lane.state.faultCause());
+    }
+
+    @Test
+    void randomReferralsComeAtTheConfiguredRate() {
+        LaneSettings d = SETTINGS;
+        LaneSettings fivePercent = new LaneSettings(d.laneId(), d.initialMode(), d.hasArmingLoop(), d.hasExitLoop(), d.acceptedPrograms(),
+                d.plateRequired(), d.minPlateConfidencePct(), 5.0, d.officerConfirm(), 0, d.maxTagsPerVehicle(), d.maxListAgeMs(),
+                d.readWindowMs(), d.suppressionMs(), d.openTimeoutMs(), d.gateTravelLimitMs(), d.confirmTimeoutMs(), d.referralTimeoutMs(),
+                d.loopStuckMs(), d.loopChatterChanges(), d.loopChatterWindowMs(), d.readerHeartbeatTimeoutMs());
+        SplittableRandom random = new SplittableRandom(5);
+        Map<String, ListInfo> lists = Map.of("NEXUS", new ListInfo("NEXUS", 1, 0, ListInfo.NO_EXPIRY, 1));
+        Transaction txn = Transaction.open(1, 0).withRead(new LaneInput.TagSeen(
+                new dev.lanecontroller.hal.TagRead("E2000017000000000000000D", null, 1, -50), LaneDriver.member("E2000017000000000000000D")));
+        int draws = 100_000;
+        int selected = 0;
+        for (int i = 0; i < draws; i++) {
+            Decision decision = Decider.decide(fivePercent, LaneMode.AUTOMATED, lists, txn, Map.of(), new Now(0, 0, true), random.nextDouble());
+            selected += decision.outcome() == Reason.RANDOM ? 1 : 0;
+        }
+        // Binomial(100000, 0.05): sd 69; the seeded draw sits well inside 5 sd.
+        assertTrue(Math.abs(selected - 5_000) < 350, "selected " + selected + " of " + draws);
+    }
+}
