@@ -69,6 +69,17 @@ public final class Lane {
         return new Step(draft.freeze(), List.copyOf(draft.actions));
     }
 
+    /**
+     * Whether a read of this card would be used: the shell looks a card up only then. A reader
+     * reports each card many times a second; only its first read in a transaction counts.
+     */
+    public boolean wantsCardEntry(LaneState state, String epcHex) {
+        if (state.phase() instanceof Collecting collecting) {
+            return collecting.transaction().cards().stream().noneMatch(card -> card.epcHex().equals(epcHex));
+        }
+        return state.phase() instanceof Idle && !settings.hasArmingLoop();
+    }
+
     /** The monotonic time at which the next timeout falls due, or Long.MAX_VALUE when nothing waits. */
     public long nextDeadlineMs(LaneState state) {
         long next = Long.MAX_VALUE;

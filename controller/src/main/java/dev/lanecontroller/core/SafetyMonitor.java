@@ -46,8 +46,9 @@ public final class SafetyMonitor {
             }
             reversalRequired = safetyOccupied && gateCommand == GateDirection.DOWN && !gateClosedReached;
         }
-        if (input instanceof LaneInput.GateLimitReached reached && reached.limit() == GateLimit.CLOSED && gateCommand == GateDirection.DOWN) {
-            gateClosedReached = true;
+        if (input instanceof LaneInput.GateLimitReached reached) {
+            // An open limit reported after a down command (a report that crossed the command) means not closed.
+            gateClosedReached = reached.limit() == GateLimit.CLOSED && gateCommand == GateDirection.DOWN;
         }
 
         boolean openAuthorised = false;

@@ -95,7 +95,7 @@ public final class LaneShell {
     }
 
     private LaneInput enrich(LaneInput input) {
-        if (input instanceof LaneInput.TagSeen seen && seen.entry() == null) {
+        if (input instanceof LaneInput.TagSeen seen && seen.entry() == null && lane.wantsCardEntry(state, seen.read().epcHex())) {
             try {
                 return new LaneInput.TagSeen(seen.read(), clearance.find(seen.read().epcHex(), lane.settings().acceptedPrograms()));
             } catch (StoreException e) {

@@ -42,6 +42,9 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
         this.database = database;
         try {
             lookupConnection = database.connect();
+            // Lookups share one read transaction until the next poll of the lists in force: starting a
+            // transaction per lookup costs more than the lookup itself (docs/performance.md).
+            lookupConnection.setAutoCommit(false);
         } catch (SQLException e) {
             throw new StoreException("cannot open the clearance lists: " + e.getMessage(), e);
         }
@@ -49,9 +52,9 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
     }
 
     /**
-     * Looks the card up in every list in force. The lists in force are re-read when another
-     * connection changed them ({@link #listsInForce}, polled by the lane thread each second); a
-     * lookup that races an import's drop of the old table re-reads them and tries once more.
+     * Looks the card up in every list in force, as of the last poll of {@link #listsInForce} (the lane
+     * thread polls each second). A lookup that races an import's drop of the old table re-reads the
+     * lists and tries once more.
      */
     @Override
     public synchronized List<CardEntry> entriesFor(String epcHex) {
@@ -76,8 +79,18 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
 
     @Override
     public synchronized List<ListInfo> listsInForce() {
+        endReadTransaction();
         refreshIfChanged();
         return inForce;
+    }
+
+    /** Lets go of the lookups' snapshot, so the next lookup sees what other connections committed since. */
+    private void endReadTransaction() {
+        try {
+            lookupConnection.commit();
+        } catch (SQLException e) {
+            throw new StoreException("cannot end the lookups' read transaction: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -278,6 +291,7 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
     }
 
     private synchronized void refresh() {
+        endReadTransaction();
         try (Statement statement = lookupConnection.createStatement()) {
             try (ResultSet version = statement.executeQuery("PRAGMA data_version")) {
                 version.next();

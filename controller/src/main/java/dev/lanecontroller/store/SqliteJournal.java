@@ -17,9 +17,13 @@ public final class SqliteJournal implements Journal {
     /** Reading more at once only costs memory: the outbox reads in pages. */
     public static final int READ_LIMIT_MAX = 10_000;
 
+    /** How often the WAL is copied back into the database, off the lane thread. */
+    static final long CHECKPOINT_INTERVAL_MS = 1_000;
+
     private final Connection connection;
     private final EventChain chain;
     private final PreparedStatement insert;
+    private final Checkpointer checkpointer;
 
     public SqliteJournal(Database database, String bootId) {
         try {
@@ -36,7 +40,12 @@ public final class SqliteJournal implements Journal {
             chain = new EventChain(bootId, lastSeq, lastHash);
             insert = connection.prepareStatement("INSERT INTO journal(seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, "
                     + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            // A commit that also checkpoints takes tens of milliseconds: leave that to the checkpointer's thread.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA wal_autocheckpoint = 0");
+            }
             connection.setAutoCommit(false);
+            checkpointer = new Checkpointer(database, CHECKPOINT_INTERVAL_MS);
         } catch (SQLException e) {
             throw new StoreException("cannot open the journal in " + database.file() + ": " + e.getMessage(), e);
         }
@@ -171,6 +180,7 @@ public final class SqliteJournal implements Journal {
 
     @Override
     public synchronized void close() {
+        checkpointer.close();
         try {
             insert.close();
             connection.close();

@@ -37,7 +37,7 @@ class SafetyPropertyTest {
 
     @Test
     void tenThousandRandomVehiclesNeverBreakAnInvariant() {
-        runOrReport(BASE_SEED, Integer.getInteger("lane.vehicles", 3_000));
+        runOrReport(BASE_SEED, Integer.getInteger("lane.vehicles", 10_000));
     }
 
     @Test
@@ -50,6 +50,7 @@ class SafetyPropertyTest {
     private static void runOrReport(long seed, int vehicles) {
         try {
             RandomLane.Result result = new RandomLane(seed).run(vehicles);
+            // Not every vehicle makes a transaction: tailgaters pass on another's, some drivers back out first.
             assertTrue(result.decisions >= vehicles * 0.8, "seed " + seed + ": only " + result.decisions + " decisions for " + vehicles
                     + " vehicles");
             assertTrue(result.faults > 0, "seed " + seed + ": the run injected no fault");
