@@ -153,16 +153,18 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
         }
     }
 
+    /**
+     * Loads the records into the new table. Reading and checking the file runs on a thread of its
+     * own while this one inserts (on two cores the import takes the longer of the two, not the sum);
+     * a bounded queue of batches keeps the memory used independent of the list size.
+     */
     private static long load(Connection connection, String table, RecordSource source) throws IOException, SQLException {
+        BatchPipe pipe = new BatchPipe(source);
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
                 + " (epc, status, expires_wall_ms, plates, tid, lookout) VALUES (?, ?, ?, ?, ?, ?)")) {
-            long[] pending = {0};
-            SQLException[] failure = {null};
-            long count = source.feed(record -> {
-                if (failure[0] != null) {
-                    return;
-                }
-                try {
+            List<CardRecord> batch;
+            while ((batch = pipe.next()) != null) {
+                for (CardRecord record : batch) {
                     insert.setString(1, record.epcHex());
                     insert.setInt(2, record.status().ordinal());
                     insert.setLong(3, record.expiresWallMs());
@@ -170,19 +172,12 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
                     insert.setString(5, record.tidHex());
                     insert.setInt(6, record.lookout() ? 1 : 0);
                     insert.addBatch();
-                    if (++pending[0] == IMPORT_BATCH_ROWS) {
-                        insert.executeBatch();
-                        pending[0] = 0;
-                    }
-                } catch (SQLException e) {
-                    failure[0] = e;
                 }
-            });
-            if (failure[0] != null) {
-                throw failure[0];
+                insert.executeBatch();
             }
-            insert.executeBatch();
-            return count;
+            return pipe.recordCount();
+        } finally {
+            pipe.close();
         }
     }
 
