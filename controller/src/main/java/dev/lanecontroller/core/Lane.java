@@ -256,10 +256,11 @@ public final class Lane {
                 phase = nowOccupied
                         ? new Passage(p.transactionId(), p.released(), p.openedAtMs(), true, p.sawExit(), p.safetyClearedAtMs())
                         : new Passage(p.transactionId(), p.released(), p.openedAtMs(), p.sawSafety(), p.sawExit(), t);
-            } else if (phase instanceof Closing c && nowOccupied && !c.tailgateRecorded()) {
-                // The cleared vehicle has crossed; anything under the arm now came without a decision.
-                record(EventType.TAILGATE, Details.of("transactionId", c.transactionId()));
-                phase = new Closing(c.transactionId(), true);
+            } else if (nowOccupied && gateCommand != null && gatePosition != GateLimit.CLOSED) {
+                // No vehicle is cleared to pass, and the arm is not down: whatever is under it came
+                // without a decision (a tailgater behind the last car, or one that slipped in).
+                record(EventType.TAILGATE, Details.of("phase", phase.getClass().getSimpleName(), "lastTransactionId",
+                        nextTransactionId - 1));
             }
         }
 
@@ -484,18 +485,21 @@ public final class Lane {
             if (phase instanceof Passage p && hasCrossed(p)) {
                 record(EventType.PASSAGE, Details.of("transactionId", p.transactionId(), "released", p.released(),
                         "passageMs", t - p.openedAtMs()));
-                phase = new Closing(p.transactionId(), false);
+                phase = new Closing(p.transactionId(), true);
             }
             if (phase instanceof Closing && gateCommand == GateDirection.DOWN && gatePosition == GateLimit.CLOSED) {
                 phase = new Idle();
             }
-            if (phase instanceof Idle) {
-                if (pendingMode != null) {
-                    changeMode(pendingMode, null);
-                }
-                if (occupied(LoopId.ARMING)) {
-                    openTransaction();
-                }
+            if (phase instanceof Idle && pendingMode != null) {
+                changeMode(pendingMode, null);
+            }
+            // The next vehicle's read window runs while the arm comes down behind the last one, once
+            // that one has crossed: what is on the arming loop then is the next vehicle. (After an
+            // abandoned passage or a fault it may be the same one: wait for the arm to be down.) A
+            // mode change waiting for the lane to empty waits for the arm too.
+            boolean ready = phase instanceof Idle || (phase instanceof Closing c && c.vehicleCrossed() && pendingMode == null);
+            if (ready && occupied(LoopId.ARMING)) {
+                openTransaction();
             }
         }
 

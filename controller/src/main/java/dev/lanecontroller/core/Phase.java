@@ -21,6 +21,9 @@ public sealed interface Phase {
     record Passage(long transactionId, boolean released, long openedAtMs, boolean sawSafety, boolean sawExit,
                    long safetyClearedAtMs) implements Phase {}
 
-    /** The vehicle is through (or gone): STOP, gate coming down as soon as the safety loop allows. */
-    record Closing(long transactionId, boolean tailgateRecorded) implements Phase {}
+    /**
+     * The vehicle is through ({@code vehicleCrossed}) or its passage ended without it (abandoned, a
+     * fault): STOP, gate coming down as soon as the safety loop allows.
+     */
+    record Closing(long transactionId, boolean vehicleCrossed) implements Phase {}
 }

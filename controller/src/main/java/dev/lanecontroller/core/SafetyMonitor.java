@@ -20,7 +20,8 @@ public final class SafetyMonitor {
     private long safetyClearedAtMs;
     private GateDirection gateCommand;
     private boolean gateClosedReached;
-    private boolean gateUpForPassage;
+    /** A clearance, confirm or release came since the gate was last commanded down: a vehicle may pass. */
+    private boolean passageAuthorised;
     private SignalAspect signal;
     private long lastDecidedTransaction;
     private long stepsChecked;
@@ -67,9 +68,11 @@ public final class SafetyMonitor {
                     boolean cleared = "CLEARED".equals(event.detail("outcome"));
                     if (cleared && !lane.settings().officerConfirm()) {
                         openAuthorised = true;
+                        passageAuthorised = true;
                     }
                 } else if (event.type() == EventType.CONFIRMED || event.type() == EventType.RELEASED) {
                     openAuthorised = true;
+                    passageAuthorised = true;
                 } else if (event.type() == EventType.SAFETY_REVERSAL) {
                     require(1, safetyOccupied && gateCommand == GateDirection.DOWN && !gateClosedReached,
                             "a reversal was recorded with no descending arm over an occupied safety loop");
@@ -82,7 +85,6 @@ public final class SafetyMonitor {
                         "gate opened for a vehicle while the lane is in FAULT");
                 gateCommand = GateDirection.UP;
                 gateClosedReached = false;
-                gateUpForPassage = openAuthorised && !reversalRecorded;
                 movedUp = true;
             } else if (action instanceof MoveGate) {
                 require(1, !safetyOccupied, "gate commanded down while the safety loop is occupied");
@@ -92,11 +94,13 @@ public final class SafetyMonitor {
                 require(2, signal != SignalAspect.PROCEED, "gate commanded down while PROCEED is shown");
                 gateCommand = GateDirection.DOWN;
                 gateClosedReached = false;
-                gateUpForPassage = false;
+                passageAuthorised = false;
             } else if (action instanceof ShowSignal show) {
                 if (show.aspect() == SignalAspect.PROCEED) {
-                    require(2, gateCommand == GateDirection.UP && gateUpForPassage,
+                    require(2, gateCommand == GateDirection.UP && passageAuthorised,
                             "PROCEED shown without the gate open or opening for a cleared or released vehicle");
+                } else if (signal == SignalAspect.PROCEED) {
+                    passageAuthorised = false; // one green per clearance or release
                 }
                 signal = show.aspect();
             }

@@ -7,7 +7,12 @@ package dev.lanecontroller.sim;
 final class Road {
     static final double ENTRY_M = -15.0;
     static final double PLATE_CAMERA_M = 3.0;
-    static final double READ_ZONE_START_M = -4.0;
+    /**
+     * The antennas are aimed at the vehicle over the arming loop: a car queued behind one waiting
+     * at the stop line (front at most 5.5 - 2 - 1.5 = 2.0 m) is out of range. A longer zone reads the
+     * next car's cards into this car's transaction, and that car is then referred as DUPLICATE_TAG.
+     */
+    static final double READ_ZONE_START_M = 2.5;
     static final double READ_ZONE_END_M = 7.0;
     static final double ARMING_START_M = 1.0;
     static final double ARMING_END_M = 4.0;
