@@ -20,7 +20,7 @@ public final class SafetyMonitor {
     private long safetyClearedAtMs;
     private GateDirection gateCommand;
     private boolean gateClosedReached;
-    /** A clearance, confirm or release came since the gate was last commanded down: a vehicle may pass. */
+    /** A clearance, confirm or release came since the gate was last commanded down or PROCEED last ended. */
     private boolean passageAuthorised;
     private SignalAspect signal;
     private long lastDecidedTransaction;

@@ -19,7 +19,8 @@ final class BatchPipe implements AutoCloseable {
     static final int BATCH_RECORDS = 10_000;
     /** Batches read ahead of the inserts: about 4 MB of records at most. */
     static final int BATCHES_AHEAD = 4;
-    private static final List<CardRecord> END = List.of();
+    /** Marks the end; compared by identity, so it must be an object no batch can be. */
+    private static final List<CardRecord> END = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     private final BlockingQueue<List<CardRecord>> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
     private final FutureTask<Long> reader;

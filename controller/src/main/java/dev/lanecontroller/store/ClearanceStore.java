@@ -27,8 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
     public static final Pattern PROGRAM_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,15}");
-    /** Rows per JDBC batch in an import: large enough to amortise the calls, small enough for a Pi's heap. */
-    static final int IMPORT_BATCH_ROWS = 10_000;
     /** Extra page cache (KiB, negative per SQLite) for the import connection, where the index sort happens. */
     static final int IMPORT_CACHE_KIB = 65_536;
 
