@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -61,6 +62,8 @@ public final class ConfigLoader {
                 "simulated (real drivers come with the hardware issue)");
         SimulatedHardware simulated = simulated(hardware.section("simulated"));
         hardware.rejectUnknownKeys();
+        Path base = baseDir == null ? Path.of("") : baseDir;
+        CentralSettings central = top.has("central") ? central(top.section("central"), settings.laneId(), base) : null;
         top.rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
@@ -69,7 +72,58 @@ public final class ConfigLoader {
         if (!path.isAbsolute() && baseDir != null) {
             path = baseDir.resolve(path);
         }
-        return new LaneConfig(settings, readFilter, path.normalize(), retentionDays, kind, simulated);
+        return new LaneConfig(settings, readFilter, path.normalize(), retentionDays, kind, simulated, central);
+    }
+
+    static final Pattern BROKER_URI = Pattern.compile("(ssl|tcp)://[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?");
+    static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    static final Pattern FILE_PATH = Pattern.compile(".{1,512}");
+
+    private static CentralSettings central(Section central, String laneId, Path base) {
+        String broker = central.text("broker", "ssl://localhost:8883", BROKER_URI, "ssl://HOST:PORT (or tcp://HOST:PORT with allowPlainTcp)");
+        String site = central.text("site", "site", dev.lanecontroller.link.Topics.ID, "lower-case letters, digits and '-', 1-32 long");
+        String root = central.text("topicRoot", "lc/v1", dev.lanecontroller.link.Topics.ROOT, "1-4 levels of lower-case letters, digits, '-'");
+        String clientId = central.text("clientId", site + "-" + laneId, Pattern.compile("[A-Za-z0-9._-]{1,64}"),
+                "letters, digits, '.', '_', '-', 1-64 long");
+        boolean allowPlain = central.bool("allowPlainTcp", false);
+        Section tls = central.section("tls");
+        Path ca = path(base, tls.text("caFile", null, FILE_PATH, "a file path"));
+        Path cert = path(base, tls.text("certFile", null, FILE_PATH, "a file path"));
+        Path key = path(base, tls.text("keyFile", null, FILE_PATH, "a file path"));
+        tls.rejectUnknownKeys();
+        if (broker.startsWith("tcp://") && !allowPlain) {
+            central.problem("broker", "plain tcp:// sends card numbers unencrypted; use ssl:// or set central.allowPlainTcp: true");
+        }
+        if (broker.startsWith("ssl://") && (ca == null || cert == null || key == null)) {
+            central.problem("tls", "ssl:// needs caFile, certFile and keyFile (PEM)");
+        }
+        int keepAliveS = (int) central.integer("keepAliveS", 30, 5, 600);
+        long heartbeatMs = central.integer("heartbeatIntervalS", 30, 1, 3_600) * 1000;
+        int window = (int) central.integer("inFlightWindow", 256, 1, 10_000);
+        long reconnectMinMs = central.integer("reconnectMinMs", 1_000, 10, 600_000);
+        long reconnectMaxMs = central.integer("reconnectMaxMs", 120_000, 10, 3_600_000);
+        if (reconnectMaxMs < reconnectMinMs) {
+            central.problem("reconnectMaxMs", "must not be below reconnectMinMs");
+            reconnectMaxMs = reconnectMinMs;
+        }
+        long commandMaxAgeMs = central.integer("commandMaxAgeS", 120, 5, 86_400) * 1000;
+        Section keys = central.section("keys");
+        Map<String, Path> listKeys = paths(base, keys.textMap("lists", KEY_ID, FILE_PATH, "key id: public key file (PEM)", 16));
+        Map<String, Path> commandKeys = paths(base, keys.textMap("commands", KEY_ID, FILE_PATH, "key id: public key file (PEM)", 16));
+        keys.rejectUnknownKeys();
+        central.rejectUnknownKeys();
+        return new CentralSettings(broker, site, root, clientId, ca, cert, key, allowPlain, keepAliveS, heartbeatMs, window,
+                reconnectMinMs, reconnectMaxMs, commandMaxAgeMs, listKeys, commandKeys);
+    }
+
+    private static Path path(Path base, String text) {
+        return text == null ? null : base.resolve(text).normalize();
+    }
+
+    private static Map<String, Path> paths(Path base, Map<String, String> texts) {
+        Map<String, Path> result = new java.util.LinkedHashMap<>();
+        texts.forEach((id, file) -> result.put(id, path(base, file)));
+        return result;
     }
 
     /**

@@ -11,4 +11,11 @@ public record LaneConfig(
         Path storagePath,
         int retentionDays,
         String hardwareKind,
-        SimulatedHardware simulated) {}
+        SimulatedHardware simulated,
+        CentralSettings central) {
+
+    /** The central link is optional: without it the lane runs alone and its outbox waits. */
+    public boolean hasCentral() {
+        return central != null;
+    }
+}

@@ -146,6 +146,28 @@ final class Section {
         return items;
     }
 
+    /** A mapping of names to texts, e.g. key ids to key files. */
+    java.util.Map<String, String> textMap(String key, Pattern keyAllowed, Pattern valueAllowed, String allowedText, int maxItems) {
+        JsonNode value = value(key);
+        java.util.Map<String, String> items = new java.util.LinkedHashMap<>();
+        if (value == null) {
+            return items;
+        }
+        if (!value.isObject() || value.size() > maxItems) {
+            problems.add(name(key) + ": must be a mapping of at most " + maxItems + " names to values");
+            return items;
+        }
+        for (java.util.Map.Entry<String, JsonNode> field : value.properties()) {
+            if (!keyAllowed.matcher(field.getKey()).matches() || !field.getValue().isTextual()
+                    || !valueAllowed.matcher(field.getValue().asText()).matches()) {
+                problems.add(name(key) + "." + field.getKey() + ": not allowed; allowed: " + allowedText);
+            } else {
+                items.put(field.getKey(), field.getValue().asText());
+            }
+        }
+        return items;
+    }
+
     /** Reports every key of this mapping that no read asked for. Call after reading all of them. */
     void rejectUnknownKeys() {
         if (node == null) {

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The journal for virtual-time simulations: the same numbering and hash chain, kept in memory. */
-public final class MemoryJournal implements Journal {
+public final class MemoryJournal implements Journal, Outbox {
+    private final String journalId = java.util.UUID.randomUUID().toString();
     private final EventChain chain;
     private final List<JournalEntry> entries = new ArrayList<>();
     private final List<Boolean> sent = new ArrayList<>();
@@ -14,7 +15,28 @@ public final class MemoryJournal implements Journal {
     }
 
     @Override
-    public List<JournalEntry> append(List<EventDraft> events) {
+    public Outbox outbox() {
+        return this;
+    }
+
+    @Override
+    public String journalId() {
+        return journalId;
+    }
+
+    @Override
+    public synchronized long firstSeq() {
+        return entries.isEmpty() ? 0 : 1;
+    }
+
+    @Override
+    public synchronized long oldestUnsentSeq() {
+        int index = sent.indexOf(false);
+        return index < 0 ? 0 : index + 1L;
+    }
+
+    @Override
+    public synchronized List<JournalEntry> append(List<EventDraft> events) {
         List<JournalEntry> added = new ArrayList<>(events.size());
         for (EventDraft draft : events) {
             JournalEntry entry = chain.next(draft, chain.lastSeq() + 1, chain.lastHash());
@@ -27,18 +49,18 @@ public final class MemoryJournal implements Journal {
     }
 
     @Override
-    public long lastSeq() {
+    public synchronized long lastSeq() {
         return chain.lastSeq();
     }
 
     @Override
-    public List<JournalEntry> read(long afterSeq, int limit) {
+    public synchronized List<JournalEntry> read(long afterSeq, int limit) {
         int from = (int) Math.min(afterSeq, entries.size());
         return List.copyOf(entries.subList(from, Math.min(entries.size(), from + limit)));
     }
 
     @Override
-    public List<JournalEntry> unsent(long afterSeq, int limit) {
+    public synchronized List<JournalEntry> unsent(long afterSeq, int limit) {
         List<JournalEntry> result = new ArrayList<>();
         for (int i = (int) Math.min(afterSeq, entries.size()); i < entries.size() && result.size() < limit; i++) {
             if (!sent.get(i)) {
@@ -49,12 +71,12 @@ public final class MemoryJournal implements Journal {
     }
 
     @Override
-    public long unsentCount() {
+    public synchronized long unsentCount() {
         return sent.stream().filter(s -> !s).count();
     }
 
     @Override
-    public void markSent(List<Long> seqs) {
+    public synchronized void markSent(List<Long> seqs) {
         seqs.forEach(seq -> sent.set((int) (seq - 1), true));
     }
 

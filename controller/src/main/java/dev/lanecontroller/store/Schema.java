@@ -10,6 +10,7 @@ final class Schema {
     static void create(Statement statement) throws SQLException {
         statement.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         statement.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')");
+        statement.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('journal_id', '" + java.util.UUID.randomUUID() + "')");
         statement.execute("""
                 CREATE TABLE IF NOT EXISTS journal (
                   seq INTEGER PRIMARY KEY,
@@ -32,5 +33,6 @@ final class Schema {
                   entry_count INTEGER NOT NULL,
                   card_table TEXT NOT NULL,
                   loaded_wall_ms INTEGER NOT NULL)""");
+        statement.execute("CREATE TABLE IF NOT EXISTS command_nonce (nonce TEXT PRIMARY KEY, issued_wall_ms INTEGER NOT NULL)");
     }
 }

@@ -24,8 +24,11 @@ public final class SqliteJournal implements Journal {
     private final EventChain chain;
     private final PreparedStatement insert;
     private final Checkpointer checkpointer;
+    private final Database database;
+    private SqliteOutbox outbox;
 
     public SqliteJournal(Database database, String bootId) {
+        this.database = database;
         try {
             connection = database.connect();
             String lastHash = EventChain.GENESIS_HASH;
@@ -94,42 +97,15 @@ public final class SqliteJournal implements Journal {
 
     @Override
     public synchronized List<JournalEntry> read(long afterSeq, int limit) {
-        return query("SELECT seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, prev_hash, hash FROM journal "
-                + "WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
+        return query(SELECT_ENTRY + "WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
     }
 
     @Override
-    public synchronized List<JournalEntry> unsent(long afterSeq, int limit) {
-        return query("SELECT seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, prev_hash, hash FROM journal "
-                + "WHERE sent = 0 AND seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
-    }
-
-    @Override
-    public synchronized long unsentCount() {
-        try (Statement statement = connection.createStatement();
-             ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM journal WHERE sent = 0")) {
-            count.next();
-            long result = count.getLong(1);
-            connection.commit();
-            return result;
-        } catch (SQLException e) {
-            throw new StoreException("cannot count unsent events: " + e.getMessage(), e);
+    public synchronized Outbox outbox() {
+        if (outbox == null) {
+            outbox = new SqliteOutbox(database, this);
         }
-    }
-
-    @Override
-    public synchronized void markSent(List<Long> seqs) {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE journal SET sent = 1 WHERE seq = ?")) {
-            for (long seq : seqs) {
-                update.setLong(1, seq);
-                update.addBatch();
-            }
-            update.executeBatch();
-            connection.commit();
-        } catch (SQLException e) {
-            rollbackQuietly(e);
-            throw new StoreException("cannot mark events sent: " + e.getMessage(), e);
-        }
+        return outbox;
     }
 
     /**
@@ -149,7 +125,14 @@ public final class SqliteJournal implements Journal {
         }
     }
 
+    static final String SELECT_ENTRY = "SELECT seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, prev_hash, hash "
+            + "FROM journal ";
+
     private List<JournalEntry> query(String sql, long afterSeq, int limit) {
+        return query(connection, sql, afterSeq, limit);
+    }
+
+    static List<JournalEntry> query(Connection connection, String sql, long afterSeq, int limit) {
         if (limit < 1 || limit > READ_LIMIT_MAX) {
             throw new IllegalArgumentException("limit must be 1.." + READ_LIMIT_MAX + ", got " + limit);
         }
@@ -163,14 +146,16 @@ public final class SqliteJournal implements Journal {
                             rows.getInt(5) == 1, rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9)));
                 }
             }
-            connection.commit();
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot read the journal: " + e.getMessage(), e);
         }
         return entries;
     }
 
-    private void rollbackQuietly(SQLException cause) {
+    static void rollbackQuietly(Connection connection, SQLException cause) {
         try {
             connection.rollback();
         } catch (SQLException rollbackFailure) {
@@ -178,8 +163,15 @@ public final class SqliteJournal implements Journal {
         }
     }
 
+    private void rollbackQuietly(SQLException cause) {
+        rollbackQuietly(connection, cause);
+    }
+
     @Override
     public synchronized void close() {
+        if (outbox != null) {
+            outbox.close();
+        }
         checkpointer.close();
         try {
             insert.close();

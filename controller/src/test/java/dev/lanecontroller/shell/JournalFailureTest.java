@@ -20,6 +20,7 @@ import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.MemoryClearance;
 import dev.lanecontroller.store.MemoryJournal;
+import dev.lanecontroller.store.Outbox;
 import dev.lanecontroller.store.StoreException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,18 +51,8 @@ class JournalFailureTest {
         }
 
         @Override
-        public List<JournalEntry> unsent(long afterSeq, int limit) {
-            return inner.unsent(afterSeq, limit);
-        }
-
-        @Override
-        public long unsentCount() {
-            return inner.unsentCount();
-        }
-
-        @Override
-        public void markSent(List<Long> seqs) {
-            inner.markSent(seqs);
+        public Outbox outbox() {
+            return inner;
         }
 
         @Override

@@ -1,0 +1,37 @@
+package dev.lanecontroller.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The central link's configuration (the {@code central} section; docs/configuration.md).
+ *
+ * @param brokerUri {@code ssl://host:port}, or {@code tcp://host:port} only with {@code allowPlainTcp}
+ * @param caFile the CA that signed the broker's certificate (PEM); null with plain TCP
+ * @param certFile this lane's client certificate (PEM)
+ * @param keyFile this lane's private key (PEM, PKCS#8)
+ * @param listKeys key id to Ed25519 public key file: who may sign clearance lists
+ * @param commandKeys key id to Ed25519 public key file: who may sign commands
+ */
+public record CentralSettings(
+        String brokerUri,
+        String site,
+        String topicRoot,
+        String clientId,
+        Path caFile,
+        Path certFile,
+        Path keyFile,
+        boolean allowPlainTcp,
+        int keepAliveS,
+        long heartbeatIntervalMs,
+        int inFlightWindow,
+        long reconnectMinMs,
+        long reconnectMaxMs,
+        long commandMaxAgeMs,
+        Map<String, Path> listKeys,
+        Map<String, Path> commandKeys) {
+
+    public boolean usesTls() {
+        return brokerUri.startsWith("ssl://");
+    }
+}

@@ -1,0 +1,303 @@
+package dev.lanecontroller.link;
+
+import dev.lanecontroller.core.RandomSource;
+import dev.lanecontroller.link.MqttTransport.ConnectSpec;
+import dev.lanecontroller.link.MqttTransport.TransportException;
+import dev.lanecontroller.store.Outbox;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import javax.net.SocketFactory;
+
+/**
+ * The lane's connection to central (DESIGN §7): connects, announces itself with a retained status
+ * (and leaves a retained last will), keeps the event sync running while connected, sends a
+ * heartbeat, and reconnects with exponential backoff and full jitter when the link drops.
+ * Messages from central are queued to one inbound thread so that slow work (a list) never stalls
+ * the MQTT client's own thread.
+ */
+public final class CentralLink implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CentralLink.class.getName());
+    /** Messages waiting for the inbound thread; when full, the client's thread waits (TCP pushes back on central). */
+    static final int INBOUND_QUEUE_MAX = 1_024;
+    static final int CONNECT_TIMEOUT_S = 10;
+    static final int EXTRA_IN_FLIGHT = 64;
+
+    private final MqttTransport transport;
+    private final Topics topics;
+    private final StatusWire statusWire;
+    private final EventSync sync;
+    private final Outbox outbox;
+    private final Inbound inbound;
+    private final Supplier<LaneView> view;
+    private final Backoff backoff;
+    private final String clientId;
+    private final int keepAliveS;
+    private final int maxInFlight;
+    private final long heartbeatIntervalMs;
+    private final SocketFactory socketFactory;
+    private final LongSupplier wallClock;
+    private final BlockingQueue<byte[][]> inboundQueue = new ArrayBlockingQueue<>(INBOUND_QUEUE_MAX);
+    private final Thread linkThread;
+    private final Thread inboundThread;
+    private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong connectFailures = new AtomicLong();
+    private final AtomicLong inboundMessages = new AtomicLong();
+
+    private boolean connected;
+    private boolean statusDue;
+    private boolean closed;
+    private long connectedSinceWallMs;
+
+    /** Everything the link is made of; built by the daemon from its config, by tests from theirs. */
+    public record Parts(MqttTransport transport, Topics topics, StatusWire statusWire, EventSync sync, Outbox outbox, Inbound inbound,
+                        Supplier<LaneView> view, Backoff backoff, String clientId, int keepAliveS, int inFlightWindow,
+                        long heartbeatIntervalMs, SocketFactory socketFactory, LongSupplier wallClock) {}
+
+    public CentralLink(Parts parts) {
+        this.transport = parts.transport();
+        this.topics = parts.topics();
+        this.statusWire = parts.statusWire();
+        this.sync = parts.sync();
+        this.outbox = parts.outbox();
+        this.inbound = parts.inbound();
+        this.view = parts.view();
+        this.backoff = parts.backoff();
+        this.clientId = parts.clientId();
+        this.keepAliveS = parts.keepAliveS();
+        this.maxInFlight = parts.inFlightWindow() * 2 + EXTRA_IN_FLIGHT;
+        this.heartbeatIntervalMs = parts.heartbeatIntervalMs();
+        this.socketFactory = parts.socketFactory();
+        this.wallClock = parts.wallClock();
+        this.linkThread = new Thread(this::runLink, "central-link");
+        this.inboundThread = new Thread(this::runInbound, "central-inbound");
+        linkThread.setDaemon(true);
+        inboundThread.setDaemon(true);
+    }
+
+    public static Backoff backoff(long minMs, long maxMs, RandomSource random) {
+        return new Backoff(minMs, maxMs, random);
+    }
+
+    public void start() {
+        sync.start();
+        inboundThread.start();
+        linkThread.start();
+    }
+
+    public synchronized boolean isConnected() {
+        return connected;
+    }
+
+    public long connects() {
+        return connects.get();
+    }
+
+    public long connectFailures() {
+        return connectFailures.get();
+    }
+
+    public EventSync sync() {
+        return sync;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    /** Something the status shows changed (mode, list): publish it now rather than at the next heartbeat. */
+    public synchronized void statusChanged() {
+        statusDue = true;
+        notifyAll();
+    }
+
+    /** For the inbound handlers: publish a reply or request, QoS 1, not retained. False when the link is down. */
+    public boolean publish(String topic, byte[] payload) {
+        try {
+            transport.publish(topic, payload, 1, false, failure -> {
+                if (failure != null) {
+                    LOG.log(System.Logger.Level.WARNING, "publish to " + topic + " not acknowledged: " + failure.getMessage());
+                }
+            });
+            return true;
+        } catch (TransportException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            return false;
+        }
+    }
+
+    private void runLink() {
+        while (!isClosed()) {
+            try {
+                connectOnce();
+                connects.incrementAndGet();
+                backoff.reset();
+                LOG.log(System.Logger.Level.INFO, "connected to central as " + clientId);
+                stayConnected();
+            } catch (TransportException e) {
+                long failures = connectFailures.incrementAndGet();
+                // The first failure of a run, then ever more seldom: an outage of hours must not fill the log.
+                int streak = backoff.failures() + 1;
+                LOG.log((streak & (streak - 1)) == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                        e.getMessage() + " (attempt " + streak + ", " + failures + " failures since start)");
+            } catch (RuntimeException e) {
+                connectFailures.incrementAndGet();
+                LOG.log(System.Logger.Level.ERROR, "central link failed: " + e);
+            }
+            sync.disconnected();
+            synchronized (this) {
+                connected = false;
+            }
+            if (!isClosed()) {
+                transport.disconnect();
+                pause(backoff.nextDelayMs());
+            }
+        }
+    }
+
+    private void connectOnce() throws TransportException {
+        long nowMs = wallClock.getAsLong();
+        ConnectSpec spec = new ConnectSpec(clientId, keepAliveS, CONNECT_TIMEOUT_S, maxInFlight, topics.status(),
+                statusWire.offline("connection lost", nowMs), socketFactory);
+        transport.connect(spec, new MqttTransport.Listener() {
+            @Override
+            public void messageArrived(String topic, byte[] payload) {
+                enqueue(topic, payload);
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                LOG.log(System.Logger.Level.WARNING, "connection to central lost: " + cause);
+                synchronized (CentralLink.this) {
+                    connected = false;
+                    CentralLink.this.notifyAll();
+                }
+            }
+        });
+        synchronized (this) {
+            connected = true;
+            connectedSinceWallMs = nowMs;
+        }
+        List<String> filters = inbound.subscriptions();
+        if (!filters.isEmpty()) {
+            transport.subscribe(filters, 1);
+        }
+        publishStatus();
+        sync.connected(transport::publish);
+    }
+
+    private void stayConnected() throws TransportException {
+        while (true) {
+            synchronized (this) {
+                long deadline = System.nanoTime() + heartbeatIntervalMs * 1_000_000;
+                while (connected && !closed && !statusDue && System.nanoTime() < deadline) {
+                    waitQuietly(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                }
+                if (!connected || closed) {
+                    return;
+                }
+                statusDue = false;
+            }
+            publishStatus();
+            inbound.onHeartbeat();
+        }
+    }
+
+    private void publishStatus() throws TransportException {
+        LaneView lane = view.get();
+        long connectedSince;
+        synchronized (this) {
+            connectedSince = connectedSinceWallMs;
+        }
+        byte[] status = statusWire.online(lane, outbox.lastSeq(), outbox.unsentCount(), outbox.oldestUnsentSeq(),
+                wallClock.getAsLong(), connectedSince);
+        transport.publish(topics.status(), status, 1, true, failure -> { });
+    }
+
+    private void enqueue(String topic, byte[] payload) {
+        try {
+            // Waits when the inbound thread is behind: the broker then holds the rest.
+            while (!inboundQueue.offer(new byte[][] {topic.getBytes(java.nio.charset.StandardCharsets.UTF_8), payload},
+                    1, TimeUnit.SECONDS)) {
+                if (isClosed()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runInbound() {
+        while (!isClosed()) {
+            byte[][] message;
+            try {
+                message = inboundQueue.poll(500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (message == null) {
+                continue;
+            }
+            inboundMessages.incrementAndGet();
+            String topic = new String(message[0], java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                inbound.handle(topic, message[1]);
+            } catch (RuntimeException e) {
+                // A bug in a handler must not take the link down; the message is lost, and said so.
+                LOG.log(System.Logger.Level.ERROR, "message on " + topic + " could not be handled: " + e);
+            }
+        }
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private synchronized void pause(long ms) {
+        long deadline = System.nanoTime() + ms * 1_000_000;
+        while (!closed && System.nanoTime() < deadline) {
+            waitQuietly(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+    }
+
+    private void waitQuietly(long ms) {
+        try {
+            wait(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    /** A clean stop: the retained status says "stopped" (not the will's "connection lost"), then disconnect. */
+    @Override
+    public void close() {
+        boolean wasConnected;
+        synchronized (this) {
+            closed = true;
+            wasConnected = connected;
+            notifyAll();
+        }
+        try {
+            linkThread.join(5_000);
+            inboundThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sync.close();
+        if (wasConnected && transport.isConnected()) {
+            try {
+                transport.publish(topics.status(), statusWire.offline("stopped", wallClock.getAsLong()), 1, true, failure -> { });
+            } catch (TransportException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not say goodbye: " + e.getMessage());
+            }
+            transport.disconnect();
+        }
+        transport.close();
+    }
+}

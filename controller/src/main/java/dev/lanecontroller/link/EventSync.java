@@ -1,0 +1,305 @@
+package dev.lanecontroller.link;
+
+import dev.lanecontroller.link.EventWire.Delivery;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.Outbox;
+import dev.lanecontroller.store.StoreException;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Moves events from the outbox to central, QoS 1, on a thread of its own (DESIGN §7).
+ *
+ * <p>Per connection, events journaled before it came up are the backlog and the rest are live: the
+ * pump fills its window with live events first, then requested replays, then the backlog, so a
+ * drain after a long outage never delays what is happening now. An event is marked sent only when
+ * its PUBACK arrives. A lost connection forgets everything in flight and starts again from the
+ * outbox: an event may go twice, never zero times, and consumers dedupe by event id.
+ */
+public final class EventSync implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EventSync.class.getName());
+    /** Acknowledgements are marked in batches: one commit per batch, not one per event. */
+    static final int MARK_BATCH_MAX = 512;
+    static final long MARK_INTERVAL_MS = 20;
+    /** With nothing to do the pump still looks at the outbox this often, in case a wake-up was missed. */
+    static final long IDLE_POLL_MS = 500;
+    /** One replay request covers at most this many events; central asks again for more. */
+    public static final long REPLAY_EVENTS_MAX = 100_000;
+    static final int REPLAYS_QUEUED_MAX = 16;
+
+    /** How the pump hands a message to MQTT; {@code done} gets null on PUBACK. */
+    @FunctionalInterface
+    public interface Publisher {
+        void publish(String topic, byte[] payload, int qos, boolean retained, java.util.function.Consumer<Throwable> done)
+                throws MqttTransport.TransportException;
+    }
+
+    private final Outbox outbox;
+    private final EventWire wire;
+    private final Topics topics;
+    private final int windowSize;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+    private final Deque<long[]> replays = new ArrayDeque<>();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong failedPublishes = new AtomicLong();
+
+    private Publisher publisher;
+    private long epoch;
+    private boolean wakeUp;
+    private boolean closed;
+
+    public EventSync(Outbox outbox, EventWire wire, Topics topics, int windowSize) {
+        if (windowSize < 1 || windowSize > 10_000) {
+            throw new IllegalArgumentException("in-flight window must be 1..10000, got " + windowSize);
+        }
+        this.outbox = outbox;
+        this.wire = wire;
+        this.topics = topics;
+        this.windowSize = windowSize;
+        this.thread = new Thread(this::run, "event-sync");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** The link is up: a new round starts from the outbox. */
+    public synchronized void connected(Publisher newPublisher) {
+        publisher = newPublisher;
+        epoch++;
+        notifyAll();
+    }
+
+    /** The link is down: whatever was in flight will be sent again. */
+    public synchronized void disconnected() {
+        publisher = null;
+        epoch++;
+        notifyAll();
+    }
+
+    /** New events were journaled. */
+    public synchronized void wake() {
+        wakeUp = true;
+        notifyAll();
+    }
+
+    /**
+     * Central asked for events {@code fromSeq..toSeq} again. Returns what will be sent (clipped to
+     * what the journal still holds and to {@link #REPLAY_EVENTS_MAX}), or null when nothing can be.
+     */
+    public long[] requestReplay(long fromSeq, long toSeq) {
+        long first = Math.max(fromSeq, Math.max(1, outbox.firstSeq()));
+        long last = Math.min(toSeq, Math.min(outbox.lastSeq(), first + REPLAY_EVENTS_MAX - 1));
+        if (first > last) {
+            return null;
+        }
+        synchronized (this) {
+            if (replays.size() >= REPLAYS_QUEUED_MAX) {
+                return null;
+            }
+            replays.add(new long[] {first - 1, last});
+            notifyAll();
+        }
+        return new long[] {first, last};
+    }
+
+    public long published() {
+        return published.get();
+    }
+
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    public long failedPublishes() {
+        return failedPublishes.get();
+    }
+
+    private void run() {
+        Round round = null;
+        long lastMarkMs = System.nanoTime() / 1_000_000;
+        while (true) {
+            Publisher current;
+            long currentEpoch;
+            synchronized (this) {
+                if (closed) {
+                    break;
+                }
+                boolean canSend = publisher != null && round != null && !round.idle && round.inFlight.size() < windowSize;
+                boolean newRound = round == null ? publisher != null : round.epoch != epoch;
+                if (!wakeUp && !canSend && !newRound) {
+                    waitQuietly(acked.isEmpty() ? IDLE_POLL_MS : MARK_INTERVAL_MS);
+                }
+                wakeUp = false;
+                current = publisher;
+                currentEpoch = epoch;
+            }
+            try {
+                long nowMs = System.nanoTime() / 1_000_000;
+                if (acked.size() >= MARK_BATCH_MAX || nowMs - lastMarkMs >= MARK_INTERVAL_MS
+                        || (round != null && round.epoch != currentEpoch)) {
+                    markAcknowledged();
+                    lastMarkMs = nowMs;
+                }
+                if (current == null) {
+                    round = null;
+                    continue;
+                }
+                if (round == null || round.epoch != currentEpoch) {
+                    round = new Round(currentEpoch, outbox.lastSeq());
+                }
+                round.idle = !fill(round, current);
+            } catch (StoreException e) {
+                LOG.log(System.Logger.Level.ERROR, "outbox read or mark failed, retrying: " + e.getMessage());
+                sleepQuietly(IDLE_POLL_MS);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "event sync failed, retrying: " + e);
+                sleepQuietly(IDLE_POLL_MS);
+            }
+        }
+        markAcknowledged();
+    }
+
+    /** Publishes into the window's free room; false when there was nothing to send. */
+    private boolean fill(Round round, Publisher current) {
+        int room = windowSize - round.inFlight.size();
+        if (room <= 0) {
+            return true;
+        }
+        List<JournalEntry> live = outbox.unsent(round.liveCursor, room);
+        if (!live.isEmpty()) {
+            round.liveCursor = live.get(live.size() - 1).seq();
+            return send(round, current, live, Delivery.LIVE);
+        }
+        long[] replay;
+        synchronized (this) {
+            replay = replays.peek();
+        }
+        if (replay != null) {
+            List<JournalEntry> again = outbox.read(replay[0], (int) Math.min(room, replay[1] - replay[0]));
+            if (again.isEmpty() || again.get(again.size() - 1).seq() >= replay[1]) {
+                synchronized (this) {
+                    replays.poll();
+                }
+            } else {
+                replay[0] = again.get(again.size() - 1).seq();
+            }
+            return send(round, current, again, Delivery.REPLAY) || !again.isEmpty();
+        }
+        if (round.backlogCursor < round.liveBoundary) {
+            List<JournalEntry> backlog = new ArrayList<>(outbox.unsent(round.backlogCursor, room));
+            backlog.removeIf(entry -> entry.seq() > round.liveBoundary);
+            round.backlogCursor = backlog.isEmpty() ? round.liveBoundary : backlog.get(backlog.size() - 1).seq();
+            return send(round, current, backlog, Delivery.BACKLOG) || round.backlogCursor < round.liveBoundary;
+        }
+        return false;
+    }
+
+    private boolean send(Round round, Publisher current, List<JournalEntry> entries, Delivery delivery) {
+        for (JournalEntry entry : entries) {
+            byte[] payload = wire.encode(entry, delivery);
+            Long seq = entry.seq();
+            round.inFlight.add(seq);
+            try {
+                current.publish(topics.events(), payload, 1, false, failure -> {
+                    round.inFlight.remove(seq);
+                    if (failure == null) {
+                        acknowledged.incrementAndGet();
+                        acked.add(seq);
+                    } else {
+                        failedPublishes.incrementAndGet();
+                    }
+                    wake();
+                });
+                published.incrementAndGet();
+                if (EventWire.isAlert(entry.type())) {
+                    // The alert stream is a convenience copy; the events topic is the record.
+                    current.publish(topics.alerts(), payload, 1, false, failure -> { });
+                }
+            } catch (MqttTransport.TransportException e) {
+                round.inFlight.remove(seq);
+                failedPublishes.incrementAndGet();
+                // The client refused it (link going down): start this round again from the outbox.
+                LOG.log(System.Logger.Level.WARNING, "publish of event " + seq + " refused: " + e.getMessage());
+                synchronized (this) {
+                    if (round.epoch == epoch) {
+                        epoch++;
+                    }
+                }
+                return false;
+            }
+        }
+        return !entries.isEmpty();
+    }
+
+    private void markAcknowledged() {
+        List<Long> seqs = new ArrayList<>();
+        Long seq;
+        while ((seq = acked.poll()) != null) {
+            seqs.add(seq);
+        }
+        if (!seqs.isEmpty()) {
+            try {
+                outbox.markSent(seqs);
+            } catch (StoreException e) {
+                // Not marked: they go again, and consumers dedupe. Nothing is lost.
+                LOG.log(System.Logger.Level.ERROR, seqs.size() + " acknowledged events could not be marked sent: " + e.getMessage());
+            }
+        }
+    }
+
+    private void waitQuietly(long ms) {
+        try {
+            wait(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One connection's worth of sending. */
+    private static final class Round {
+        final long epoch;
+        final long liveBoundary;
+        final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+        long liveCursor;
+        long backlogCursor;
+        boolean idle;
+
+        Round(long epoch, long liveBoundary) {
+            this.epoch = epoch;
+            this.liveBoundary = liveBoundary;
+            this.liveCursor = liveBoundary;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.lanecontroller.link;
+
+import dev.lanecontroller.core.ListInfo;
+import java.util.Collection;
+
+/** What the status message tells of the lane, read from its latest state. */
+public record LaneView(String mode, Collection<ListInfo> lists, boolean clockSynced) {}

@@ -1,0 +1,169 @@
+package dev.lanecontroller.link;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Central's side in the tests, written from docs/mqtt-contract.md: a persistent session (so the
+ * broker queues events while this consumer is away), events deduped by event id and put in order
+ * by sequence number.
+ */
+final class CentralConsumer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MqttClient client;
+    private final Map<Long, JsonNode> bySeq = new TreeMap<>();
+    private final List<JsonNode> arrivals = new ArrayList<>();
+    private final List<String> topicsSeen = new ArrayList<>();
+    private final Map<String, List<JsonNode>> otherTopics = new TreeMap<>();
+    private int duplicates;
+
+    CentralConsumer(String brokerUri, String clientId, String... filters) throws Exception {
+        client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(false);
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay(500);
+        options.setMaxInflight(1_000);
+        client.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+                if (reconnect) {
+                    // Not on this thread: a blocking call from Paho's callback thread stalls every delivery.
+                    new Thread(() -> {
+                        try {
+                            client.subscribe(filters, qos(filters));
+                        } catch (Exception e) {
+                            // Paho retries the connection; a persistent session still holds the subscription.
+                        }
+                    }, "consumer-resubscribe").start();
+                }
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                // Paho reconnects by itself (automatic reconnect is on for this consumer).
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) throws Exception {
+                received(topic, JSON.readTree(message.getPayload()));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // This consumer publishes only in the tests that send commands, synchronously.
+            }
+        });
+        client.connect(options);
+        client.subscribe(filters, qos(filters));
+    }
+
+    private static int[] qos(String[] filters) {
+        int[] qos = new int[filters.length];
+        java.util.Arrays.fill(qos, 1);
+        return qos;
+    }
+
+    private synchronized void received(String topic, JsonNode message) {
+        topicsSeen.add(topic);
+        if (!topic.endsWith("/events")) {
+            otherTopics.computeIfAbsent(topic, t -> new ArrayList<>()).add(message);
+            notifyAll();
+            return;
+        }
+        arrivals.add(message);
+        if (bySeq.putIfAbsent(message.get("seq").asLong(), message) != null) {
+            duplicates++;
+        }
+        notifyAll();
+    }
+
+    void publish(String topic, byte[] payload, boolean retained) throws Exception {
+        client.publish(topic, payload, 1, retained);
+    }
+
+    boolean isConnected() {
+        return client.isConnected();
+    }
+
+    synchronized Map<Long, JsonNode> events() {
+        return new TreeMap<>(bySeq);
+    }
+
+    synchronized List<JsonNode> arrivals() {
+        return new ArrayList<>(arrivals);
+    }
+
+    synchronized int duplicates() {
+        return duplicates;
+    }
+
+    synchronized int distinctEvents() {
+        return bySeq.size();
+    }
+
+    synchronized List<JsonNode> on(String topic) {
+        return new ArrayList<>(otherTopics.getOrDefault(topic, List.of()));
+    }
+
+    /** Waits until the condition holds (checked on every message and every 100 ms); false on timeout. */
+    synchronized boolean await(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.min(left, 100));
+        }
+        return true;
+    }
+
+    /** Sequence numbers in 1..last that never arrived. */
+    synchronized List<Long> missing(long last) {
+        List<Long> missing = new ArrayList<>();
+        for (long seq = 1; seq <= last; seq++) {
+            if (!bySeq.containsKey(seq)) {
+                missing.add(seq);
+            }
+        }
+        return missing;
+    }
+
+    /** Every event's prevHash is the hash of the event before it: in order, none altered, none missing. */
+    synchronized boolean chainIntact() {
+        String previous = null;
+        for (JsonNode event : bySeq.values()) {
+            if (previous != null && !previous.equals(event.get("prevHash").asText())) {
+                return false;
+            }
+            previous = event.get("hash").asText();
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (client.isConnected()) {
+                client.disconnect(1_000);
+            }
+            client.close();
+        } catch (Exception e) {
+            // The test is over.
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.lanecontroller.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanecontroller.store.Database;
+import dev.lanecontroller.store.SqliteJournal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Events reach central, over a real broker, whatever happens to the broker in between. */
+class EventSyncTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyEventArrivesInOrderAfterTheBrokerWasDownUnderSteadyTraffic() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
+             SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("lane.db")), "boot-1");
+             CentralConsumer central = new CentralConsumer(broker.uri(), "central-events", "lc/v1/+/+/events")) {
+            CentralLink link = LinkHarness.link(broker.uri(), journal, LinkHarness.nothingInbound(), 64);
+            link.start();
+            AtomicBoolean producing = new AtomicBoolean(true);
+            Thread producer = new Thread(() -> {
+                while (producing.get()) {
+                    LinkHarness.append(journal, 1, "DECISION");
+                    link.sync().wake();
+                    sleep(5);
+                }
+            });
+            producer.start();
+            sleep(1_500);
+            broker.stop();
+            sleep(2_000);
+            broker.start();
+            sleep(1_500);
+            producing.set(false);
+            producer.join();
+            long last = journal.lastSeq();
+            boolean all = central.await(() -> central.distinctEvents() == last, 60_000);
+            assertTrue(all, "missing after the outage: " + central.missing(last).size() + " of " + last + " on " + broker.name()
+                    + "; lane connects " + link.connects() + ", unsent " + journal.outbox().unsentCount() + ", consumer connected "
+                    + central.isConnected());
+            assertTrue(central.chainIntact(), "the hash chain of the received events is broken");
+            assertTrue(waitFor(() -> journal.outbox().unsentCount() == 0, 10_000), "acknowledged events are marked sent");
+            link.close();
+            assertTrue(last > 300, "steady traffic produced " + last + " events");
+        }
+    }
+
+    @Test
+    void aBacklogOf100000DrainsCompletelyAndLiveEventsOvertakeIt() throws Exception {
+        int backlog = 100_000;
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
+             SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("lane.db")), "boot-1");
+             CentralConsumer central = new CentralConsumer(broker.uri(), "central-drain", "lc/v1/+/+/events")) {
+            for (int i = 0; i < backlog / 1_000; i++) {
+                LinkHarness.append(journal, 1_000, "PASSAGE");
+            }
+            CentralLink link = LinkHarness.link(broker.uri(), journal, LinkHarness.nothingInbound(), 256);
+            link.start();
+            assertTrue(central.await(() -> central.distinctEvents() > 2_000, 30_000), "the drain started");
+            int live = 0;
+            while (central.distinctEvents() < backlog * 0.8 && live < 50) {
+                LinkHarness.append(journal, 1, "DECISION");
+                link.sync().wake();
+                live++;
+                sleep(20);
+            }
+            long last = journal.lastSeq();
+            assertTrue(central.await(() -> central.distinctEvents() == last, 120_000),
+                    "missing after the drain: " + central.missing(last).size());
+            List<JsonNode> arrivals = central.arrivals();
+            int lastBacklogArrival = 0;
+            int lastLiveArrival = 0;
+            for (int i = 0; i < arrivals.size(); i++) {
+                long seq = arrivals.get(i).get("seq").asLong();
+                if (seq <= backlog) {
+                    lastBacklogArrival = i;
+                } else {
+                    lastLiveArrival = i;
+                    assertEquals("live", arrivals.get(i).get("delivery").asText(), "event " + seq + " was produced during the drain");
+                }
+            }
+            assertTrue(live > 0, "live events were produced during the drain");
+            assertTrue(lastLiveArrival < lastBacklogArrival, "every live event arrived before the backlog was through");
+            assertTrue(central.chainIntact());
+            link.close();
+        }
+    }
+
+    static boolean waitFor(java.util.function.BooleanSupplier condition, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            sleep(20);
+        }
+        return true;
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.lanecontroller.link;
+
+import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.Journal;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Builds a central link for a journal the test fills itself, against a test broker. */
+final class LinkHarness {
+    static final String SITE = "test-site";
+    static final String LANE = "lane-01";
+
+    private LinkHarness() {}
+
+    static CentralLink link(String brokerUri, Journal journal, Inbound inbound, int window) throws Exception {
+        Topics topics = new Topics("lc/v1", SITE, LANE);
+        String journalId = journal.outbox().journalId();
+        EventSync sync = new EventSync(journal.outbox(), new EventWire(SITE, LANE, journalId), topics, window);
+        SplittableRandom random = new SplittableRandom(1);
+        return new CentralLink(new CentralLink.Parts(new PahoTransport(brokerUri, SITE + "-" + LANE), topics,
+                new StatusWire(SITE, LANE, "boot-test", journalId, "test", 1_000), sync, journal.outbox(), inbound,
+                () -> new LaneView(LaneMode.AUTOMATED.name(), List.of(), true), new Backoff(50, 500, random::nextDouble),
+                SITE + "-" + LANE, 5, window, 1_000, null, System::currentTimeMillis));
+    }
+
+    static Inbound nothingInbound() {
+        return new Inbound() {
+            @Override
+            public List<String> subscriptions() {
+                return List.of();
+            }
+
+            @Override
+            public void handle(String topic, byte[] payload) {
+                throw new AssertionError("no message expected on " + topic);
+            }
+        };
+    }
+
+    static void append(Journal journal, int count, String type) {
+        List<EventDraft> drafts = new java.util.ArrayList<>(count);
+        Now now = new Now(System.nanoTime() / 1_000_000, System.currentTimeMillis(), true);
+        for (int i = 0; i < count; i++) {
+            drafts.add(new EventDraft(type, Map.of("n", i), now));
+        }
+        journal.append(drafts);
+    }
+}
