@@ -22,11 +22,16 @@ public final class Main {
         return commandLine.execute(args);
     }
 
+    /** The jar's version; "development" when run from classes. */
+    static String softwareVersion() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"lane-controller " + (version == null ? "development" : version)};
+            return new String[] {"lane-controller " + softwareVersion()};
         }
     }
 }

@@ -26,7 +26,14 @@ import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.SqliteJournal;
+import dev.lanecontroller.core.LaneState;
+import dev.lanecontroller.link.LaneLink;
+import dev.lanecontroller.link.LaneView;
+import dev.lanecontroller.link.MqttTransport;
+import dev.lanecontroller.store.NonceStore;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.util.function.Supplier;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -64,11 +71,12 @@ final class RunCommand implements Callable<Integer> {
         Database database = Database.open(config.storagePath());
         String bootId = UUID.randomUUID().toString();
         System.out.println("lane " + config.settings().laneId() + " starting: boot " + bootId + ", database " + config.storagePath()
-                + ", simulated hardware");
+                + ", simulated hardware, " + (config.hasCentral() ? "central " + config.central().brokerUri() : "no central link"));
         CountDownLatch closed = new CountDownLatch(1);
         try (RealTimeScheduler scheduler = new RealTimeScheduler();
              ClearanceStore clearance = new ClearanceStore(database);
-             SqliteJournal journal = new SqliteJournal(database, bootId)) {
+             SqliteJournal journal = new SqliteJournal(database, bootId);
+             NonceStore nonces = new NonceStore(database)) {
             clearance.dropOrphanTables();
             List<CardRecord> demoCards = ensureDemoLists(config, clearance);
             SimLane hardware = new SimLane(scheduler, sim.gateTravelMs(), sim.readerHeartbeatIntervalMs(),
@@ -77,9 +85,22 @@ final class RunCommand implements Callable<Integer> {
             long wallAtStart = System.currentTimeMillis();
             long monoAtStart = scheduler.nowMs();
             ConsoleObserver console = new ConsoleObserver(System.out);
-            LaneObserver observer = officer(console, scheduler, inbox);
+            LaneLink[] central = new LaneLink[1];
+            LaneObserver observer = withCentral(officer(console, scheduler, inbox), central);
+            Supplier<Now> clock = () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), Files.exists(CLOCK_SYNCED_FLAG));
             LaneShell shell = new LaneShell(new Lane(config.settings(), new SecureRandom()::nextDouble), hardware.ports(), journal,
-                    clearance, () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), Files.exists(CLOCK_SYNCED_FLAG)), observer);
+                    clearance, clock, observer);
+            if (config.hasCentral()) {
+                try {
+                    central[0] = new LaneLink(config.central(), new LaneLink.Lane(config.settings().laneId(),
+                            config.settings().acceptedPrograms(), journal, clearance, nonces, inbox::offer,
+                            () -> view(shell, clock), clock, console::onEvent, bootId, Main.softwareVersion(),
+                            new SecureRandom()::nextDouble));
+                } catch (IOException | MqttTransport.TransportException e) {
+                    System.err.println("central link: " + e.getMessage());
+                    return 2;
+                }
+            }
             HardwareInputs.subscribe(hardware.ports(), config.readFilter(), inbox::offer);
             hardware.tagReader.start();
             LaneRunner runner = new LaneRunner(shell, inbox, scheduler::nowMs);
@@ -91,6 +112,9 @@ final class RunCommand implements Callable<Integer> {
             }, "shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             runner.start();
+            if (central[0] != null) {
+                central[0].start();
+            }
             if (sim.trafficEnabled() && !demoCards.isEmpty()) {
                 long seed = sim.seed() == null ? wallAtStart ^ monoAtStart : sim.seed();
                 startTraffic(scheduler, hardware, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
@@ -98,6 +122,9 @@ final class RunCommand implements Callable<Integer> {
             }
             boolean selfStopped = forSeconds == null ? waitForever(stopped, runner) : !stopped.await(forSeconds, TimeUnit.SECONDS);
             runner.close();
+            if (central[0] != null) {
+                central[0].close();
+            }
             // The lane thread has ended: this thread is now the only one touching the shell.
             if (runner.failure() == null) {
                 shell.handle(new LaneInput.Stop());
@@ -112,6 +139,34 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             closed.countDown(); // the journal and the lists are closed: the JVM may exit
         }
+    }
+
+    private static LaneView view(LaneShell shell, Supplier<Now> clock) {
+        LaneState state = shell.state();
+        return new LaneView(state.mode().name(), state.lists().values(), clock.get().clockSynced());
+    }
+
+    /** Passes every journaled event on to the central link as well (when there is one). */
+    private static LaneObserver withCentral(LaneObserver inner, LaneLink[] central) {
+        return new LaneObserver() {
+            @Override
+            public void onEvent(JournalEntry entry) {
+                inner.onEvent(entry);
+                if (central[0] != null) {
+                    central[0].onLaneEvent(entry);
+                }
+            }
+
+            @Override
+            public void onSignal(SignalAspect aspect, Now at) {
+                inner.onSignal(aspect, at);
+            }
+
+            @Override
+            public void onGate(GateDirection direction, Now at) {
+                inner.onGate(direction, at);
+            }
+        };
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Event details in a fixed order, so the same run writes the same bytes. */
-final class Details {
+public final class Details {
     private Details() {}
 
-    static Map<String, Object> of(Object... keysAndValues) {
+    public static Map<String, Object> of(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("keys and values must pair up");
         }

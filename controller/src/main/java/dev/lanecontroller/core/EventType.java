@@ -18,10 +18,19 @@ public enum EventType {
     FAULT_RESET(false),
     MODE_CHANGED(false),
     MODE_CHANGE_PENDING(false),
+    MODE_UNCHANGED(false),
     COMMAND_REJECTED(false),
     INPUT_REJECTED(false),
     TAMPER(true),
-    LIST_IN_FORCE(false);
+    LIST_IN_FORCE(false),
+    /** A signed command from central passed every check and was carried out (or handed to the lane). */
+    COMMAND_RECEIVED(false),
+    /** A clearance list from central came into force through the link (the lane then records LIST_IN_FORCE). */
+    LIST_APPLIED(false),
+    /** A clearance list from central was refused whole; the version in force stays. */
+    LIST_REJECTED(true),
+    /** The lane asked central for a full snapshot (a delta did not follow on, or central asked for a resync). */
+    LIST_SNAPSHOT_REQUESTED(false);
 
     private final boolean alert;
 

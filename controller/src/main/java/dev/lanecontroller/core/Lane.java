@@ -358,6 +358,9 @@ public final class Lane {
                 record(EventType.MODE_CHANGED, Details.of("from", mode.name(), "to", wanted.name(), "commandId", commandId));
                 mode = wanted;
                 modeBeforeFault = wanted;
+            } else if (commandId != null) {
+                // Every command gets an answer in the journal, even one that changes nothing.
+                record(EventType.MODE_UNCHANGED, Details.of("mode", mode.name(), "commandId", commandId));
             }
         }
 

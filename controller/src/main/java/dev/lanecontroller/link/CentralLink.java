@@ -41,7 +41,7 @@ public final class CentralLink implements AutoCloseable {
     private final long heartbeatIntervalMs;
     private final SocketFactory socketFactory;
     private final LongSupplier wallClock;
-    private final BlockingQueue<byte[][]> inboundQueue = new ArrayBlockingQueue<>(INBOUND_QUEUE_MAX);
+    private final BlockingQueue<Message> inboundQueue = new ArrayBlockingQueue<>(INBOUND_QUEUE_MAX);
     private final Thread linkThread;
     private final Thread inboundThread;
     private final AtomicLong connects = new AtomicLong();
@@ -115,6 +115,27 @@ public final class CentralLink implements AutoCloseable {
         notifyAll();
     }
 
+    /** For the inbound handlers: subscribe now (and on every reconnect while {@link Inbound#subscriptions} names it). */
+    public boolean subscribe(String filter) {
+        try {
+            transport.subscribe(List.of(filter), 1);
+            return true;
+        } catch (TransportException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            return false;
+        }
+    }
+
+    public boolean unsubscribe(String filter) {
+        try {
+            transport.unsubscribe(filter);
+            return true;
+        } catch (TransportException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            return false;
+        }
+    }
+
     /** For the inbound handlers: publish a reply or request, QoS 1, not retained. False when the link is down. */
     public boolean publish(String topic, byte[] payload) {
         try {
@@ -165,8 +186,8 @@ public final class CentralLink implements AutoCloseable {
                 statusWire.offline("connection lost", nowMs), socketFactory);
         transport.connect(spec, new MqttTransport.Listener() {
             @Override
-            public void messageArrived(String topic, byte[] payload) {
-                enqueue(topic, payload);
+            public void messageArrived(String topic, byte[] payload, boolean retained) {
+                enqueue(new Message(topic, payload, retained));
             }
 
             @Override
@@ -218,11 +239,12 @@ public final class CentralLink implements AutoCloseable {
         transport.publish(topics.status(), status, 1, true, failure -> { });
     }
 
-    private void enqueue(String topic, byte[] payload) {
+    private record Message(String topic, byte[] payload, boolean retained) {}
+
+    private void enqueue(Message message) {
         try {
             // Waits when the inbound thread is behind: the broker then holds the rest.
-            while (!inboundQueue.offer(new byte[][] {topic.getBytes(java.nio.charset.StandardCharsets.UTF_8), payload},
-                    1, TimeUnit.SECONDS)) {
+            while (!inboundQueue.offer(message, 1, TimeUnit.SECONDS)) {
                 if (isClosed()) {
                     return;
                 }
@@ -234,7 +256,7 @@ public final class CentralLink implements AutoCloseable {
 
     private void runInbound() {
         while (!isClosed()) {
-            byte[][] message;
+            Message message;
             try {
                 message = inboundQueue.poll(500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -244,12 +266,11 @@ public final class CentralLink implements AutoCloseable {
                 continue;
             }
             inboundMessages.incrementAndGet();
-            String topic = new String(message[0], java.nio.charset.StandardCharsets.UTF_8);
             try {
-                inbound.handle(topic, message[1]);
+                inbound.handle(message.topic(), message.payload(), message.retained());
             } catch (RuntimeException e) {
                 // A bug in a handler must not take the link down; the message is lost, and said so.
-                LOG.log(System.Logger.Level.ERROR, "message on " + topic + " could not be handled: " + e);
+                LOG.log(System.Logger.Level.ERROR, "message on " + message.topic() + " could not be handled: " + e);
             }
         }
     }

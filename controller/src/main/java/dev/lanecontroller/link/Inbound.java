@@ -7,7 +7,7 @@ public interface Inbound {
     /** The topic filters to subscribe to on every connect. */
     List<String> subscriptions();
 
-    void handle(String topic, byte[] payload);
+    void handle(String topic, byte[] payload, boolean retained);
 
     /** Called on every heartbeat while connected: time for housekeeping. */
     default void onHeartbeat() {}

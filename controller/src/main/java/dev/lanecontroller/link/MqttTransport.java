@@ -15,7 +15,8 @@ public interface MqttTransport extends AutoCloseable {
 
     /** Called on the client's thread: keep it short, and never throw. */
     interface Listener {
-        void messageArrived(String topic, byte[] payload);
+        /** {@code retained}: the broker kept this message and is handing it to a new subscription. */
+        void messageArrived(String topic, byte[] payload, boolean retained);
 
         void connectionLost(Throwable cause);
     }
@@ -32,6 +33,8 @@ public interface MqttTransport extends AutoCloseable {
 
     /** Blocks until the broker granted every filter; throws if it refused one. */
     void subscribe(List<String> topicFilters, int qos) throws TransportException;
+
+    void unsubscribe(String topicFilter) throws TransportException;
 
     boolean isConnected();
 

@@ -55,7 +55,7 @@ public final class PahoTransport implements MqttTransport {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                listener.messageArrived(topic, message.getPayload());
+                listener.messageArrived(topic, message.getPayload(), message.isRetained());
             }
 
             @Override
@@ -106,6 +106,15 @@ public final class PahoTransport implements MqttTransport {
             }
         } catch (MqttException e) {
             throw new TransportException("cannot subscribe to " + topicFilters + ": " + describe(e), e);
+        }
+    }
+
+    @Override
+    public void unsubscribe(String topicFilter) throws TransportException {
+        try {
+            client.unsubscribe(topicFilter).waitForCompletion(SUBSCRIBE_TIMEOUT_MS);
+        } catch (MqttException e) {
+            throw new TransportException("cannot unsubscribe from " + topicFilter + ": " + describe(e), e);
         }
     }
 

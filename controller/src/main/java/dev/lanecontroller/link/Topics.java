@@ -14,6 +14,18 @@ public final class Topics {
     private final String root;
     private final String lanePrefix;
 
+    /** Program-level topics only (lists): what central's tools use. */
+    public Topics(String root) {
+        require(ROOT, root, "topic root");
+        this.root = root;
+        this.lanePrefix = null;
+    }
+
+    /** The topics of one lane of a site, as central addresses it. */
+    public static Topics lane(String root, String site, String lane) {
+        return new Topics(root, site, lane);
+    }
+
     public Topics(String root, String site, String lane) {
         require(ROOT, root, "topic root");
         require(ID, site, "site id");
@@ -29,28 +41,35 @@ public final class Topics {
     }
 
     public String events() {
-        return lanePrefix + "events";
+        return lane() + "events";
     }
 
     public String alerts() {
-        return lanePrefix + "alerts";
+        return lane() + "alerts";
     }
 
     public String status() {
-        return lanePrefix + "status";
+        return lane() + "status";
     }
 
     public String commands() {
-        return lanePrefix + "commands";
+        return lane() + "commands";
     }
 
     public String replies() {
-        return lanePrefix + "replies";
+        return lane() + "replies";
     }
 
     /** Where the lane asks central for a list snapshot (after a version gap, or on a resync command). */
     public String requests() {
-        return lanePrefix + "requests";
+        return lane() + "requests";
+    }
+
+    private String lane() {
+        if (lanePrefix == null) {
+            throw new IllegalStateException("these topics name no lane");
+        }
+        return lanePrefix;
     }
 
     public String listManifest(String program) {

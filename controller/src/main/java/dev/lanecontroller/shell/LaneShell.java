@@ -35,7 +35,8 @@ public final class LaneShell {
     private final Supplier<Now> clock;
     private final LaneObserver observer;
     private final SafetyMonitor monitor;
-    private LaneState state;
+    /** Volatile: the central link reads it (for its status) from its own thread. */
+    private volatile LaneState state;
     private boolean journalFailing;
     private long journalFailures;
     private long steps;

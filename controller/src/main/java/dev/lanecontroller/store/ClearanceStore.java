@@ -6,52 +6,67 @@ import dev.lanecontroller.core.ListInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.sqlite.SQLiteConfig;
 
 /**
- * The clearance lists in SQLite (DESIGN §6). Each version of a program's list is its own table; an
- * import fills a new table and swaps it in with one committed update of {@code list_in_force}, so a
- * lane decides on the old version until the new one is complete, and a bad record leaves nothing
- * half-applied.
+ * The clearance lists (DESIGN §6). Each version of a program's list is a SQLite file of its own in
+ * {@code lists/} beside the lane's database, built by a {@link ListBuilder} and swapped in by one
+ * committed update of {@code list_in_force} in the lane's database. So a lane decides on the old
+ * version until the new one is complete, a bad record leaves nothing half-applied, and building a
+ * 3,000,000-card list never holds the lock the lane's journal commits need.
  */
 public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
     public static final Pattern PROGRAM_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,15}");
-    /** Extra page cache (KiB, negative per SQLite) for the import connection, where the index sort happens. */
-    static final int IMPORT_CACHE_KIB = 65_536;
+    private static final System.Logger LOG = System.getLogger(ClearanceStore.class.getName());
 
     private final Database database;
-    private final Connection lookupConnection;
-    private final Map<String, PreparedStatement> lookupByProgram = new HashMap<>();
+    private final Path listDir;
+    private final Connection metaConnection;
+    private final Map<String, OpenList> open = new LinkedHashMap<>();
     private List<ListInfo> inForce = List.of();
     private long dataVersion = -1;
 
+    /** A list file open for lookups: its connection keeps one read transaction until the next poll. */
+    private record OpenList(ListInfo list, Path file, Connection connection, PreparedStatement select) {}
+
     public ClearanceStore(Database database) {
         this.database = database;
+        this.listDir = database.file().toAbsolutePath().resolveSibling("lists");
         try {
-            lookupConnection = database.connect();
-            // Lookups share one read transaction until the next poll of the lists in force: starting a
-            // transaction per lookup costs more than the lookup itself (docs/performance.md).
-            lookupConnection.setAutoCommit(false);
+            metaConnection = database.connect();
         } catch (SQLException e) {
             throw new StoreException("cannot open the clearance lists: " + e.getMessage(), e);
         }
         refresh();
     }
 
+    static String fileName(String program, long version) {
+        return program + "-v" + version + ".db";
+    }
+
+    public Path listDir() {
+        return listDir;
+    }
+
     /**
      * Looks the card up in every list in force, as of the last poll of {@link #listsInForce} (the lane
-     * thread polls each second). A lookup that races an import's drop of the old table re-reads the
+     * thread polls each second). A lookup that races the removal of a replaced list re-reads the
      * lists and tries once more.
      */
     @Override
@@ -66,7 +81,7 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
 
     private List<CardEntry> lookupAll(String epcHex) {
         List<CardEntry> entries = new ArrayList<>(1);
-        for (ListInfo list : inForce) {
+        for (OpenList list : open.values()) {
             CardEntry entry = lookup(list, epcHex);
             if (entry != null) {
                 entries.add(entry);
@@ -77,17 +92,29 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
 
     @Override
     public synchronized List<ListInfo> listsInForce() {
-        endReadTransaction();
+        endReadTransactions();
         refreshIfChanged();
         return inForce;
     }
 
-    /** Lets go of the lookups' snapshot, so the next lookup sees what other connections committed since. */
-    private void endReadTransaction() {
-        try {
-            lookupConnection.commit();
-        } catch (SQLException e) {
-            throw new StoreException("cannot end the lookups' read transaction: " + e.getMessage(), e);
+    /** The version of a program in force now, or null. */
+    public synchronized ListInfo inForce(String program) {
+        for (ListInfo list : listsInForce()) {
+            if (list.program().equals(program)) {
+                return list;
+            }
+        }
+        return null;
+    }
+
+    /** Lets go of the lookups' snapshots, so the next lookup sees a file swapped in since. */
+    private void endReadTransactions() {
+        for (OpenList list : open.values()) {
+            try {
+                list.connection().commit();
+            } catch (SQLException e) {
+                throw new StoreException("cannot end the lookups' read transaction: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -110,8 +137,50 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
         long feed(java.util.function.Consumer<CardRecord> sink) throws IOException;
     }
 
+    /**
+     * Imports records as a new version. Reading and checking the records runs on a thread of its
+     * own while this one inserts (on two cores the import takes the longer of the two, not the
+     * sum); a bounded queue of batches keeps the memory used independent of the list size.
+     */
     public ListInfo importList(String program, long version, long issuedWallMs, long expiresWallMs, long nowWallMs,
                                RecordSource source) throws IOException {
+        try (ListBuilder builder = beginSnapshot(program, version, issuedWallMs, expiresWallMs);
+             BatchPipe pipe = new BatchPipe(source)) {
+            List<CardRecord> batch;
+            while ((batch = pipe.next()) != null) {
+                builder.add(batch);
+            }
+            return builder.finish(pipe.recordCount(), nowWallMs);
+        }
+    }
+
+    /** Starts a full new version of a program's list (a snapshot): newer than the one in force, never a rollback. */
+    public ListBuilder beginSnapshot(String program, long version, long issuedWallMs, long expiresWallMs) {
+        checkNew(program, version, issuedWallMs, expiresWallMs);
+        try {
+            return new ListBuilder(this, program, version, issuedWallMs, expiresWallMs, listDir, null);
+        } catch (SQLException | IOException e) {
+            throw new StoreException("cannot start " + program + " v" + version + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts version {@code fromVersion + 1} as a copy of {@code fromVersion}, which must be the one in force (a delta). */
+    public ListBuilder beginDelta(String program, long fromVersion, long issuedWallMs, long expiresWallMs) {
+        ListInfo current = inForce(program);
+        if (current == null || current.version() != fromVersion) {
+            throw new StoreException("a delta from " + program + " v" + fromVersion + " does not apply: "
+                    + (current == null ? "no version is in force" : "v" + current.version() + " is in force"));
+        }
+        checkNew(program, fromVersion + 1, issuedWallMs, expiresWallMs);
+        try {
+            return new ListBuilder(this, program, fromVersion + 1, issuedWallMs, expiresWallMs, listDir,
+                    listDir.resolve(fileName(program, fromVersion)));
+        } catch (SQLException | IOException e) {
+            throw new StoreException("cannot start " + program + " v" + (fromVersion + 1) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkNew(String program, long version, long issuedWallMs, long expiresWallMs) {
         checkProgram(program);
         ListInfo current = inForce(program);
         if (current != null && version <= current.version()) {
@@ -121,143 +190,89 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
         if (expiresWallMs <= issuedWallMs) {
             throw new StoreException("the list expires before it is issued");
         }
-        String table = "cards_" + program + "_v" + version;
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA cache_size = -" + IMPORT_CACHE_KIB);
-            statement.execute("DROP TABLE IF EXISTS " + table);
-            statement.execute("CREATE TABLE " + table + " (epc TEXT NOT NULL, status INTEGER NOT NULL, expires_wall_ms INTEGER NOT NULL,"
-                    + " plates TEXT NOT NULL, tid TEXT, lookout INTEGER NOT NULL)");
-            // One transaction for load, index and swap: one fsync, and a crash leaves the old version in force.
-            connection.setAutoCommit(false);
-            long count;
-            try {
-                count = load(connection, table, source);
-                createIndex(connection, statement, table);
-                swapIn(connection, program, version, issuedWallMs, expiresWallMs, count, table, nowWallMs);
-            } catch (RuntimeException | IOException | SQLException e) {
-                connection.rollback();
-                connection.setAutoCommit(true);
-                statement.execute("DROP TABLE IF EXISTS " + table);
-                throw e;
-            }
-            connection.setAutoCommit(true);
-            if (current != null) {
-                dropQuietly(statement, "cards_" + current.program() + "_v" + current.version());
-            }
-            refresh(); // this store's own lookups see the new version at once; others within a poll
-            return new ListInfo(program, version, issuedWallMs, expiresWallMs, count);
-        } catch (SQLException e) {
-            throw new StoreException("importing " + program + " v" + version + " failed: " + e.getMessage(), e);
-        }
     }
 
-    /**
-     * Loads the records into the new table. Reading and checking the file runs on a thread of its
-     * own while this one inserts (on two cores the import takes the longer of the two, not the sum);
-     * a bounded queue of batches keeps the memory used independent of the list size.
-     */
-    private static long load(Connection connection, String table, RecordSource source) throws IOException, SQLException {
-        BatchPipe pipe = new BatchPipe(source);
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
-                + " (epc, status, expires_wall_ms, plates, tid, lookout) VALUES (?, ?, ?, ?, ?, ?)")) {
-            List<CardRecord> batch;
-            while ((batch = pipe.next()) != null) {
-                for (CardRecord record : batch) {
-                    insert.setString(1, record.epcHex());
-                    insert.setInt(2, record.status().ordinal());
-                    insert.setLong(3, record.expiresWallMs());
-                    insert.setString(4, String.join("|", record.plates()));
-                    insert.setString(5, record.tidHex());
-                    insert.setInt(6, record.lookout() ? 1 : 0);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            return pipe.recordCount();
-        } finally {
-            pipe.close();
-        }
-    }
-
-    /** The unique index is built after the load (a sort, much faster than keeping it up row by row). */
-    private static void createIndex(Connection connection, Statement statement, String table) throws SQLException {
-        try {
-            statement.execute("CREATE UNIQUE INDEX " + table + "_epc ON " + table + " (epc)");
-        } catch (SQLException e) {
-            try (ResultSet duplicate = statement.executeQuery("SELECT epc, MIN(rowid), MAX(rowid) FROM " + table
-                    + " GROUP BY epc HAVING COUNT(*) > 1 LIMIT 1")) {
-                if (duplicate.next()) {
-                    throw new StoreException("card " + duplicate.getString(1) + " is listed twice (records " + duplicate.getLong(2)
-                            + " and " + duplicate.getLong(3) + ", counting from 1): nothing was imported");
-                }
-            }
-            throw e;
-        }
-    }
-
-    private static void swapIn(Connection connection, String program, long version, long issuedWallMs, long expiresWallMs,
-                               long count, String table, long nowWallMs) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO list_in_force(program, version, issued_wall_ms, "
+    /** The one committed step that puts a built version in force; the file it replaces is deleted. */
+    synchronized void swapIn(ListInfo list, Path file, long nowWallMs) throws SQLException {
+        ListInfo replaced = inForce(list.program());
+        try (PreparedStatement upsert = metaConnection.prepareStatement("INSERT INTO list_in_force(program, version, issued_wall_ms, "
                 + "expires_wall_ms, entry_count, card_table, loaded_wall_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(program) DO UPDATE SET "
                 + "version = excluded.version, issued_wall_ms = excluded.issued_wall_ms, expires_wall_ms = excluded.expires_wall_ms, "
                 + "entry_count = excluded.entry_count, card_table = excluded.card_table, loaded_wall_ms = excluded.loaded_wall_ms "
                 + "WHERE excluded.version > list_in_force.version")) {
-            upsert.setString(1, program);
-            upsert.setLong(2, version);
-            upsert.setLong(3, issuedWallMs);
-            upsert.setLong(4, expiresWallMs);
-            upsert.setLong(5, count);
-            upsert.setString(6, table);
+            upsert.setString(1, list.program());
+            upsert.setLong(2, list.version());
+            upsert.setLong(3, list.issuedWallMs());
+            upsert.setLong(4, list.expiresWallMs());
+            upsert.setLong(5, list.entryCount());
+            upsert.setString(6, file.getFileName().toString());
             upsert.setLong(7, nowWallMs);
             if (upsert.executeUpdate() != 1) {
-                throw new StoreException("a newer version of " + program + " came into force during the import");
+                Files.deleteIfExists(file);
+                throw new StoreException("a newer version of " + list.program() + " came into force during the import");
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot remove " + file + ": " + e.getMessage(), e);
+        }
+        refresh(); // this store's own lookups see the new version at once; others within a poll
+        if (replaced != null) {
+            deleteQuietly(listDir.resolve(fileName(replaced.program(), replaced.version())));
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // Not in force any more; the next start removes it (dropOrphanTables).
+            LOG.log(System.Logger.Level.WARNING, "old list file " + file + " kept until next start: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Removes what no list in force uses: list files of replaced versions, part files of interrupted
+     * builds, and card tables of the old single-file layout. Returns how many went.
+     */
+    public synchronized int dropOrphanTables() {
+        Set<String> keep = new HashSet<>();
+        for (OpenList list : open.values()) {
+            keep.add(list.file().getFileName().toString());
+        }
+        int removed = 0;
+        if (Files.isDirectory(listDir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(listDir)) {
+                for (Path file : files) {
+                    if (!keep.contains(file.getFileName().toString())) {
+                        Files.deleteIfExists(file);
+                        removed++;
+                    }
+                }
+            } catch (IOException e) {
+                throw new StoreException("cannot clean up old list files in " + listDir + ": " + e.getMessage(), e);
             }
         }
-        connection.commit();
-    }
-
-    private static void dropQuietly(Statement statement, String table) {
-        try {
-            statement.execute("DROP TABLE IF EXISTS " + table);
-        } catch (SQLException e) {
-            // The old table is not in force; a reader still using it keeps it for now, and the next
-            // start removes it (dropOrphanTables). Nothing is lost, so the import still succeeds.
-            System.getLogger(ClearanceStore.class.getName()).log(System.Logger.Level.WARNING,
-                    "old list table " + table + " kept until next start: " + e.getMessage());
-        }
-    }
-
-    /** Card tables not in force are left over from an interrupted import or a busy drop. */
-    public int dropOrphanTables() {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            List<String> orphans = new ArrayList<>();
+        try (Statement statement = metaConnection.createStatement()) {
+            List<String> legacy = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'cards\\_%' "
-                    + "ESCAPE '\\' AND name NOT IN (SELECT card_table FROM list_in_force)")) {
+                    + "ESCAPE '\\'")) {
                 while (rows.next()) {
-                    orphans.add(rows.getString(1));
+                    legacy.add(rows.getString(1));
                 }
             }
-            for (String orphan : orphans) {
-                statement.execute("DROP TABLE IF EXISTS " + orphan);
+            for (String table : legacy) {
+                statement.execute("DROP TABLE IF EXISTS " + table);
+                removed++;
             }
-            return orphans.size();
         } catch (SQLException e) {
             throw new StoreException("cannot clean up old list tables: " + e.getMessage(), e);
         }
+        return removed;
     }
 
-    private ListInfo inForce(String program) {
-        for (ListInfo list : listsInForce()) {
-            if (list.program().equals(program)) {
-                return list;
-            }
-        }
-        return null;
-    }
-
-    private CardEntry lookup(ListInfo list, String epcHex) {
+    private CardEntry lookup(OpenList open, String epcHex) {
+        ListInfo list = open.list();
         try {
-            PreparedStatement select = lookupByProgram.get(list.program());
+            PreparedStatement select = open.select();
             select.setString(1, epcHex);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -273,7 +288,7 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
 
     /** Re-reads the lists in force when another connection committed since the last look (PRAGMA data_version). */
     private void refreshIfChanged() {
-        try (Statement statement = lookupConnection.createStatement(); ResultSet version = statement.executeQuery("PRAGMA data_version")) {
+        try (Statement statement = metaConnection.createStatement(); ResultSet version = statement.executeQuery("PRAGMA data_version")) {
             version.next();
             if (version.getLong(1) != dataVersion) {
                 refresh();
@@ -284,32 +299,66 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
     }
 
     private synchronized void refresh() {
-        endReadTransaction();
-        try (Statement statement = lookupConnection.createStatement()) {
+        try (Statement statement = metaConnection.createStatement()) {
             try (ResultSet version = statement.executeQuery("PRAGMA data_version")) {
                 version.next();
                 dataVersion = version.getLong(1);
             }
-            List<ListInfo> lists = new ArrayList<>();
-            Map<String, String> tables = new HashMap<>();
+            Map<String, OpenList> next = new LinkedHashMap<>();
             try (ResultSet rows = statement.executeQuery("SELECT program, version, issued_wall_ms, expires_wall_ms, entry_count, card_table "
                     + "FROM list_in_force ORDER BY program")) {
                 while (rows.next()) {
-                    lists.add(new ListInfo(rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5)));
-                    tables.put(rows.getString(1), rows.getString(6));
+                    ListInfo list = new ListInfo(rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5));
+                    OpenList current = open.get(list.program());
+                    if (current != null && current.list().equals(list)) {
+                        next.put(list.program(), current);
+                    } else if (rows.getString(6).endsWith(".db")) {
+                        next.put(list.program(), openList(list, listDir.resolve(rows.getString(6))));
+                    } else {
+                        LOG.log(System.Logger.Level.WARNING, list.program() + " v" + list.version()
+                                + " is in the old single-file layout: import the list again");
+                    }
                 }
             }
-            for (PreparedStatement old : lookupByProgram.values()) {
-                old.close();
+            for (Map.Entry<String, OpenList> old : open.entrySet()) {
+                if (next.get(old.getKey()) != old.getValue()) {
+                    closeQuietly(old.getValue());
+                }
             }
-            lookupByProgram.clear();
-            for (ListInfo list : lists) {
-                lookupByProgram.put(list.program(), lookupConnection.prepareStatement(
-                        "SELECT status, expires_wall_ms, plates, tid, lookout FROM " + tables.get(list.program()) + " WHERE epc = ?"));
-            }
+            open.clear();
+            open.putAll(next);
+            List<ListInfo> lists = new ArrayList<>();
+            next.values().forEach(list -> lists.add(list.list()));
             inForce = List.copyOf(lists);
         } catch (SQLException e) {
             throw new StoreException("cannot read the lists in force: " + e.getMessage(), e);
+        }
+    }
+
+    private static OpenList openList(ListInfo list, Path file) throws SQLException {
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException(list.program() + " v" + list.version() + " is in force but its file " + file + " is missing");
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA cache_size = " + Database.CACHE_PAGES);
+            statement.execute("PRAGMA mmap_size = " + Database.MMAP_BYTES);
+        }
+        // Lookups share one read transaction until the next poll of the lists in force: starting a
+        // transaction per lookup costs more than the lookup itself (docs/performance.md).
+        connection.setAutoCommit(false);
+        return new OpenList(list, file, connection, connection.prepareStatement(
+                "SELECT status, expires_wall_ms, plates, tid, lookout FROM cards WHERE epc = ?"));
+    }
+
+    private static void closeQuietly(OpenList list) {
+        try {
+            list.select().close();
+            list.connection().close();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing " + list.file() + ": " + e.getMessage());
         }
     }
 
@@ -321,11 +370,10 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        open.values().forEach(ClearanceStore::closeQuietly);
+        open.clear();
         try {
-            for (PreparedStatement statement : lookupByProgram.values()) {
-                statement.close();
-            }
-            lookupConnection.close();
+            metaConnection.close();
         } catch (SQLException e) {
             throw new StoreException("cannot close the clearance lists: " + e.getMessage(), e);
         }

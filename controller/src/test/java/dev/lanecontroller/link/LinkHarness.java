@@ -34,7 +34,7 @@ final class LinkHarness {
             }
 
             @Override
-            public void handle(String topic, byte[] payload) {
+            public void handle(String topic, byte[] payload, boolean retained) {
                 throw new AssertionError("no message expected on " + topic);
             }
         };

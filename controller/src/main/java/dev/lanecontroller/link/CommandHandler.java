@@ -1,0 +1,291 @@
+package dev.lanecontroller.link;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanecontroller.core.CommandKind;
+import dev.lanecontroller.core.Details;
+import dev.lanecontroller.core.EventType;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.link.ReplyWire.Result;
+import dev.lanecontroller.link.SignedEnvelope.Rejected;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.NonceStore;
+import dev.lanecontroller.store.StoreException;
+import java.io.IOException;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Signed commands from central (DESIGN §7): each is checked (size, signature, addressee, age,
+ * nonce, shape) before anything happens; every command and its outcome is journaled and answered
+ * on the reply topic. Lane commands go to the lane's inbox and are answered when the lane has
+ * journaled what it did with them.
+ */
+public final class CommandHandler {
+    public static final String SCHEMA = "lane-command/1";
+    public static final int COMMAND_BYTES_MAX = 16 * 1024;
+    public static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
+    static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9._@:-]{1,64}");
+    /** A command issued this far in the lane's future is refused: the issuer's clock or the lane's is wrong. */
+    static final long FUTURE_SKEW_MS = 30_000;
+    /** Lane commands waiting for the lane's answer; more are refused with BUSY. */
+    static final int PENDING_MAX = 256;
+    static final long PENDING_TIMEOUT_MS = 30_000;
+    /** Refusals journaled per minute; beyond that they are counted and answered, not journaled (a flood must not fill the disk). */
+    static final int REFUSALS_JOURNALED_PER_MINUTE = 60;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The commands of the contract, with what each needs. */
+    public enum Type { SET_MODE, RELEASE, CONFIRM, FAULT_RESET, REPLAY, LIST_RESYNC }
+
+    /** What the handler needs from around it. */
+    public record Wiring(String site, String lane, Map<String, PublicKey> keys, long maxAgeMs, NonceStore nonces,
+                        EventRecorder recorder, Predicate<LaneInput> toLane, EventSync sync, Consumer<String> listResync,
+                        Replier replier, LongSupplier wallClock) {}
+
+    /** Publishes a reply; false when the link is down (the journal still has the outcome). */
+    @FunctionalInterface
+    public interface Replier {
+        boolean reply(byte[] payload);
+    }
+
+    private final Wiring wiring;
+    private final ReplyWire wire;
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private long refusals;
+    private long refusalsThisMinute;
+    private long minuteStartMs;
+    private long accepted;
+
+    private record Pending(String type, long sinceWallMs) {}
+
+    public CommandHandler(Wiring wiring) {
+        this.wiring = wiring;
+        this.wire = new ReplyWire(wiring.site(), wiring.lane());
+    }
+
+    public synchronized long refusals() {
+        return refusals;
+    }
+
+    public synchronized long accepted() {
+        return accepted;
+    }
+
+    public void handle(byte[] message) {
+        long now = wiring.wallClock().getAsLong();
+        if (message.length > COMMAND_BYTES_MAX) {
+            refuse(null, null, "TOO_LARGE", "a command is at most " + COMMAND_BYTES_MAX + " bytes; this one is " + message.length, now);
+            return;
+        }
+        JsonNode command;
+        try {
+            command = SignedEnvelope.open(message, wiring.keys());
+        } catch (Rejected e) {
+            refuse(null, null, e.code(), e.getMessage(), now);
+            return;
+        }
+        String commandId = command.path("commandId").isTextual() ? command.get("commandId").asText() : null;
+        String typeName = command.path("type").isTextual() ? command.get("type").asText() : null;
+        try {
+            check(command, commandId, now);
+        } catch (Rejected e) {
+            refuse(commandId != null && COMMAND_ID.matcher(commandId).matches() ? commandId : null, typeName, e.code(), e.getMessage(), now);
+            return;
+        }
+        Type type = Type.valueOf(typeName);
+        String actor = command.get("actor").asText();
+        boolean fresh;
+        try {
+            fresh = wiring.nonces().claim(commandId, Instant.parse(command.get("issuedAt").asText()).toEpochMilli());
+        } catch (StoreException e) {
+            refuse(commandId, typeName, "JOURNAL_FAILED", "the command id could not be stored: " + e.getMessage(), now);
+            return;
+        }
+        if (!fresh) {
+            refuse(commandId, typeName, "REPLAYED", "command id " + commandId + " was used before", now);
+            return;
+        }
+        JournalEntry received = wiring.recorder().record(EventType.COMMAND_RECEIVED, Details.of("commandId", commandId,
+                "type", typeName, "actor", actor, "issuedAt", command.get("issuedAt").asText()));
+        synchronized (this) {
+            accepted++;
+        }
+        if (received == null) {
+            reply(commandId, typeName, Result.REJECTED, "JOURNAL_FAILED", "the command could not be journaled; nothing was done", null, now, null);
+            return;
+        }
+        carryOut(type, command, commandId, actor, received, now);
+    }
+
+    private void carryOut(Type type, JsonNode command, String commandId, String actor, JournalEntry received, long now) {
+        switch (type) {
+            case REPLAY -> {
+                long[] range = wiring.sync().requestReplay(command.get("fromSeq").asLong(), command.get("toSeq").asLong());
+                if (range == null) {
+                    reply(commandId, type.name(), Result.REJECTED, "NOTHING_TO_REPLAY", "the journal holds none of those events, "
+                            + "or too many replays are queued", received.seq(), now, null);
+                } else {
+                    ObjectNode extra = ReplyWire.object();
+                    extra.put("fromSeq", range[0]);
+                    extra.put("toSeq", range[1]);
+                    reply(commandId, type.name(), Result.ACCEPTED, "OK", "events " + range[0] + ".." + range[1] + " will be sent again",
+                            received.seq(), now, extra);
+                }
+            }
+            case LIST_RESYNC -> {
+                wiring.listResync().accept(command.get("program").asText());
+                reply(commandId, type.name(), Result.DONE, "OK", "a snapshot of " + command.get("program").asText() + " was requested",
+                        received.seq(), now, null);
+            }
+            default -> {
+                LaneMode mode = type == Type.SET_MODE ? LaneMode.valueOf(command.get("mode").asText()) : null;
+                CommandKind kind = CommandKind.valueOf(type.name());
+                synchronized (this) {
+                    expirePending(now);
+                    if (pending.size() >= PENDING_MAX) {
+                        reply(commandId, type.name(), Result.REJECTED, "BUSY", "too many commands wait for the lane", received.seq(), now, null);
+                        return;
+                    }
+                    pending.put(commandId, new Pending(type.name(), now));
+                }
+                if (!wiring.toLane().test(new LaneInput.Command(commandId, kind, mode, actor))) {
+                    synchronized (this) {
+                        pending.remove(commandId);
+                    }
+                    reply(commandId, type.name(), Result.REJECTED, "BUSY", "the lane's inbox is full", received.seq(), now, null);
+                }
+            }
+        }
+    }
+
+    /** Called with every event the lane journals: the answer to a pending lane command goes out as a reply. */
+    public void onLaneEvent(JournalEntry entry) {
+        String commandId;
+        Pending waiting;
+        synchronized (this) {
+            if (pending.isEmpty() || !entry.payloadJson().contains("\"commandId\"")) {
+                return;
+            }
+            try {
+                JsonNode details = JSON.readTree(entry.payloadJson());
+                commandId = details.path("commandId").asText(null);
+                waiting = commandId == null ? null : pending.remove(commandId);
+                if (waiting == null) {
+                    return;
+                }
+                String why = details.path("why").asText(null);
+                Result result = switch (entry.type()) {
+                    case "COMMAND_REJECTED" -> Result.REJECTED;
+                    case "MODE_CHANGE_PENDING" -> Result.ACCEPTED;
+                    default -> Result.DONE;
+                };
+                String code = result == Result.REJECTED ? "REFUSED_BY_LANE" : result == Result.ACCEPTED ? "PENDING" : "OK";
+                reply(commandId, waiting.type(), result, code, why == null ? entry.type() : why, entry.seq(), entry.wallMs(), null);
+            } catch (IOException e) {
+                // The lane's own journal payloads are JSON; nothing to answer if one is not.
+            }
+        }
+    }
+
+    private void expirePending(long now) {
+        pending.values().removeIf(p -> now - p.sinceWallMs() > PENDING_TIMEOUT_MS);
+    }
+
+    /** Throws with the reason the command is not acceptable. */
+    private void check(JsonNode command, String commandId, long now) throws Rejected {
+        if (!SCHEMA.equals(command.path("schema").asText())) {
+            throw new Rejected("MALFORMED", "schema must be '" + SCHEMA + "'");
+        }
+        if (commandId == null || !COMMAND_ID.matcher(commandId).matches()) {
+            throw new Rejected("MALFORMED", "commandId must match " + COMMAND_ID.pattern());
+        }
+        if (!wiring.site().equals(command.path("site").asText()) || !wiring.lane().equals(command.path("lane").asText())) {
+            throw new Rejected("WRONG_LANE", "addressed to " + command.path("site").asText() + "/" + command.path("lane").asText()
+                    + ", this is " + wiring.site() + "/" + wiring.lane());
+        }
+        long issued;
+        try {
+            issued = Instant.parse(command.path("issuedAt").asText()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new Rejected("MALFORMED", "issuedAt must be an ISO-8601 UTC time such as 2026-11-28T10:00:00Z");
+        }
+        if (now - issued > wiring.maxAgeMs()) {
+            throw new Rejected("TOO_OLD", "issued " + (now - issued) / 1000 + " s ago; commands are good for " + wiring.maxAgeMs() / 1000 + " s");
+        }
+        if (issued - now > FUTURE_SKEW_MS) {
+            throw new Rejected("FROM_FUTURE", "issued " + (issued - now) / 1000 + " s in the lane's future: a clock is wrong");
+        }
+        if (!command.path("actor").isTextual() || !ACTOR.matcher(command.get("actor").asText()).matches()) {
+            throw new Rejected("MALFORMED", "actor must match " + ACTOR.pattern());
+        }
+        String typeName = command.path("type").asText();
+        Type type;
+        try {
+            type = Type.valueOf(typeName);
+        } catch (IllegalArgumentException e) {
+            throw new Rejected("UNKNOWN_COMMAND", "'" + typeName + "' is not a command; commands are "
+                    + java.util.Arrays.toString(Type.values()));
+        }
+        switch (type) {
+            case SET_MODE -> {
+                String mode = command.path("mode").asText();
+                if (!mode.matches("AUTOMATED|MANUAL|CLOSED|MAINTENANCE")) {
+                    throw new Rejected("MALFORMED", "SET_MODE needs mode AUTOMATED, MANUAL, CLOSED or MAINTENANCE");
+                }
+            }
+            case REPLAY -> {
+                if (!command.path("fromSeq").canConvertToExactIntegral() || !command.path("toSeq").canConvertToExactIntegral()
+                        || command.get("fromSeq").asLong() < 1 || command.get("toSeq").asLong() < command.get("fromSeq").asLong()) {
+                    throw new Rejected("MALFORMED", "REPLAY needs whole numbers 1 <= fromSeq <= toSeq");
+                }
+            }
+            case LIST_RESYNC -> {
+                if (!command.path("program").asText().matches("[A-Z][A-Z0-9_]{0,15}")) {
+                    throw new Rejected("MALFORMED", "LIST_RESYNC needs a program such as NEXUS");
+                }
+            }
+            default -> {
+                // RELEASE, CONFIRM, FAULT_RESET take nothing more.
+            }
+        }
+    }
+
+    private void refuse(String commandId, String type, String code, String why, long now) {
+        boolean journal;
+        long suppressed;
+        synchronized (this) {
+            refusals++;
+            if (now - minuteStartMs >= 60_000) {
+                minuteStartMs = now;
+                refusalsThisMinute = 0;
+            }
+            journal = ++refusalsThisMinute <= REFUSALS_JOURNALED_PER_MINUTE;
+            suppressed = refusals;
+        }
+        JournalEntry event = null;
+        if (journal) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("command", type);
+            details.put("commandId", commandId);
+            details.put("actor", "central");
+            details.put("why", code + ": " + why);
+            details.put("refusalsSinceStart", suppressed);
+            event = wiring.recorder().record(EventType.COMMAND_REJECTED, details);
+        }
+        reply(commandId, type, Result.REJECTED, code, why, event == null ? null : event.seq(), now, null);
+    }
+
+    private void reply(String commandId, String type, Result result, String code, String why, Long seq, long now, ObjectNode extra) {
+        wiring.replier().reply(wire.encode(commandId, type, result, code, why, seq, now, extra));
+    }
+}

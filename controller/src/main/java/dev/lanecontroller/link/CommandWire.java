@@ -1,0 +1,37 @@
+package dev.lanecontroller.link;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.Map;
+
+/** Central's side of a command (the ops tool and the tests): schema docs/schemas/lane-command.schema.json, sealed. */
+public final class CommandWire {
+    private CommandWire() {}
+
+    /** {@code args}: mode for SET_MODE, fromSeq and toSeq for REPLAY, program for LIST_RESYNC. */
+    public static byte[] payload(String commandId, String site, String lane, String type, Instant issuedAt, String actor,
+                                 Map<String, Object> args) {
+        ObjectNode command = ReplyWire.object();
+        command.put("schema", CommandHandler.SCHEMA);
+        command.put("commandId", commandId);
+        command.put("site", site);
+        command.put("lane", lane);
+        command.put("type", type);
+        command.put("issuedAt", issuedAt.toString());
+        command.put("actor", actor);
+        args.forEach((name, value) -> {
+            if (value instanceof Number number) {
+                command.put(name, number.longValue());
+            } else {
+                command.put(name, String.valueOf(value));
+            }
+        });
+        return StatusWire.bytes(command);
+    }
+
+    public static byte[] sealed(String commandId, String site, String lane, String type, Instant issuedAt, String actor,
+                                Map<String, Object> args, String keyId, PrivateKey key) {
+        return SignedEnvelope.seal(payload(commandId, site, lane, type, issuedAt, actor, args), keyId, key);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.lanecontroller.link;
+
+import dev.lanecontroller.config.CentralSettings;
+import dev.lanecontroller.core.EventType;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.core.RandomSource;
+import dev.lanecontroller.link.MqttTransport.TransportException;
+import dev.lanecontroller.store.ClearanceStore;
+import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.Journal;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.NonceStore;
+import dev.lanecontroller.store.StoreException;
+import java.io.IOException;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import javax.net.SocketFactory;
+
+/**
+ * The whole central link of one lane, put together from its config: event sync, presence, lists
+ * and commands over one MQTT connection. The daemon makes one; so do the tests, the same way.
+ */
+public final class LaneLink implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LaneLink.class.getName());
+
+    private final CentralLink link;
+    private final CommandHandler commands;
+    private final ListReceiver lists;
+    private final EventSync sync;
+
+    /** What the link needs of the lane. */
+    public record Lane(String laneId, Set<String> programs, Journal journal, ClearanceStore store, NonceStore nonces,
+                       Predicate<LaneInput> toLane, Supplier<LaneView> view, Supplier<Now> clock, Consumer<JournalEntry> echo,
+                       String bootId, String softwareVersion, RandomSource random) {}
+
+    public LaneLink(CentralSettings settings, Lane lane) throws IOException, TransportException {
+        Map<String, PublicKey> listKeys = Ed25519Keys.readAll(settings.listKeys());
+        Map<String, PublicKey> commandKeys = Ed25519Keys.readAll(settings.commandKeys());
+        SocketFactory socketFactory = settings.usesTls() ? Tls.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()) : null;
+        Topics topics = new Topics(settings.topicRoot(), settings.site(), lane.laneId());
+        String journalId = lane.journal().outbox().journalId();
+        sync = new EventSync(lane.journal().outbox(), new EventWire(settings.site(), lane.laneId(), journalId), topics,
+                settings.inFlightWindow());
+        EventRecorder recorder = (type, details) -> record(lane, type, details);
+        lists = new ListReceiver(new ListReceiver.Wiring(settings.site(), lane.laneId(), topics, lane.programs(), listKeys, lane.store(),
+                recorder, () -> lane.clock().get().wallMs()));
+        CentralLink[] self = new CentralLink[1];
+        commands = new CommandHandler(new CommandHandler.Wiring(settings.site(), lane.laneId(), commandKeys, settings.commandMaxAgeMs(),
+                lane.nonces(), recorder, lane.toLane(), sync, program -> lists.requestSnapshot(program, "central asked for a resync"),
+                payload -> self[0] != null && self[0].publish(topics.replies(), payload), () -> lane.clock().get().wallMs()));
+        Inbound inbound = new Inbound() {
+            @Override
+            public List<String> subscriptions() {
+                List<String> filters = new ArrayList<>();
+                filters.add(topics.commands());
+                filters.addAll(lists.subscriptions());
+                return filters;
+            }
+
+            @Override
+            public void handle(String topic, byte[] payload, boolean retained) {
+                if (topic.equals(topics.commands())) {
+                    if (!retained) {
+                        commands.handle(payload);
+                    }
+                    // A retained command is never acted on: a command is for the moment it is sent.
+                } else if (!lists.handle(topic, payload, retained)) {
+                    LOG.log(System.Logger.Level.WARNING, "message on unexpected topic " + topic + " ignored");
+                }
+            }
+
+            @Override
+            public void onHeartbeat() {
+                lists.onHeartbeat();
+                long now = lane.clock().get().wallMs();
+                try {
+                    lane.nonces().purgeIssuedBefore(now - settings.commandMaxAgeMs() - CommandHandler.FUTURE_SKEW_MS);
+                } catch (StoreException e) {
+                    LOG.log(System.Logger.Level.WARNING, "command ids not purged: " + e.getMessage());
+                }
+            }
+        };
+        link = new CentralLink(new CentralLink.Parts(new PahoTransport(settings.brokerUri(), settings.clientId()), topics,
+                new StatusWire(settings.site(), lane.laneId(), lane.bootId(), journalId, lane.softwareVersion(), settings.heartbeatIntervalMs()),
+                sync, lane.journal().outbox(), inbound, lane.view(),
+                new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), lane.random()), settings.clientId(), settings.keepAliveS(),
+                settings.inFlightWindow(), settings.heartbeatIntervalMs(), socketFactory, () -> lane.clock().get().wallMs()));
+        self[0] = link;
+        lists.attach(new LinkControl() {
+            @Override
+            public boolean subscribe(String filter) {
+                return link.subscribe(filter);
+            }
+
+            @Override
+            public boolean unsubscribe(String filter) {
+                return link.unsubscribe(filter);
+            }
+
+            @Override
+            public boolean publish(String topic, byte[] payload) {
+                return link.publish(topic, payload);
+            }
+
+            @Override
+            public void statusChanged() {
+                link.statusChanged();
+            }
+        });
+    }
+
+    private JournalEntry record(Lane lane, EventType type, Map<String, Object> details) {
+        try {
+            JournalEntry entry = lane.journal().append(List.of(new EventDraft(type.name(), details, lane.clock().get()))).get(0);
+            lane.echo().accept(entry);
+            sync.wake();
+            return entry;
+        } catch (StoreException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, type + " could not be journaled: " + e.getMessage());
+            return null;
+        }
+    }
+
+    public void start() {
+        link.start();
+    }
+
+    /** Every event the lane journals passes here: it goes out now, and may answer a command or change the status. */
+    public void onLaneEvent(JournalEntry entry) {
+        sync.wake();
+        commands.onLaneEvent(entry);
+        switch (entry.type()) {
+            case "MODE_CHANGED", "LIST_IN_FORCE", "FAULT", "FAULT_RESET", "LANE_STARTED" -> link.statusChanged();
+            default -> {
+                // The heartbeat carries the rest.
+            }
+        }
+    }
+
+    public CentralLink link() {
+        return link;
+    }
+
+    public CommandHandler commands() {
+        return commands;
+    }
+
+    public ListReceiver lists() {
+        return lists;
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+}

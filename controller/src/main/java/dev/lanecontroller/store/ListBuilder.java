@@ -1,0 +1,227 @@
+package dev.lanecontroller.store;
+
+import dev.lanecontroller.core.ListInfo;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+
+/**
+ * Builds one version of a program's list in a file of its own, beside the lane's database, so the
+ * build never holds the lane database's write lock: the lane journals and decides on the old
+ * version throughout. Nothing is durable or in force until {@link #finish}: the file is written
+ * without a rollback journal, synced once, renamed into place, and then one committed update of
+ * {@code list_in_force} swaps it in. {@link #abort} (or a crash) leaves only a part file, which the
+ * next start deletes.
+ */
+public final class ListBuilder implements AutoCloseable {
+    /** Page cache of the build connection (KiB, negative per SQLite): the unique index's sort runs in it. */
+    static final int BUILD_CACHE_KIB = 65_536;
+
+    private final ClearanceStore store;
+    private final String program;
+    private final long version;
+    private final long issuedWallMs;
+    private final long expiresWallMs;
+    private final Path partFile;
+    private final Path finalFile;
+    private final boolean fromSnapshot;
+    private final Connection connection;
+    private final PreparedStatement insert;
+    private PreparedStatement upsert;
+    private PreparedStatement delete;
+    private boolean done;
+
+    ListBuilder(ClearanceStore store, String program, long version, long issuedWallMs, long expiresWallMs, Path listDir,
+                Path copyOf) throws SQLException, IOException {
+        this.store = store;
+        this.program = program;
+        this.version = version;
+        this.issuedWallMs = issuedWallMs;
+        this.expiresWallMs = expiresWallMs;
+        this.finalFile = listDir.resolve(ClearanceStore.fileName(program, version));
+        this.partFile = listDir.resolve(finalFile.getFileName() + ".part");
+        this.fromSnapshot = copyOf == null;
+        Files.createDirectories(listDir);
+        Files.deleteIfExists(partFile);
+        if (copyOf != null) {
+            Files.copy(copyOf, partFile, StandardCopyOption.REPLACE_EXISTING);
+        }
+        connection = DriverManager.getConnection("jdbc:sqlite:" + partFile.toAbsolutePath());
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA journal_mode = OFF");
+            statement.execute("PRAGMA synchronous = OFF");
+            statement.execute("PRAGMA cache_size = -" + BUILD_CACHE_KIB);
+            if (copyOf == null) {
+                statement.execute("CREATE TABLE cards (epc TEXT NOT NULL, status INTEGER NOT NULL, expires_wall_ms INTEGER NOT NULL,"
+                        + " plates TEXT NOT NULL, tid TEXT, lookout INTEGER NOT NULL)");
+            }
+        }
+        connection.setAutoCommit(false);
+        insert = connection.prepareStatement("INSERT INTO cards (epc, status, expires_wall_ms, plates, tid, lookout) VALUES (?, ?, ?, ?, ?, ?)");
+    }
+
+    public String program() {
+        return program;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    /** Adds records to a snapshot; duplicates are found at {@link #finish}. */
+    public void add(Collection<CardRecord> records) {
+        try {
+            for (CardRecord record : records) {
+                bind(insert, record);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException("building " + program + " v" + version + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds or replaces one card (a delta). */
+    public void upsert(CardRecord record) {
+        try {
+            if (upsert == null) {
+                upsert = connection.prepareStatement("INSERT INTO cards (epc, status, expires_wall_ms, plates, tid, lookout) "
+                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(epc) DO UPDATE SET status = excluded.status, "
+                        + "expires_wall_ms = excluded.expires_wall_ms, plates = excluded.plates, tid = excluded.tid, lookout = excluded.lookout");
+            }
+            bind(upsert, record);
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("building " + program + " v" + version + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes one card (a delta); a card that is not on the list means the delta does not fit this version. */
+    public void remove(String epcHex) {
+        try {
+            if (delete == null) {
+                delete = connection.prepareStatement("DELETE FROM cards WHERE epc = ?");
+            }
+            delete.setString(1, epcHex);
+            if (delete.executeUpdate() != 1) {
+                throw new StoreException("card " + epcHex + " is to be removed but is not on " + program + " v" + (version - 1));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("building " + program + " v" + version + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, CardRecord record) throws SQLException {
+        statement.setString(1, record.epcHex());
+        statement.setInt(2, record.status().ordinal());
+        statement.setLong(3, record.expiresWallMs());
+        statement.setString(4, String.join("|", record.plates()));
+        statement.setString(5, record.tidHex());
+        statement.setInt(6, record.lookout() ? 1 : 0);
+    }
+
+    /**
+     * Checks the build (no card twice; the count central announced, when it did), makes it durable
+     * and puts it in force. Throws, leaving the old version in force, when any of that fails.
+     */
+    public ListInfo finish(Long expectedEntries, long nowWallMs) {
+        try {
+            try (Statement statement = connection.createStatement()) {
+                if (fromSnapshot) {
+                    createIndex(statement);
+                }
+                long count;
+                try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM cards")) {
+                    rows.next();
+                    count = rows.getLong(1);
+                }
+                if (expectedEntries != null && count != expectedEntries) {
+                    throw new StoreException(program + " v" + version + " has " + count + " cards, but its manifest announced "
+                            + expectedEntries);
+                }
+                connection.commit();
+                closeConnection();
+                sync(partFile);
+                Files.move(partFile, finalFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                sync(finalFile.getParent());
+                ListInfo list = new ListInfo(program, version, issuedWallMs, expiresWallMs, count);
+                store.swapIn(list, finalFile, nowWallMs);
+                done = true;
+                return list;
+            }
+        } catch (SQLException | IOException e) {
+            throw new StoreException("finishing " + program + " v" + version + " failed: " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                abort();
+            }
+        }
+    }
+
+    private void createIndex(Statement statement) throws SQLException {
+        try {
+            statement.execute("CREATE UNIQUE INDEX cards_epc ON cards (epc)");
+        } catch (SQLException e) {
+            try (ResultSet duplicate = statement.executeQuery("SELECT epc, MIN(rowid), MAX(rowid) FROM cards"
+                    + " GROUP BY epc HAVING COUNT(*) > 1 LIMIT 1")) {
+                if (duplicate.next()) {
+                    throw new StoreException("card " + duplicate.getString(1) + " is listed twice (records " + duplicate.getLong(2)
+                            + " and " + duplicate.getLong(3) + ", counting from 1): nothing was imported");
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void sync(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private void closeConnection() throws SQLException {
+        insert.close();
+        if (upsert != null) {
+            upsert.close();
+        }
+        if (delete != null) {
+            delete.close();
+        }
+        connection.close();
+    }
+
+    /** Throws the build away; the version in force is untouched. */
+    public void abort() {
+        if (done) {
+            return;
+        }
+        done = true;
+        try {
+            if (!connection.isClosed()) {
+                closeConnection();
+            }
+        } catch (SQLException e) {
+            // Closing a connection we are throwing away: the file goes next.
+        }
+        try {
+            Files.deleteIfExists(partFile);
+        } catch (IOException e) {
+            // The next start deletes part files.
+        }
+    }
+
+    @Override
+    public void close() {
+        abort();
+    }
+}
