@@ -122,14 +122,14 @@ final class RunCommand implements Callable<Integer> {
             }
             boolean selfStopped = forSeconds == null ? waitForever(stopped, runner) : !stopped.await(forSeconds, TimeUnit.SECONDS);
             runner.close();
-            if (central[0] != null) {
-                central[0].close();
-            }
             // The lane thread has ended: this thread is now the only one touching the shell.
             if (runner.failure() == null) {
                 shell.handle(new LaneInput.Stop());
             }
             hardware.signal.show(SignalAspect.STOP);
+            if (central[0] != null) {
+                central[0].close(); // after LANE_STOPPED, so central hears of the clean stop now
+            }
             System.out.println("lane " + config.settings().laneId() + " stopped: " + shell.steps() + " steps, last journal seq "
                     + journal.lastSeq() + (runner.failure() == null ? "" : ", FAILED: " + runner.failure()));
             if (selfStopped) {

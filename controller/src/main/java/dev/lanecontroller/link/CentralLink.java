@@ -26,6 +26,8 @@ public final class CentralLink implements AutoCloseable {
     static final int INBOUND_QUEUE_MAX = 1_024;
     static final int CONNECT_TIMEOUT_S = 10;
     static final int EXTRA_IN_FLIGHT = 64;
+    /** On a clean stop the last events (LANE_STOPPED among them) get this long to reach central. */
+    static final long DRAIN_ON_STOP_MS = 3_000;
 
     private final MqttTransport transport;
     private final Topics topics;
@@ -298,6 +300,16 @@ public final class CentralLink implements AutoCloseable {
     /** A clean stop: the retained status says "stopped" (not the will's "connection lost"), then disconnect. */
     @Override
     public void close() {
+        long drainDeadline = System.nanoTime() + DRAIN_ON_STOP_MS * 1_000_000;
+        while (isConnected() && outbox.unsentCount() > 0 && System.nanoTime() < drainDeadline) {
+            sync.wake();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         boolean wasConnected;
         synchronized (this) {
             closed = true;

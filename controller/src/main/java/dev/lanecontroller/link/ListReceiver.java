@@ -327,9 +327,9 @@ public final class ListReceiver {
         request.put("why", why);
         request.put("at", Instant.ofEpochMilli(wiring.wallClock().getAsLong()).toString());
         link.publish(wiring.topics().requests(), StatusWire.bytes(request));
-        String manifest = wiring.topics().listManifest(program);
-        link.unsubscribe(manifest);
-        link.subscribe(manifest);
+        // Subscribing again to the same filter makes the broker send its retained manifest again
+        // (MQTT 3.1.1, 3.8.4) without a moment unsubscribed.
+        link.subscribe(wiring.topics().listManifest(program));
     }
 
     /** Housekeeping: a snapshot whose chunks stopped coming is given up and asked for again. */
