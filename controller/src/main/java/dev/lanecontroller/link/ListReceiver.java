@@ -1,6 +1,5 @@
 package dev.lanecontroller.link;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanecontroller.core.Details;
 import dev.lanecontroller.core.EventType;
@@ -313,23 +312,29 @@ public final class ListReceiver {
         if (link == null) {
             return;
         }
-        ObjectNode request = ReplyWire.object();
-        request.put("schema", "lane-request/1");
-        request.put("site", wiring.site());
-        request.put("lane", wiring.lane());
-        request.put("type", "LIST_SNAPSHOT");
-        request.put("program", program);
-        if (current == null) {
-            request.putNull("haveVersion");
-        } else {
-            request.put("haveVersion", current.version());
-        }
-        request.put("why", why);
-        request.put("at", Instant.ofEpochMilli(wiring.wallClock().getAsLong()).toString());
-        link.publish(wiring.topics().requests(), StatusWire.bytes(request));
+        link.publish(wiring.topics().requests(), requestPayload(wiring.site(), wiring.lane(), program,
+                current == null ? null : current.version(), why, wiring.wallClock().getAsLong()));
         // Subscribing again to the same filter makes the broker send its retained manifest again
         // (MQTT 3.1.1, 3.8.4) without a moment unsubscribed.
         link.subscribe(wiring.topics().listManifest(program));
+    }
+
+    /** The request for a snapshot: schema docs/schemas/lane-request.schema.json. */
+    static byte[] requestPayload(String site, String lane, String program, Long haveVersion, String why, long wallMs) {
+        ObjectNode request = ReplyWire.object();
+        request.put("schema", "lane-request/1");
+        request.put("site", site);
+        request.put("lane", lane);
+        request.put("type", "LIST_SNAPSHOT");
+        request.put("program", program);
+        if (haveVersion == null) {
+            request.putNull("haveVersion");
+        } else {
+            request.put("haveVersion", haveVersion);
+        }
+        request.put("why", why);
+        request.put("at", Instant.ofEpochMilli(wallMs).toString());
+        return StatusWire.bytes(request);
     }
 
     /** Housekeeping: a snapshot whose chunks stopped coming is given up and asked for again. */

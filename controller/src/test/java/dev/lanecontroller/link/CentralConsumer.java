@@ -28,6 +28,7 @@ final class CentralConsumer implements AutoCloseable {
     private final List<JsonNode> arrivals = new ArrayList<>();
     private final List<String> topicsSeen = new ArrayList<>();
     private final Map<String, List<JsonNode>> otherTopics = new TreeMap<>();
+    private final List<String> violations = new ArrayList<>();
     private int duplicates;
 
     CentralConsumer(String brokerUri, String clientId, String... filters) throws Exception {
@@ -79,6 +80,9 @@ final class CentralConsumer implements AutoCloseable {
 
     private synchronized void received(String topic, JsonNode message) {
         topicsSeen.add(topic);
+        for (String problem : Schemas.violations(message)) {
+            violations.add(topic + ": " + problem);
+        }
         if (!topic.endsWith("/events")) {
             otherTopics.computeIfAbsent(topic, t -> new ArrayList<>()).add(message);
             notifyAll();
@@ -155,8 +159,17 @@ final class CentralConsumer implements AutoCloseable {
         return true;
     }
 
+    /** Every message this consumer got, checked against its JSON Schema: the contract holds. */
+    synchronized List<String> violations() {
+        return new ArrayList<>(violations);
+    }
+
     @Override
     public void close() {
+        List<String> broken = violations();
+        if (!broken.isEmpty()) {
+            throw new AssertionError(broken.size() + " messages broke their schema, the first: " + broken.get(0));
+        }
         try {
             if (client.isConnected()) {
                 client.disconnect(1_000);
