@@ -26,39 +26,67 @@ public final class ListPublisher {
     public static Published snapshot(Retained out, Topics topics, String program, long version, long issuedWallMs, long expiresWallMs,
                                      Iterator<CardRecord> records, int entriesPerChunk, int previousChunkCount, String keyId,
                                      PrivateKey key) throws Exception {
-        if (entriesPerChunk < 1 || entriesPerChunk > ListWire.ENTRIES_PER_CHUNK_MAX) {
-            throw new IllegalArgumentException("entries per chunk must be 1.." + ListWire.ENTRIES_PER_CHUNK_MAX);
-        }
-        List<String> digests = new ArrayList<>();
-        List<CardRecord> batch = new ArrayList<>(entriesPerChunk);
-        long entries = 0;
+        Snapshot snapshot = new Snapshot(out, topics, program, version, entriesPerChunk);
         while (records.hasNext()) {
-            batch.add(records.next());
-            entries++;
-            if (batch.size() == entriesPerChunk) {
-                digests.add(chunk(out, topics, program, version, digests.size(), batch));
-                batch.clear();
-            }
+            snapshot.add(records.next());
         }
-        if (!batch.isEmpty()) {
-            digests.add(chunk(out, topics, program, version, digests.size(), batch));
-        }
-        if (digests.size() > ListWire.CHUNKS_MAX) {
-            throw new IllegalArgumentException(digests.size() + " chunks is over " + ListWire.CHUNKS_MAX + ": use bigger chunks");
-        }
-        for (int stale = digests.size(); stale < previousChunkCount; stale++) {
-            out.publish(topics.listChunk(program, stale), new byte[0]);
-        }
-        byte[] manifest = ListWire.manifestPayload(program, version, issuedWallMs, expiresWallMs, entries, digests);
-        out.publish(topics.listManifest(program), SignedEnvelope.seal(manifest, keyId, key));
-        return new Published(digests.size(), entries, ListWire.listDigest(digests));
+        return snapshot.finish(issuedWallMs, expiresWallMs, previousChunkCount, keyId, key);
     }
 
-    private static String chunk(Retained out, Topics topics, String program, long version, int index, List<CardRecord> batch)
-            throws Exception {
-        byte[] payload = ListWire.chunkPayload(program, version, index, batch);
-        out.publish(topics.listChunk(program, index), payload);
-        return ListWire.sha256(payload);
+    /** A snapshot published as its records come: each full chunk goes out at once, the manifest last. */
+    public static final class Snapshot {
+        private final Retained out;
+        private final Topics topics;
+        private final String program;
+        private final long version;
+        private final int entriesPerChunk;
+        private final List<String> digests = new ArrayList<>();
+        private final List<CardRecord> batch;
+        private long entries;
+
+        public Snapshot(Retained out, Topics topics, String program, long version, int entriesPerChunk) {
+            if (entriesPerChunk < 1 || entriesPerChunk > ListWire.ENTRIES_PER_CHUNK_MAX) {
+                throw new IllegalArgumentException("entries per chunk must be 1.." + ListWire.ENTRIES_PER_CHUNK_MAX);
+            }
+            this.out = out;
+            this.topics = topics;
+            this.program = program;
+            this.version = version;
+            this.entriesPerChunk = entriesPerChunk;
+            this.batch = new ArrayList<>(entriesPerChunk);
+        }
+
+        public void add(CardRecord record) throws Exception {
+            batch.add(record);
+            entries++;
+            if (batch.size() == entriesPerChunk) {
+                flush();
+            }
+        }
+
+        private void flush() throws Exception {
+            if (digests.size() >= ListWire.CHUNKS_MAX) {
+                throw new IllegalArgumentException("more than " + ListWire.CHUNKS_MAX + " chunks: use bigger chunks");
+            }
+            byte[] payload = ListWire.chunkPayload(program, version, digests.size(), batch);
+            out.publish(topics.listChunk(program, digests.size()), payload);
+            digests.add(ListWire.sha256(payload));
+            batch.clear();
+        }
+
+        /** Publishes the last chunk, clears chunks an older, longer snapshot left, then the signed manifest. */
+        public Published finish(long issuedWallMs, long expiresWallMs, int previousChunkCount, String keyId, PrivateKey key)
+                throws Exception {
+            if (!batch.isEmpty()) {
+                flush();
+            }
+            for (int stale = digests.size(); stale < previousChunkCount; stale++) {
+                out.publish(topics.listChunk(program, stale), new byte[0]);
+            }
+            byte[] manifest = ListWire.manifestPayload(program, version, issuedWallMs, expiresWallMs, entries, digests);
+            out.publish(topics.listManifest(program), SignedEnvelope.seal(manifest, keyId, key));
+            return new Published(digests.size(), entries, ListWire.listDigest(digests));
+        }
     }
 
     public static void delta(Retained out, Topics topics, String program, long fromVersion, long issuedWallMs, long expiresWallMs,

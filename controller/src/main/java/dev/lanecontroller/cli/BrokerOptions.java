@@ -1,0 +1,56 @@
+package dev.lanecontroller.cli;
+
+import dev.lanecontroller.link.Tls;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import picocli.CommandLine.Option;
+
+/** How central's tools reach the broker: the same TLS files a lane uses, or plain TCP when asked for. */
+final class BrokerOptions {
+    @Option(names = "--broker", required = true, description = "ssl://HOST:PORT, or tcp://HOST:PORT with --allow-plain-tcp")
+    String broker;
+
+    @Option(names = "--ca", description = "the CA that signed the broker's certificate (PEM)")
+    Path ca;
+
+    @Option(names = "--cert", description = "this tool's client certificate (PEM)")
+    Path cert;
+
+    @Option(names = "--cert-key", description = "the client certificate's private key (PEM, PKCS#8)")
+    Path certKey;
+
+    @Option(names = "--allow-plain-tcp", description = "allow tcp:// (test rigs only)")
+    boolean allowPlainTcp;
+
+    @Option(names = "--client-id", description = "MQTT client id (default: a random one)")
+    String clientId;
+
+    @Option(names = "--topic-root", defaultValue = "lc/v1", description = "the topic root (default: ${DEFAULT-VALUE})")
+    String topicRoot;
+
+    /** Connects; {@code session} names a persistent session (so the broker keeps messages while this tool is away). */
+    MqttClient connect(String session) throws IOException, MqttException {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setCleanSession(session == null);
+        options.setMaxInflight(1_000);
+        options.setAutomaticReconnect(true);
+        if (broker.startsWith("ssl://")) {
+            if (ca == null || cert == null || certKey == null) {
+                throw new IOException("ssl:// needs --ca, --cert and --cert-key");
+            }
+            options.setSocketFactory(Tls.socketFactory(ca, cert, certKey));
+        } else if (!allowPlainTcp) {
+            throw new IOException("plain " + broker + " sends everything unencrypted: use ssl://, or --allow-plain-tcp on a test rig");
+        }
+        String id = session != null ? session : clientId != null ? clientId : "central-tool-" + UUID.randomUUID().toString().substring(0, 8);
+        MqttClient client = new MqttClient(broker, id, new MemoryPersistence());
+        client.connect(options);
+        return client;
+    }
+}

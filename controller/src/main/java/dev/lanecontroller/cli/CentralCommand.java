@@ -1,0 +1,336 @@
+package dev.lanecontroller.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.hal.TagRead;
+import dev.lanecontroller.link.CommandWire;
+import dev.lanecontroller.link.Ed25519Keys;
+import dev.lanecontroller.link.ListPublisher;
+import dev.lanecontroller.link.ListWire;
+import dev.lanecontroller.link.Topics;
+import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.ListFileReader;
+import dev.lanecontroller.store.ListFormatException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Central's side of docs/mqtt-contract.md, for technicians and test rigs: keys, lists, commands, an event tail. */
+@Command(name = "central", description = "Central's tools: make a signing key, publish a signed list, send a signed command, tail a lane.",
+        subcommands = {CentralCommand.Keygen.class, CentralCommand.PublishList.class, CentralCommand.SendCommand.class,
+                CentralCommand.Tail.class})
+final class CentralCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Command(name = "keygen", description = "Makes an Ed25519 key pair: NAME.key (private, PKCS#8 PEM, mode 600) and NAME.pub.")
+    static final class Keygen implements Callable<Integer> {
+        @Option(names = "--out", required = true, description = "the folder for the key files")
+        Path out;
+
+        @Option(names = "--name", required = true, description = "the key id, e.g. central-lists-2026")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                System.err.println("--name must be letters, digits, '.', '_', '-' (it becomes the key id and the file names)");
+                return 2;
+            }
+            Files.createDirectories(out);
+            Path privateFile = out.resolve(name + ".key");
+            Path publicFile = out.resolve(name + ".pub");
+            if (Files.exists(privateFile)) {
+                System.err.println(privateFile + " exists: a key is never overwritten");
+                return 2;
+            }
+            KeyPair pair = Ed25519Keys.generate();
+            Files.createFile(privateFile);
+            try {
+                Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: keep the file safe by other means.
+            }
+            Ed25519Keys.writePrivate(pair.getPrivate(), privateFile);
+            Ed25519Keys.writePublic(pair.getPublic(), publicFile);
+            System.out.println("private key: " + privateFile + " (keep it with central)");
+            System.out.println("public key:  " + publicFile + " (give it to the lanes, under central.keys with id " + name + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "publish-list", description = "Signs and publishes a list: a snapshot (chunks, then the manifest) or, "
+            + "with --delta-from, a delta.")
+    static final class PublishList implements Callable<Integer> {
+        @Mixin
+        BrokerOptions broker;
+
+        @Option(names = "--key", required = true, description = "the private signing key (PEM, PKCS#8)")
+        Path key;
+
+        @Option(names = "--key-id", required = true, description = "the key id the lanes know the public key by")
+        String keyId;
+
+        @Option(names = "--program", required = true, description = "e.g. NEXUS")
+        String program;
+
+        @Option(names = "--list-version", required = true, description = "the version this publishes")
+        long version;
+
+        @Option(names = "--file", required = true, description = "the cards (.csv or .jsonl, docs/lists.md); for a delta, the cards to add or change")
+        Path file;
+
+        @Option(names = "--delta-from", description = "publish a delta from this version (must be --list-version - 1)")
+        Long deltaFrom;
+
+        @Option(names = "--removes", description = "for a delta: a file of card numbers to remove, one per line")
+        Path removes;
+
+        @Option(names = "--issued", description = "issue time (ISO instant, default now)")
+        Instant issued;
+
+        @Option(names = "--expires", description = "expiry (ISO instant); default none (the lanes' maxListAge applies)")
+        Instant expires;
+
+        @Option(names = "--chunk-entries", defaultValue = "" + ListWire.ENTRIES_PER_CHUNK_DEFAULT, description = "cards per chunk (default: ${DEFAULT-VALUE})")
+        int chunkEntries;
+
+        @Override
+        public Integer call() throws Exception {
+            long issuedMs = issued == null ? System.currentTimeMillis() : issued.toEpochMilli();
+            long expiresMs = expires == null ? ListInfo.NO_EXPIRY : expires.toEpochMilli();
+            if (deltaFrom != null && deltaFrom != version - 1) {
+                System.err.println("--delta-from must be --list-version - 1: a delta goes from one version to the next");
+                return 2;
+            }
+            PrivateKey signer = Ed25519Keys.readPrivate(key);
+            ListFileReader.Format format = ListFileReader.formatOf(file.getFileName().toString());
+            long count;
+            try {
+                count = read(format, record -> { }); // the whole file is checked before anything is published
+            } catch (ListFormatException e) {
+                System.err.println(file + ": " + e.getMessage() + "; nothing was published");
+                return 2;
+            }
+            Topics topics = new Topics(broker.topicRoot);
+            MqttClient client = broker.connect(null);
+            try {
+                ListPublisher.Retained out = (topic, payload) -> client.publish(topic, payload, 1, true);
+                if (deltaFrom != null) {
+                    List<CardRecord> upserts = new ArrayList<>();
+                    read(format, upserts::add);
+                    List<String> removed = removes == null ? List.of() : readRemoves(removes);
+                    ListPublisher.delta(out, topics, program, deltaFrom, issuedMs, expiresMs, upserts, removed, keyId, signer);
+                    System.out.printf("published delta %s v%d -> v%d: %d added or changed, %d removed%n", program, deltaFrom, version,
+                            upserts.size(), removed.size());
+                } else {
+                    int previous = previousChunkCount(client, topics.listManifest(program));
+                    ListPublisher.Snapshot snapshot = new ListPublisher.Snapshot(out, topics, program, version, chunkEntries);
+                    read(format, record -> {
+                        try {
+                            snapshot.add(record);
+                        } catch (Exception e) {
+                            throw new IllegalStateException("publish failed: " + e.getMessage(), e);
+                        }
+                    });
+                    ListPublisher.Published published = snapshot.finish(issuedMs, expiresMs, previous, keyId, signer);
+                    System.out.printf("published snapshot %s v%d: %d cards in %d chunks, list digest %s%n", program, version,
+                            published.entries(), published.chunks(), published.listDigest());
+                }
+            } finally {
+                client.disconnect();
+                client.close();
+            }
+            return count >= 0 ? 0 : 1;
+        }
+
+        private long read(ListFileReader.Format format, java.util.function.Consumer<CardRecord> sink) throws IOException {
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                return ListFileReader.read(in, format, sink);
+            }
+        }
+
+        private static List<String> readRemoves(Path file) throws IOException {
+            List<String> cards = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    cards.add(TagRead.normaliseHex(line.strip(), TagRead.EPC_HEX_LENGTH_MAX, "epc"));
+                }
+            }
+            return cards;
+        }
+
+        /** How many chunks the retained manifest names now (0 when none): those beyond the new count are cleared. */
+        private static int previousChunkCount(MqttClient client, String manifestTopic) throws MqttException, InterruptedException {
+            BlockingQueue<byte[]> manifest = new ArrayBlockingQueue<>(1);
+            client.subscribe(manifestTopic, 1, (topic, message) -> manifest.offer(message.getPayload()));
+            byte[] payload = manifest.poll(2, TimeUnit.SECONDS);
+            client.unsubscribe(manifestTopic);
+            if (payload == null || payload.length == 0) {
+                return 0;
+            }
+            try {
+                JsonNode inner = JSON.readTree(Base64.getDecoder().decode(JSON.readTree(payload).path("payload").asText()));
+                return inner.path("chunkDigests").size();
+            } catch (IOException | IllegalArgumentException e) {
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "send-command", description = "Signs and sends a command to one lane and prints its reply.")
+    static final class SendCommand implements Callable<Integer> {
+        @Mixin
+        BrokerOptions broker;
+
+        @Option(names = "--key", required = true, description = "the private signing key (PEM, PKCS#8)")
+        Path key;
+
+        @Option(names = "--key-id", required = true, description = "the key id the lanes know the public key by")
+        String keyId;
+
+        @Option(names = "--site", required = true)
+        String site;
+
+        @Option(names = "--lane", required = true)
+        String lane;
+
+        @Option(names = "--type", required = true, description = "SET_MODE, RELEASE, CONFIRM, FAULT_RESET, REPLAY, LIST_RESYNC")
+        String type;
+
+        @Option(names = "--mode", description = "SET_MODE: AUTOMATED, MANUAL, CLOSED, MAINTENANCE")
+        String mode;
+
+        @Option(names = "--from-seq", description = "REPLAY: first event")
+        Long fromSeq;
+
+        @Option(names = "--to-seq", description = "REPLAY: last event")
+        Long toSeq;
+
+        @Option(names = "--program", description = "LIST_RESYNC: the program")
+        String program;
+
+        @Option(names = "--actor", required = true, description = "who sends it (an officer's or technician's id), for the record")
+        String actor;
+
+        @Option(names = "--wait", defaultValue = "10", description = "seconds to wait for the reply (default: ${DEFAULT-VALUE})")
+        int waitSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> args = new LinkedHashMap<>();
+            if (mode != null) {
+                args.put("mode", mode);
+            }
+            if (fromSeq != null) {
+                args.put("fromSeq", fromSeq);
+            }
+            if (toSeq != null) {
+                args.put("toSeq", toSeq);
+            }
+            if (program != null) {
+                args.put("program", program);
+            }
+            String commandId = UUID.randomUUID().toString();
+            byte[] command = CommandWire.sealed(commandId, site, lane, type, Instant.now(), actor, args, keyId, Ed25519Keys.readPrivate(key));
+            Topics topics = Topics.lane(broker.topicRoot, site, lane);
+            MqttClient client = broker.connect(null);
+            try {
+                BlockingQueue<JsonNode> replies = new ArrayBlockingQueue<>(16);
+                client.subscribe(topics.replies(), 1, (topic, message) -> {
+                    JsonNode reply = JSON.readTree(message.getPayload());
+                    if (commandId.equals(reply.path("commandId").asText())) {
+                        replies.offer(reply);
+                    }
+                });
+                client.publish(topics.commands(), command, 1, false);
+                System.out.println("sent " + type + " " + commandId + " to " + site + "/" + lane);
+                JsonNode reply = replies.poll(waitSeconds, TimeUnit.SECONDS);
+                if (reply == null) {
+                    System.err.println("no reply within " + waitSeconds + " s (is the lane online? see its status topic)");
+                    return 1;
+                }
+                System.out.println(reply.get("result").asText() + " " + reply.get("code").asText() + ": " + reply.get("why").asText());
+                return reply.get("result").asText().equals("rejected") ? 1 : 0;
+            } finally {
+                client.disconnect();
+                client.close();
+            }
+        }
+    }
+
+    @Command(name = "tail", description = "Follows a lane's events (or every lane's): deduped by event id, gaps reported.")
+    static final class Tail implements Callable<Integer> {
+        @Mixin
+        BrokerOptions broker;
+
+        @Option(names = "--site", defaultValue = "+", description = "a site, or + for all (default)")
+        String site;
+
+        @Option(names = "--lane", defaultValue = "+", description = "a lane, or + for all (default)")
+        String lane;
+
+        @Option(names = "--session", description = "a persistent session name: the broker keeps events while the tail is stopped")
+        String session;
+
+        @Option(names = "--json", description = "print each event as it came (JSON lines)")
+        boolean json;
+
+        @Option(names = "--for", paramLabel = "SECONDS", description = "stop after this long (default: until Ctrl-C)")
+        Long forSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            EventTail tail = new EventTail(System.out, json);
+            MqttClient client = broker.connect(session);
+            try {
+                String prefix = broker.topicRoot + "/" + site + "/" + lane + "/";
+                client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+                    @Override
+                    public void connectionLost(Throwable cause) {
+                        System.err.println("connection lost (reconnecting): " + cause);
+                    }
+
+                    @Override
+                    public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                        tail.accept(topic, message.getPayload());
+                    }
+
+                    @Override
+                    public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+                        // The tail publishes nothing.
+                    }
+                });
+                client.subscribe(new String[] {prefix + "events", prefix + "status"}, new int[] {1, 1});
+                Thread.sleep(forSeconds == null ? Long.MAX_VALUE : forSeconds * 1000);
+            } finally {
+                client.disconnect();
+                client.close();
+            }
+            System.out.println(tail.summary());
+            return 0;
+        }
+    }
+
+}
