@@ -50,9 +50,16 @@ final class LaneFixture implements AutoCloseable {
     final Topics topics = Topics.lane(ROOT, SITE, LANE);
 
     LaneFixture(Path dir, String brokerUri, long commandMaxAgeMs) throws Exception {
+        this(dir, brokerUri, commandMaxAgeMs, null, null, null);
+    }
+
+    /** With TLS files: the lane connects over ssl:// with its client certificate. */
+    LaneFixture(Path dir, String brokerUri, long commandMaxAgeMs, Path caFile, Path certFile, Path keyFile) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
         Ed25519Keys.writePublic(listKey.getPublic(), dir.resolve("lists.pub"));
         Ed25519Keys.writePublic(commandKey.getPublic(), dir.resolve("commands.pub"));
-        CentralSettings settings = new CentralSettings(brokerUri, SITE, ROOT, SITE + "-" + LANE, null, null, null, true, 5, 1_000, 128,
+        CentralSettings settings = new CentralSettings(brokerUri, SITE, ROOT, SITE + "-" + LANE, caFile, certFile, keyFile, caFile == null,
+                5, 1_000, 128,
                 50, 500, commandMaxAgeMs, Map.of("central-lists", dir.resolve("lists.pub")),
                 Map.of("central-ops", dir.resolve("commands.pub")));
         database = Database.open(dir.resolve("lane.db"));
