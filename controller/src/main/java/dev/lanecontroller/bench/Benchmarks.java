@@ -1,22 +1,6 @@
 package dev.lanecontroller.bench;
 
-import dev.lanecontroller.core.Lane;
-import dev.lanecontroller.core.LaneInput;
-import dev.lanecontroller.core.LaneSettings;
 import dev.lanecontroller.core.ListInfo;
-import dev.lanecontroller.core.Now;
-import dev.lanecontroller.core.LaneMode;
-import dev.lanecontroller.core.Phase;
-import dev.lanecontroller.hal.Gate;
-import dev.lanecontroller.hal.GateDirection;
-import dev.lanecontroller.hal.GateLimit;
-import dev.lanecontroller.hal.LaneHardware;
-import dev.lanecontroller.hal.LoopId;
-import dev.lanecontroller.hal.TagRead;
-import dev.lanecontroller.hal.sim.SimLane;
-import dev.lanecontroller.hal.sim.VirtualScheduler;
-import dev.lanecontroller.shell.LaneObserver;
-import dev.lanecontroller.shell.LaneShell;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ClearanceStore;
@@ -30,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 
 /**
  * The figures of docs/performance.md: list import time, card lookups per second, and decision
@@ -77,80 +60,32 @@ public final class Benchmarks {
 
     private static void decisionLatency(ClearanceStore store, SqliteJournal journal, int cardCount, int transactions,
                                         SplittableRandom random, PrintStream out) {
-        VirtualScheduler scheduler = new VirtualScheduler(1_000_000);
-        SimLane sim = new SimLane(scheduler, 1_000, 1_000, true, true);
-        long[] actuatedAt = {0};
-        GateDirection[] lastGateCommand = {null};
-        LaneHardware ports = sim.ports();
-        // The first output call after the decision (the gate for a clearance, the signal for a referral) stops the clock.
-        LaneHardware timed = new LaneHardware(aspect -> {
-            if (actuatedAt[0] == 0) {
-                actuatedAt[0] = System.nanoTime();
-            }
-        }, new Gate() {
-            @Override
-            public void move(GateDirection direction) {
-                if (actuatedAt[0] == 0) {
-                    actuatedAt[0] = System.nanoTime();
-                }
-                lastGateCommand[0] = direction;
-            }
-
-            @Override
-            public void onLimitReached(Consumer<GateLimit> listener) {
-                // The benchmark reports the limits itself.
-            }
-        }, ports.loops(), ports.tagReader(), ports.plateReader(), ports.tamper());
-        long[] mono = {1_000_000};
-        LaneSettings settings = LaneSettings.defaults("bench");
-        LaneShell shell = new LaneShell(new Lane(settings, () -> 0.5), timed, journal, store,
-                () -> new Now(mono[0], System.currentTimeMillis(), true), LaneObserver.NONE);
-        shell.start();
+        DecisionDriver driver = new DecisionDriver(store, journal, cardCount, random);
         long[] latencyNs = new long[transactions];
-        long cleared = 0;
         for (int i = 0; i < transactions; i++) {
-            mono[0] += 2_000;
-            shell.handle(new LaneInput.ReaderAlive());
-            shell.handle(new LaneInput.LoopChanged(LoopId.ARMING, true));
-            for (int card = 0; card < 2; card++) {
-                shell.handle(new LaneInput.TagSeen(new TagRead(DemoList.epc(random.nextInt(cardCount)), null, 1, -50), null));
-            }
-            mono[0] += settings.readWindowMs();
-            actuatedAt[0] = 0;
-            long started = System.nanoTime();
-            shell.handle(new LaneInput.Tick());
-            latencyNs[i] = actuatedAt[0] - started;
-            // Drive the vehicle through (or away) so the next one starts from an idle lane.
-            if (lastGateCommand[0] == GateDirection.UP) {
-                cleared++;
-                shell.handle(new LaneInput.GateLimitReached(GateLimit.OPEN));
-                shell.handle(new LaneInput.LoopChanged(LoopId.ARMING, false));
-                shell.handle(new LaneInput.LoopChanged(LoopId.SAFETY, true));
-                shell.handle(new LaneInput.LoopChanged(LoopId.EXIT, true));
-                mono[0] += 1_000;
-                shell.handle(new LaneInput.LoopChanged(LoopId.SAFETY, false));
-                shell.handle(new LaneInput.LoopChanged(LoopId.EXIT, false));
-                mono[0] += settings.suppressionMs();
-                shell.handle(new LaneInput.ReaderAlive());
-                shell.handle(new LaneInput.GateLimitReached(GateLimit.CLOSED));
-            } else {
-                shell.handle(new LaneInput.LoopChanged(LoopId.ARMING, false));
-                mono[0] += settings.referralTimeoutMs();
-                shell.handle(new LaneInput.ReaderAlive());
-            }
-            if (!(shell.state().phase() instanceof Phase.Idle) || shell.state().mode() != LaneMode.AUTOMATED) {
-                throw new IllegalStateException("benchmark vehicle " + i + " left the lane " + shell.state().phase() + " in "
-                        + shell.state().mode());
-            }
+            latencyNs[i] = driver.decideOne();
         }
-        out.printf("decisions: %d cleared, %d referred%n", cleared, transactions - cleared);
-        Arrays.sort(latencyNs);
-        out.printf("decision latency (last input to gate actuation, journal fsync included), %d transactions: "
-                        + "p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", transactions, latencyNs[transactions / 2] / 1e6,
-                latencyNs[(int) (transactions * 0.99)] / 1e6, latencyNs[transactions - 1] / 1e6);
+        out.printf("decisions: %d cleared, %d referred%n", driver.cleared(), transactions - driver.cleared());
+        out.printf("decision latency (last input to gate actuation, journal fsync included), %d transactions: %s%n", transactions,
+                percentiles(latencyNs));
     }
 
-    private static void writeList(Path file, int count) throws IOException {
+    /** p50, p99 and max of latencies in nanoseconds, in milliseconds. Sorts the array. */
+    static String percentiles(long[] latencyNs) {
+        int n = latencyNs.length;
+        if (n == 0) {
+            return "no samples";
+        }
+        Arrays.sort(latencyNs);
+        return String.format("p50 %.3f ms, p99 %.3f ms, max %.3f ms", latencyNs[n / 2] / 1e6, latencyNs[(int) (n * 0.99)] / 1e6,
+                latencyNs[n - 1] / 1e6);
+    }
+
+    static void writeList(Path file, int count) throws IOException {
+        writeListFile(file, count);
+    }
+
+    private static void writeListFile(Path file, int count) throws IOException {
         SplittableRandom random = new SplittableRandom(7);
         try (BufferedWriter out = Files.newBufferedWriter(file)) {
             out.write("epc,status,expires,plates,tid,lookout\n");

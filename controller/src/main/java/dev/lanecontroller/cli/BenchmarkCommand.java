@@ -1,12 +1,14 @@
 package dev.lanecontroller.cli;
 
 import dev.lanecontroller.bench.Benchmarks;
+import dev.lanecontroller.bench.LinkBenchmarks;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "benchmark", description = "Measures list import, card lookups and decision latency (docs/performance.md).")
+@Command(name = "benchmark", description = "Measures list import, card lookups and decision latency; with --broker, the central "
+        + "link: backlog drain, journal bursts, snapshot apply (docs/performance.md).")
 final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--cards", defaultValue = "3000000", description = "entries on the list")
     int cards;
@@ -17,9 +19,22 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "target/benchmark", description = "where the benchmark database goes")
     Path dir;
 
+    @Option(names = "--broker", description = "run the central-link benchmarks against this broker (e.g. a local Mosquitto, tcp://127.0.0.1:1883)")
+    String broker;
+
+    @Option(names = "--events", defaultValue = "100000", description = "backlog events to drain (with --broker)")
+    int events;
+
+    @Option(names = "--window", defaultValue = "256", description = "in-flight window (with --broker)")
+    int window;
+
     @Override
     public Integer call() throws Exception {
-        Benchmarks.run(dir, cards, transactions, System.out);
+        if (broker != null) {
+            LinkBenchmarks.run(dir, broker, events, window, cards, System.out);
+        } else {
+            Benchmarks.run(dir, cards, transactions, System.out);
+        }
         return 0;
     }
 }

@@ -32,6 +32,8 @@ public final class EventSync implements AutoCloseable {
     /** One replay request covers at most this many events; central asks again for more. */
     public static final long REPLAY_EVENTS_MAX = 100_000;
     static final int REPLAYS_QUEUED_MAX = 16;
+    /** Events read from the outbox at once: one query per page rather than per free slot. */
+    static final int PAGE_EVENTS = 1_000;
 
     /** How the pump hands a message to MQTT; {@code done} gets null on PUBACK. */
     @FunctionalInterface
@@ -54,6 +56,8 @@ public final class EventSync implements AutoCloseable {
     private Publisher publisher;
     private long epoch;
     private boolean wakeUp;
+    /** Set when events were journaled since the live end of the outbox was last read. */
+    private boolean newEvents = true;
     private boolean closed;
 
     public EventSync(Outbox outbox, EventWire wire, Topics topics, int windowSize) {
@@ -88,6 +92,12 @@ public final class EventSync implements AutoCloseable {
 
     /** New events were journaled. */
     public synchronized void wake() {
+        newEvents = true;
+        wakeUp = true;
+        notifyAll();
+    }
+
+    private synchronized void ackArrived() {
         wakeUp = true;
         notifyAll();
     }
@@ -134,7 +144,8 @@ public final class EventSync implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                boolean canSend = publisher != null && round != null && !round.idle && round.inFlight.size() < windowSize;
+                boolean canSend = publisher != null && round != null && !round.idle
+                        && round.inFlight.size() < windowSize;
                 boolean newRound = round == null ? publisher != null : round.epoch != epoch;
                 if (!wakeUp && !canSend && !newRound) {
                     waitQuietly(acked.isEmpty() ? IDLE_POLL_MS : MARK_INTERVAL_MS);
@@ -169,16 +180,36 @@ public final class EventSync implements AutoCloseable {
         markAcknowledged();
     }
 
-    /** Publishes into the window's free room; false when there was nothing to send. */
+    /**
+     * Publishes into the window's free room, live events first; false when there was nothing to
+     * send. The outbox is read a page at a time into the round's buffers, and its live end only
+     * when events were journaled since (or once per idle poll), not on every acknowledgement.
+     */
     private boolean fill(Round round, Publisher current) {
         int room = windowSize - round.inFlight.size();
         if (room <= 0) {
             return true;
         }
-        List<JournalEntry> live = outbox.unsent(round.liveCursor, room);
-        if (!live.isEmpty()) {
-            round.liveCursor = live.get(live.size() - 1).seq();
-            return send(round, current, live, Delivery.LIVE);
+        boolean readLive;
+        synchronized (this) {
+            readLive = newEvents || System.nanoTime() - round.liveReadAtNs > IDLE_POLL_MS * 1_000_000;
+            newEvents = false;
+        }
+        if (round.live.isEmpty() && readLive) {
+            round.liveReadAtNs = System.nanoTime();
+            List<JournalEntry> page = outbox.unsent(round.liveCursor, PAGE_EVENTS);
+            if (!page.isEmpty()) {
+                round.liveCursor = page.get(page.size() - 1).seq();
+                round.live.addAll(page);
+                if (page.size() == PAGE_EVENTS) {
+                    synchronized (this) {
+                        newEvents = true; // more behind this page
+                    }
+                }
+            }
+        }
+        if (!round.live.isEmpty()) {
+            return send(round, current, take(round.live, room), Delivery.LIVE);
         }
         long[] replay;
         synchronized (this) {
@@ -195,13 +226,24 @@ public final class EventSync implements AutoCloseable {
             }
             return send(round, current, again, Delivery.REPLAY) || !again.isEmpty();
         }
-        if (round.backlogCursor < round.liveBoundary) {
-            List<JournalEntry> backlog = new ArrayList<>(outbox.unsent(round.backlogCursor, room));
-            backlog.removeIf(entry -> entry.seq() > round.liveBoundary);
-            round.backlogCursor = backlog.isEmpty() ? round.liveBoundary : backlog.get(backlog.size() - 1).seq();
-            return send(round, current, backlog, Delivery.BACKLOG) || round.backlogCursor < round.liveBoundary;
+        if (round.backlog.isEmpty() && round.backlogCursor < round.liveBoundary) {
+            List<JournalEntry> page = new ArrayList<>(outbox.unsent(round.backlogCursor, PAGE_EVENTS));
+            page.removeIf(entry -> entry.seq() > round.liveBoundary);
+            round.backlogCursor = page.isEmpty() ? round.liveBoundary : page.get(page.size() - 1).seq();
+            round.backlog.addAll(page);
         }
-        return false;
+        if (!round.backlog.isEmpty()) {
+            return send(round, current, take(round.backlog, room), Delivery.BACKLOG);
+        }
+        return round.backlogCursor < round.liveBoundary;
+    }
+
+    private static List<JournalEntry> take(Deque<JournalEntry> buffer, int max) {
+        List<JournalEntry> taken = new ArrayList<>(Math.min(max, buffer.size()));
+        while (taken.size() < max && !buffer.isEmpty()) {
+            taken.add(buffer.poll());
+        }
+        return taken;
     }
 
     private boolean send(Round round, Publisher current, List<JournalEntry> entries, Delivery delivery) {
@@ -218,7 +260,7 @@ public final class EventSync implements AutoCloseable {
                     } else {
                         failedPublishes.incrementAndGet();
                     }
-                    wake();
+                    ackArrived();
                 });
                 published.incrementAndGet();
                 if (EventWire.isAlert(entry.type())) {
@@ -292,6 +334,9 @@ public final class EventSync implements AutoCloseable {
         final long epoch;
         final long liveBoundary;
         final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+        final Deque<JournalEntry> live = new ArrayDeque<>();
+        final Deque<JournalEntry> backlog = new ArrayDeque<>();
+        long liveReadAtNs;
         long liveCursor;
         long backlogCursor;
         boolean idle;

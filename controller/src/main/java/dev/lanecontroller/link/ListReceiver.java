@@ -235,7 +235,7 @@ public final class ListReceiver {
         long now = wiring.wallClock().getAsLong();
         try {
             ListInfo list = assembly.builder.finish(assembly.manifest.entryCount(), now);
-            applied(list, "snapshot", now - assembly.startedWallMs);
+            applied(list, "snapshot", wiring.wallClock().getAsLong() - assembly.startedWallMs);
         } catch (StoreException e) {
             reject(program, assembly.manifest.version(), "snapshot", "INVALID_CONTENT", e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.lanecontroller.link;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -76,21 +78,123 @@ public final class ListWire {
         return new Manifest(program, version, instant(node, "issuedAt"), expiry(node), entryCount, List.copyOf(chunkDigests), listDigest);
     }
 
+    /**
+     * Reads a chunk with a streaming parser, straight into card records: a 3,000,000-card snapshot
+     * is 300 of these, and building a JSON tree for each would double the time it takes.
+     */
     public static Chunk chunk(byte[] payload) throws Rejected {
-        JsonNode node;
-        try {
-            node = JSON.readTree(payload);
+        String schema = null;
+        String program = null;
+        long version = -1;
+        long index = -1;
+        List<CardRecord> records = null;
+        try (JsonParser parser = JSON.getFactory().createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new Rejected("MALFORMED", "a chunk is a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "schema" -> schema = parser.getValueAsString();
+                    case "program" -> program = parser.getValueAsString();
+                    case "version" -> version = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : -1;
+                    case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : -1;
+                    case "entries" -> records = entries(parser);
+                    default -> throw new Rejected("MALFORMED", "unknown chunk field '" + field + "'");
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new Rejected("MALFORMED", "a chunk is one JSON object");
+            }
         } catch (IOException e) {
             throw new Rejected("MALFORMED", "chunk is not JSON: " + e.getMessage());
+        } catch (ListFormatException e) {
+            throw new Rejected("MALFORMED", "entries: " + e.getMessage());
         }
-        require(node, CHUNK_SCHEMA);
-        String program = program(node);
-        long version = positive(node, "version");
-        long index = node.path("index").canConvertToExactIntegral() ? node.get("index").asLong() : -1;
+        if (!CHUNK_SCHEMA.equals(schema)) {
+            throw new Rejected("MALFORMED", "schema must be '" + CHUNK_SCHEMA + "'");
+        }
+        if (program == null || !program.matches("[A-Z][A-Z0-9_]{0,15}")) {
+            throw new Rejected("MALFORMED", "program must be 1-16 upper-case letters, digits or _");
+        }
+        if (version < 1) {
+            throw new Rejected("MALFORMED", "version must be a whole number from 1");
+        }
         if (index < 0 || index >= CHUNKS_MAX) {
             throw new Rejected("MALFORMED", "index must be 0.." + (CHUNKS_MAX - 1));
         }
-        return new Chunk(program, version, (int) index, entries(node.path("entries"), "entries", ENTRIES_PER_CHUNK_MAX));
+        if (records == null) {
+            throw new Rejected("MALFORMED", "entries must be an array of at most " + ENTRIES_PER_CHUNK_MAX + " entries");
+        }
+        return new Chunk(program, version, (int) index, records);
+    }
+
+    private static List<CardRecord> entries(JsonParser parser) throws IOException, Rejected {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            throw new Rejected("MALFORMED", "entries must be an array");
+        }
+        List<CardRecord> records = new ArrayList<>();
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
+            if (records.size() == ENTRIES_PER_CHUNK_MAX) {
+                throw new Rejected("MALFORMED", "entries must be an array of at most " + ENTRIES_PER_CHUNK_MAX + " entries");
+            }
+            records.add(entry(parser, records.size() + 1L));
+        }
+        if (token != JsonToken.END_ARRAY) {
+            throw new Rejected("MALFORMED", "entry " + (records.size() + 1) + " is not a JSON object");
+        }
+        return records;
+    }
+
+    private static CardRecord entry(JsonParser parser, long number) throws IOException {
+        String epc = null;
+        String status = null;
+        String expires = null;
+        String tid = null;
+        Boolean lookout = null;
+        List<String> plates = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.VALUE_NULL) {
+                continue;
+            }
+            switch (field) {
+                case "epc" -> epc = string(parser, field, number);
+                case "status" -> status = string(parser, field, number);
+                case "expires" -> expires = string(parser, field, number);
+                case "tid" -> tid = string(parser, field, number);
+                case "lookout" -> {
+                    if (!value.isBoolean()) {
+                        throw new ListFormatException(number, "'lookout' must be true or false");
+                    }
+                    lookout = parser.getBooleanValue();
+                }
+                case "plates" -> {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new ListFormatException(number, "'plates' must be an array of \"JURISDICTION:TEXT\" strings");
+                    }
+                    plates = new ArrayList<>(2);
+                    while (parser.nextToken() == JsonToken.VALUE_STRING) {
+                        plates.add(parser.getText());
+                    }
+                    if (parser.currentToken() != JsonToken.END_ARRAY) {
+                        throw new ListFormatException(number, "each plate must be a string \"JURISDICTION:TEXT\"");
+                    }
+                }
+                default -> throw new ListFormatException(number, "unknown field '" + field + "'; fields are epc,status,expires,plates,tid,lookout");
+            }
+        }
+        return ListFileReader.fromFields(number, epc, status, expires, plates, tid, lookout);
+    }
+
+    private static String string(JsonParser parser, String field, long number) throws IOException {
+        if (parser.currentToken() != JsonToken.VALUE_STRING) {
+            throw new ListFormatException(number, "'" + field + "' must be a string");
+        }
+        return parser.getText();
     }
 
     public static Delta delta(JsonNode node) throws Rejected {

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Builds one version of a program's list in a file of its own, beside the lane's database, so the
@@ -40,6 +41,12 @@ public final class ListBuilder implements AutoCloseable {
     private PreparedStatement upsert;
     private PreparedStatement delete;
     private boolean done;
+    /** Batches for the writer thread: a few chunks' worth at most. */
+    private final java.util.concurrent.BlockingQueue<List<CardRecord>> pending = new java.util.concurrent.ArrayBlockingQueue<>(4);
+    /** Marks the end for the writer; compared by identity, so it must be an object no batch can be. */
+    private static final List<CardRecord> END_OF_BATCHES = java.util.Collections.unmodifiableList(new java.util.ArrayList<>());
+    private Thread writer;
+    private volatile Exception writeFailure;
 
     ListBuilder(ClearanceStore store, String program, long version, long issuedWallMs, long expiresWallMs, Path listDir,
                 Path copyOf) throws SQLException, IOException {
@@ -78,16 +85,72 @@ public final class ListBuilder implements AutoCloseable {
         return version;
     }
 
-    /** Adds records to a snapshot; duplicates are found at {@link #finish}. */
+    /**
+     * Adds records to a snapshot; duplicates are found at {@link #finish}. The inserts run on a
+     * writer thread of the builder's own, so the caller (reading a file, or checking chunks from
+     * central) works while the previous batch is written; a bounded queue keeps memory flat, and a
+     * write failure comes out of the next call or of {@link #finish}.
+     */
     public void add(Collection<CardRecord> records) {
+        rethrowWriteFailure();
+        if (writer == null) {
+            writer = new Thread(this::writeBatches, "list-writer-" + program + "-v" + version);
+            writer.setDaemon(true);
+            writer.start();
+        }
         try {
-            for (CardRecord record : records) {
-                bind(insert, record);
-                insert.addBatch();
+            while (!pending.offer(List.copyOf(records), 1, java.util.concurrent.TimeUnit.SECONDS)) {
+                rethrowWriteFailure();
             }
-            insert.executeBatch();
-        } catch (SQLException e) {
-            throw new StoreException("building " + program + " v" + version + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while building " + program + " v" + version, null);
+        }
+    }
+
+    private void writeBatches() {
+        try {
+            while (true) {
+                List<CardRecord> batch = pending.take();
+                if (batch == END_OF_BATCHES) {
+                    return;
+                }
+                for (CardRecord record : batch) {
+                    bind(insert, record);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        } catch (SQLException | RuntimeException e) {
+            writeFailure = e;
+            pending.clear();
+        } catch (InterruptedException e) {
+            writeFailure = e;
+        }
+    }
+
+    /** Waits for the writer to write everything queued. */
+    private void drainWriter() {
+        if (writer == null) {
+            return;
+        }
+        try {
+            while (writer.isAlive() && !pending.offer(END_OF_BATCHES, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                rethrowWriteFailure();
+            }
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while building " + program + " v" + version, null);
+        }
+        writer = null;
+        rethrowWriteFailure();
+    }
+
+    private void rethrowWriteFailure() {
+        Exception failure = writeFailure;
+        if (failure != null) {
+            throw new StoreException("building " + program + " v" + version + " failed: " + failure.getMessage(), failure);
         }
     }
 
@@ -136,6 +199,7 @@ public final class ListBuilder implements AutoCloseable {
      */
     public ListInfo finish(Long expectedEntries, long nowWallMs) {
         try {
+            drainWriter();
             try (Statement statement = connection.createStatement()) {
                 if (fromSnapshot) {
                     createIndex(statement);
@@ -206,6 +270,14 @@ public final class ListBuilder implements AutoCloseable {
             return;
         }
         done = true;
+        if (writer != null) {
+            writer.interrupt();
+            try {
+                writer.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             if (!connection.isClosed()) {
                 closeConnection();

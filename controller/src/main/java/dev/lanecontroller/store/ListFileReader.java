@@ -163,6 +163,25 @@ public final class ListFileReader {
                 text(node, "expires", lineNumber), plates, text(node, "tid", lineNumber), lookout.isBoolean() ? String.valueOf(lookout.asBoolean()) : "");
     }
 
+    /**
+     * A card from the fields of one entry as a streaming parser read them (central's list chunks):
+     * the same checks as {@link #fromJson}. Absent fields are null.
+     */
+    public static CardRecord fromFields(long lineNumber, String epc, String status, String expires, List<String> rawPlates, String tid,
+                                        Boolean lookout) {
+        Set<String> plates = new LinkedHashSet<>();
+        if (rawPlates != null) {
+            for (String plate : rawPlates) {
+                plates.add(plateKey(plate, lineNumber));
+            }
+        }
+        return build(lineNumber, strip(epc), strip(status), strip(expires), plates, strip(tid), lookout == null ? "" : lookout.toString());
+    }
+
+    private static String strip(String value) {
+        return value == null ? "" : value.strip();
+    }
+
     private static String text(JsonNode node, String field, long lineNumber) {
         JsonNode value = node.path(field);
         if (value.isMissingNode() || value.isNull()) {

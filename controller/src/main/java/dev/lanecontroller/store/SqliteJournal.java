@@ -23,6 +23,7 @@ public final class SqliteJournal implements Journal {
     private final Connection connection;
     private final EventChain chain;
     private final PreparedStatement insert;
+    private final PreparedStatement enqueue;
     private final Checkpointer checkpointer;
     private final Database database;
     private SqliteOutbox outbox;
@@ -43,6 +44,7 @@ public final class SqliteJournal implements Journal {
             chain = new EventChain(bootId, lastSeq, lastHash);
             insert = connection.prepareStatement("INSERT INTO journal(seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, "
                     + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            enqueue = connection.prepareStatement("INSERT INTO outbox(seq) VALUES (?)");
             // A commit that also checkpoints takes tens of milliseconds: leave that to the checkpointer's thread.
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA wal_autocheckpoint = 0");
@@ -79,8 +81,11 @@ public final class SqliteJournal implements Journal {
                 insert.setString(8, entry.prevHash());
                 insert.setString(9, entry.hash());
                 insert.addBatch();
+                enqueue.setLong(1, entry.seq());
+                enqueue.addBatch();
             }
             insert.executeBatch();
+            enqueue.executeBatch();
             connection.commit();
         } catch (SQLException e) {
             rollbackQuietly(e);
@@ -114,7 +119,7 @@ public final class SqliteJournal implements Journal {
      */
     public synchronized int purgeSentBefore(long wallMs) {
         try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM journal WHERE sent = 1 AND wall_ms < ? AND seq < (SELECT MAX(seq) FROM journal)")) {
+                "DELETE FROM journal WHERE wall_ms < ? AND seq NOT IN (SELECT seq FROM outbox) AND seq < (SELECT MAX(seq) FROM journal)")) {
             delete.setLong(1, wallMs);
             int deleted = delete.executeUpdate();
             connection.commit();
@@ -175,6 +180,7 @@ public final class SqliteJournal implements Journal {
         checkpointer.close();
         try {
             insert.close();
+            enqueue.close();
             connection.close();
         } catch (SQLException e) {
             throw new StoreException("cannot close the journal: " + e.getMessage(), e);

@@ -52,8 +52,8 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
 
     @Override
     public synchronized List<JournalEntry> unsent(long afterSeq, int limit) {
-        return SqliteJournal.query(connection, SqliteJournal.SELECT_ENTRY + "WHERE sent = 0 AND seq > ? ORDER BY seq LIMIT ?",
-                afterSeq, limit);
+        return SqliteJournal.query(connection, SqliteJournal.SELECT_ENTRY + "WHERE seq IN (SELECT seq FROM outbox WHERE seq > ? "
+                + "ORDER BY seq LIMIT ?) ORDER BY seq", afterSeq, limit);
     }
 
     @Override
@@ -63,12 +63,12 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
 
     @Override
     public synchronized long unsentCount() {
-        return single("SELECT COUNT(*) FROM journal WHERE sent = 0");
+        return single("SELECT COUNT(*) FROM outbox");
     }
 
     @Override
     public synchronized long oldestUnsentSeq() {
-        return single("SELECT COALESCE(MIN(seq), 0) FROM journal WHERE sent = 0");
+        return single("SELECT COALESCE(MIN(seq), 0) FROM outbox");
     }
 
     private long single(String sql) {
@@ -87,13 +87,20 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         }
         // IMMEDIATE: take the write lock up front (waiting out the lane's commit), rather than read
         // first and find at the write that the lane committed in between (SQLITE_BUSY_SNAPSHOT).
+        // Acknowledgements come nearly in order: one range update per run of consecutive numbers.
+        long[] sorted = seqs.stream().mapToLong(Long::longValue).sorted().toArray();
         try (Statement begin = connection.createStatement();
-             PreparedStatement update = connection.prepareStatement("UPDATE journal SET sent = 1 WHERE seq = ? AND sent = 0")) {
+             PreparedStatement update = connection.prepareStatement("DELETE FROM outbox WHERE seq BETWEEN ? AND ?")) {
             begin.execute("BEGIN IMMEDIATE");
             try {
-                for (long seq : seqs) {
-                    update.setLong(1, seq);
-                    update.addBatch();
+                int from = 0;
+                for (int i = 1; i <= sorted.length; i++) {
+                    if (i == sorted.length || sorted[i] > sorted[i - 1] + 1) {
+                        update.setLong(1, sorted[from]);
+                        update.setLong(2, sorted[i - 1]);
+                        update.addBatch();
+                        from = i;
+                    }
                 }
                 update.executeBatch();
                 begin.execute("COMMIT");

@@ -1,0 +1,113 @@
+package dev.lanecontroller.bench;
+
+import dev.lanecontroller.core.Lane;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.core.LaneSettings;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.core.Phase;
+import dev.lanecontroller.hal.Gate;
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.GateLimit;
+import dev.lanecontroller.hal.LaneHardware;
+import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.TagRead;
+import dev.lanecontroller.hal.sim.SimLane;
+import dev.lanecontroller.hal.sim.VirtualScheduler;
+import dev.lanecontroller.shell.LaneObserver;
+import dev.lanecontroller.shell.LaneShell;
+import dev.lanecontroller.sim.DemoList;
+import dev.lanecontroller.store.ClearanceStore;
+import dev.lanecontroller.store.Journal;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Drives one vehicle at a time through a real lane shell (real list, real journal) and times its
+ * decision: from the input that closes the read window to the first actuation call, the journal's
+ * durable commit included. Virtual time for the lane, wall time for the measurement.
+ */
+final class DecisionDriver {
+    private final LaneShell shell;
+    private final LaneSettings settings = LaneSettings.defaults("bench");
+    private final SplittableRandom random;
+    private final int cardCount;
+    private final long[] actuatedAt = {0};
+    private final GateDirection[] lastGateCommand = {null};
+    private final long[] mono = {1_000_000};
+    private long cleared;
+    private long vehicles;
+
+    DecisionDriver(ClearanceStore store, Journal journal, int cardCount, SplittableRandom random) {
+        this.random = random;
+        this.cardCount = cardCount;
+        VirtualScheduler scheduler = new VirtualScheduler(1_000_000);
+        LaneHardware ports = new SimLane(scheduler, 1_000, 1_000, true, true).ports();
+        // The first output call after the decision (the gate for a clearance, the signal for a referral) stops the clock.
+        LaneHardware timed = new LaneHardware(aspect -> {
+            if (actuatedAt[0] == 0) {
+                actuatedAt[0] = System.nanoTime();
+            }
+        }, new Gate() {
+            @Override
+            public void move(GateDirection direction) {
+                if (actuatedAt[0] == 0) {
+                    actuatedAt[0] = System.nanoTime();
+                }
+                lastGateCommand[0] = direction;
+            }
+
+            @Override
+            public void onLimitReached(Consumer<GateLimit> listener) {
+                // The driver reports the limits itself.
+            }
+        }, ports.loops(), ports.tagReader(), ports.plateReader(), ports.tamper());
+        shell = new LaneShell(new Lane(settings, () -> 0.5), timed, journal, store, () -> new Now(mono[0], System.currentTimeMillis(), true),
+                LaneObserver.NONE);
+        shell.start();
+    }
+
+    long cleared() {
+        return cleared;
+    }
+
+    /** One vehicle: read, decide (timed), and through or away, so the next starts from an idle lane. Returns nanoseconds. */
+    long decideOne() {
+        mono[0] += 2_000;
+        shell.handle(new LaneInput.ReaderAlive());
+        shell.refreshLists();
+        shell.handle(new LaneInput.LoopChanged(LoopId.ARMING, true));
+        for (int card = 0; card < 2; card++) {
+            shell.handle(new LaneInput.TagSeen(new TagRead(DemoList.epc(random.nextInt(cardCount)), null, 1, -50), null));
+        }
+        mono[0] += settings.readWindowMs();
+        actuatedAt[0] = 0;
+        long started = System.nanoTime();
+        shell.handle(new LaneInput.Tick());
+        long latency = actuatedAt[0] - started;
+        if (lastGateCommand[0] == GateDirection.UP) {
+            cleared++;
+            shell.handle(new LaneInput.GateLimitReached(GateLimit.OPEN));
+            shell.handle(new LaneInput.LoopChanged(LoopId.ARMING, false));
+            shell.handle(new LaneInput.LoopChanged(LoopId.SAFETY, true));
+            shell.handle(new LaneInput.LoopChanged(LoopId.EXIT, true));
+            mono[0] += 1_000;
+            shell.handle(new LaneInput.LoopChanged(LoopId.SAFETY, false));
+            shell.handle(new LaneInput.LoopChanged(LoopId.EXIT, false));
+            mono[0] += settings.suppressionMs();
+            shell.handle(new LaneInput.ReaderAlive());
+            shell.handle(new LaneInput.GateLimitReached(GateLimit.CLOSED));
+        } else {
+            shell.handle(new LaneInput.LoopChanged(LoopId.ARMING, false));
+            mono[0] += settings.referralTimeoutMs();
+            shell.handle(new LaneInput.ReaderAlive());
+        }
+        lastGateCommand[0] = null;
+        vehicles++;
+        if (!(shell.state().phase() instanceof Phase.Idle) || shell.state().mode() != LaneMode.AUTOMATED) {
+            throw new IllegalStateException("benchmark vehicle " + vehicles + " left the lane " + shell.state().phase() + " in "
+                    + shell.state().mode());
+        }
+        return latency;
+    }
+}
