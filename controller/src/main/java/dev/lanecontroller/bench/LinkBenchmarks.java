@@ -64,13 +64,22 @@ public final class LinkBenchmarks {
 
     public static void run(Path dir, String brokerUri, int events, int window, int cards, PrintStream out) throws Exception {
         Files.createDirectories(dir);
-        List<byte[]> payloads = payloads(events);
-        out.printf("backlog drain: %d events of ~%d bytes, window %d, broker %s%n", events, payloads.get(0).length, window, brokerUri);
+        MemoryJournal memory = new MemoryJournal("bench");
+        EventWire wire = new EventWire("site-1", "lane-01", memory.journalId());
+        List<JournalEntry> entries = new ArrayList<>(events);
+        for (int i = 0; i < events; i += 1_000) {
+            entries.addAll(memory.append(drafts(Math.min(1_000, events - i))));
+        }
+        out.printf("backlog drain: %d events of ~%d bytes, window %d, broker %s%n", events,
+                wire.encode(entries.get(0), EventWire.Delivery.BACKLOG).length, window, brokerUri);
+        // A warm-up of both, not reported: the first run of each pays for class loading and the JIT.
+        pahoAlone(brokerUri, entries.subList(0, Math.min(events, 20_000)), wire, window, new MemoryPersistence());
+        durableDrain(dir.resolve("drain"), brokerUri, Math.min(events, 20_000), window);
         // Interleaved rounds, medians reported: the broker and the two cores are shared, single runs vary by a fifth.
         double[] ceilings = new double[ROUNDS];
         double[] durables = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
-            ceilings[round] = pahoAlone(brokerUri, payloads, window, new MemoryPersistence());
+            ceilings[round] = pahoAlone(brokerUri, entries, wire, window, new MemoryPersistence());
             durables[round] = durableDrain(dir.resolve("drain"), brokerUri, events, window);
             out.printf("  round %d: ceiling %.0f events/s, journal outbox %.0f events/s%n", round + 1, ceilings[round], durables[round]);
         }
@@ -81,10 +90,10 @@ public final class LinkBenchmarks {
                 100 * durable / ceiling);
         Path fileStore = dir.resolve("paho-file");
         deleteTree(fileStore);
-        double file = pahoAlone(brokerUri, payloads.subList(0, Math.min(payloads.size(), 20_000)), window,
+        double file = pahoAlone(brokerUri, entries.subList(0, Math.min(events, 20_000)), wire, window,
                 new MqttDefaultFilePersistence(fileStore.toString()));
         out.printf("  Paho, file persistence (%d events):                %.0f events/s (the journal outbox is %.1fx that)%n",
-                Math.min(payloads.size(), 20_000), file, durable / file);
+                Math.min(events, 20_000), file, durable / file);
         groupCommit(dir.resolve("burst"), out);
         snapshotApply(dir.resolve("snapshot"), brokerUri, cards, out);
     }
@@ -93,19 +102,6 @@ public final class LinkBenchmarks {
         double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    /** Event payloads the size of real ones (a DECISION with two cards and a plate). */
-    private static List<byte[]> payloads(int count) {
-        MemoryJournal journal = new MemoryJournal("bench");
-        EventWire wire = new EventWire("site-1", "lane-01", journal.journalId());
-        List<byte[]> payloads = new ArrayList<>(count);
-        for (int i = 0; i < count; i += 1_000) {
-            for (JournalEntry entry : journal.append(drafts(Math.min(1_000, count - i)))) {
-                payloads.add(wire.encode(entry, EventWire.Delivery.BACKLOG));
-            }
-        }
-        return payloads;
     }
 
     private static List<EventDraft> drafts(int count) {
@@ -118,8 +114,12 @@ public final class LinkBenchmarks {
         return drafts;
     }
 
-    /** Publishes every payload QoS 1 with at most {@code window} unacknowledged; events/s from first publish to last PUBACK. */
-    private static double pahoAlone(String brokerUri, List<byte[]> payloads, int window, MqttClientPersistence persistence)
+    /**
+     * Publishes every event QoS 1 with at most {@code window} unacknowledged, from memory: the same
+     * encoding as the link, no durability. Events/s from first publish to last PUBACK.
+     */
+    private static double pahoAlone(String brokerUri, List<JournalEntry> payloads, EventWire wire, int window,
+                                    MqttClientPersistence persistence)
             throws Exception {
         MqttAsyncClient client = new MqttAsyncClient(brokerUri, "bench-" + UUID.randomUUID().toString().substring(0, 8), persistence);
         MqttConnectOptions options = new MqttConnectOptions();
@@ -140,9 +140,9 @@ public final class LinkBenchmarks {
             }
         };
         long started = System.nanoTime();
-        for (byte[] payload : payloads) {
+        for (JournalEntry entry : payloads) {
             slots.acquire();
-            client.publish("lc/v1/bench/paho/events", payload, 1, false, null, acked);
+            client.publish("lc/v1/bench/paho/events", wire.encode(entry, EventWire.Delivery.BACKLOG), 1, false, null, acked);
         }
         if (!done.await(10, TimeUnit.MINUTES)) {
             throw new IllegalStateException("the broker did not acknowledge everything in 10 minutes");
@@ -166,7 +166,7 @@ public final class LinkBenchmarks {
             EventSync sync = new EventSync(journal.outbox(), new EventWire("bench", "lane-01", journalId), topics, window);
             SplittableRandom random = new SplittableRandom(1);
             CentralLink link = new CentralLink(new CentralLink.Parts(new PahoTransport(brokerUri, "bench-lane"), topics,
-                    new StatusWire("bench", "lane-01", "bench", journalId, "bench", 60_000), sync, journal.outbox(), noInbound(),
+                    new StatusWire("bench", "lane-01", "bench", journalId, "bench", 60_000), sync, journal.outbox(), Inbound.NONE,
                     () -> new LaneView(LaneMode.AUTOMATED.name(), List.of(), true), new Backoff(50, 500, random::nextDouble), "bench-lane",
                     30, window, 60_000, null, System::currentTimeMillis));
             link.start();
@@ -184,20 +184,6 @@ public final class LinkBenchmarks {
             link.close();
             return rate;
         }
-    }
-
-    private static Inbound noInbound() {
-        return new Inbound() {
-            @Override
-            public List<String> subscriptions() {
-                return List.of();
-            }
-
-            @Override
-            public void handle(String topic, byte[] payload, boolean retained) {
-                // The benchmark subscribes to nothing.
-            }
-        };
     }
 
     /** A burst written with one commit (fsync) per batch of 1, 8, 64 and 512 events. */
@@ -267,7 +253,7 @@ public final class LinkBenchmarks {
             long started = System.nanoTime();
             publisher.publish(central.listManifest("NEXUS"), manifest.get(0), 1, true);
             List<Long> during = new ArrayList<>();
-            while (store.inForce("NEXUS").version() < 2) {
+            while (during.size() % 100 != 0 || store.inForce("NEXUS").version() < 2) {
                 during.add(driver.decideOne());
                 // A busy lane decides a few times a minute; 200 a second still samples the apply densely
                 // without taking a core from it.

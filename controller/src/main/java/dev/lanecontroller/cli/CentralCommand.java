@@ -86,11 +86,8 @@ final class CentralCommand {
         @Mixin
         BrokerOptions broker;
 
-        @Option(names = "--key", required = true, description = "the private signing key (PEM, PKCS#8)")
-        Path key;
-
-        @Option(names = "--key-id", required = true, description = "the key id the lanes know the public key by")
-        String keyId;
+        @Mixin
+        SigningOptions signing;
 
         @Option(names = "--program", required = true, description = "e.g. NEXUS")
         String program;
@@ -124,7 +121,7 @@ final class CentralCommand {
                 System.err.println("--delta-from must be --list-version - 1: a delta goes from one version to the next");
                 return 2;
             }
-            PrivateKey signer = Ed25519Keys.readPrivate(key);
+            PrivateKey signer = signing.privateKey();
             ListFileReader.Format format = ListFileReader.formatOf(file.getFileName().toString());
             long count;
             try {
@@ -141,7 +138,7 @@ final class CentralCommand {
                     List<CardRecord> upserts = new ArrayList<>();
                     read(format, upserts::add);
                     List<String> removed = removes == null ? List.of() : readRemoves(removes);
-                    ListPublisher.delta(out, topics, program, deltaFrom, issuedMs, expiresMs, upserts, removed, keyId, signer);
+                    ListPublisher.delta(out, topics, program, deltaFrom, issuedMs, expiresMs, upserts, removed, signing.keyId, signer);
                     System.out.printf("published delta %s v%d -> v%d: %d added or changed, %d removed%n", program, deltaFrom, version,
                             upserts.size(), removed.size());
                 } else {
@@ -154,7 +151,7 @@ final class CentralCommand {
                             throw new IllegalStateException("publish failed: " + e.getMessage(), e);
                         }
                     });
-                    ListPublisher.Published published = snapshot.finish(issuedMs, expiresMs, previous, keyId, signer);
+                    ListPublisher.Published published = snapshot.finish(issuedMs, expiresMs, previous, signing.keyId, signer);
                     System.out.printf("published snapshot %s v%d: %d cards in %d chunks, list digest %s%n", program, version,
                             published.entries(), published.chunks(), published.listDigest());
                 }
@@ -204,11 +201,8 @@ final class CentralCommand {
         @Mixin
         BrokerOptions broker;
 
-        @Option(names = "--key", required = true, description = "the private signing key (PEM, PKCS#8)")
-        Path key;
-
-        @Option(names = "--key-id", required = true, description = "the key id the lanes know the public key by")
-        String keyId;
+        @Mixin
+        SigningOptions signing;
 
         @Option(names = "--site", required = true)
         String site;
@@ -253,7 +247,7 @@ final class CentralCommand {
                 args.put("program", program);
             }
             String commandId = UUID.randomUUID().toString();
-            byte[] command = CommandWire.sealed(commandId, site, lane, type, Instant.now(), actor, args, keyId, Ed25519Keys.readPrivate(key));
+            byte[] command = CommandWire.sealed(commandId, site, lane, type, Instant.now(), actor, args, signing.keyId, signing.privateKey());
             Topics topics = Topics.lane(broker.topicRoot, site, lane);
             MqttClient client = broker.connect(null);
             try {

@@ -148,25 +148,11 @@ final class RunCommand implements Callable<Integer> {
 
     /** Passes every journaled event on to the central link as well (when there is one). */
     private static LaneObserver withCentral(LaneObserver inner, LaneLink[] central) {
-        return new LaneObserver() {
-            @Override
-            public void onEvent(JournalEntry entry) {
-                inner.onEvent(entry);
-                if (central[0] != null) {
-                    central[0].onLaneEvent(entry);
-                }
+        return inner.alsoOnEvent(entry -> {
+            if (central[0] != null) {
+                central[0].onLaneEvent(entry);
             }
-
-            @Override
-            public void onSignal(SignalAspect aspect, Now at) {
-                inner.onSignal(aspect, at);
-            }
-
-            @Override
-            public void onGate(GateDirection direction, Now at) {
-                inner.onGate(direction, at);
-            }
-        };
+        });
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -227,25 +213,11 @@ final class RunCommand implements Callable<Integer> {
 
     /** Wraps the console with a simulated officer who releases each referred vehicle after a short look. */
     private static LaneObserver officer(LaneObserver console, RealTimeScheduler scheduler, Inbox inbox) {
-        return new LaneObserver() {
-            @Override
-            public void onEvent(JournalEntry entry) {
-                console.onEvent(entry);
-                if (entry.type().equals("DECISION") && !entry.payloadJson().contains("\"outcome\":\"CLEARED\"")) {
-                    scheduler.after(OFFICER_RELEASE_DELAY_MS, () -> inbox.offer(
-                            new LaneInput.Command("sim-release-" + entry.seq(), CommandKind.RELEASE, null, "officer-sim")));
-                }
+        return console.alsoOnEvent(entry -> {
+            if (entry.type().equals("DECISION") && !entry.payloadJson().contains("\"outcome\":\"CLEARED\"")) {
+                scheduler.after(OFFICER_RELEASE_DELAY_MS, () -> inbox.offer(
+                        new LaneInput.Command("sim-release-" + entry.seq(), CommandKind.RELEASE, null, "officer-sim")));
             }
-
-            @Override
-            public void onSignal(SignalAspect aspect, Now at) {
-                console.onSignal(aspect, at);
-            }
-
-            @Override
-            public void onGate(GateDirection direction, Now at) {
-                console.onGate(direction, at);
-            }
-        };
+        });
     }
 }

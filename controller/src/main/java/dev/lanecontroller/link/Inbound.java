@@ -11,4 +11,17 @@ public interface Inbound {
 
     /** Called on every heartbeat while connected: time for housekeeping. */
     default void onHeartbeat() {}
+
+    /** Subscribes to nothing: a link that only sends (benchmarks, tests of the event sync). */
+    Inbound NONE = new Inbound() {
+        @Override
+        public List<String> subscriptions() {
+            return List.of();
+        }
+
+        @Override
+        public void handle(String topic, byte[] payload, boolean retained) {
+            // Nothing is subscribed, so nothing comes.
+        }
+    };
 }

@@ -13,6 +13,28 @@ public interface LaneObserver {
 
     void onGate(GateDirection direction, Now at);
 
+    /** This observer, and {@code more} for every journaled event after it. */
+    default LaneObserver alsoOnEvent(java.util.function.Consumer<JournalEntry> more) {
+        LaneObserver inner = this;
+        return new LaneObserver() {
+            @Override
+            public void onEvent(JournalEntry entry) {
+                inner.onEvent(entry);
+                more.accept(entry);
+            }
+
+            @Override
+            public void onSignal(SignalAspect aspect, Now at) {
+                inner.onSignal(aspect, at);
+            }
+
+            @Override
+            public void onGate(GateDirection direction, Now at) {
+                inner.onGate(direction, at);
+            }
+        };
+    }
+
     LaneObserver NONE = new LaneObserver() {
         @Override
         public void onEvent(JournalEntry entry) {

@@ -24,7 +24,8 @@ class CommandTest {
     void everyCommandIsAnsweredAndOnlyValidOnesAct() throws Exception {
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
              LaneFixture lane = new LaneFixture(dir, broker.uri(), 120_000);
-             CentralConsumer central = new CentralConsumer(broker.uri(), "central-ops", "lc/v1/+/+/replies", "lc/v1/+/+/events")) {
+             CentralConsumer central = new CentralConsumer(broker.uri(), "central-ops", "lc/v1/+/+/replies", "lc/v1/+/+/events",
+                     "lc/v1/+/+/requests")) {
             String replies = lane.topics.replies();
             assertTrue(EventSyncTest.waitFor(() -> lane.link.link().isConnected(), 10_000), "the lane connected");
 
@@ -67,6 +68,16 @@ class CommandTest {
             assertTrue(central.await(() -> central.arrivals().stream().filter(e -> e.get("delivery").asText().equals("replay")).count() == 3,
                     10_000), "events 1..3 came again, marked as a replay");
             assertTrue(last >= 3);
+
+            JsonNode resync = send(central, lane, command(lane, lane.commandKey, "central-ops", "LIST_RESYNC", Instant.now(),
+                    Map.of("program", "NEXUS")), 13);
+            assertEquals("done", resync.get("result").asText(), resync.toString());
+            assertTrue(central.await(() -> !central.on(lane.topics.requests()).isEmpty(), 10_000), "the lane asked central for a snapshot");
+            assertEquals("NEXUS", central.on(lane.topics.requests()).get(0).get("program").asText());
+
+            JsonNode reset = send(central, lane, command(lane, lane.commandKey, "central-ops", "FAULT_RESET", Instant.now(), Map.of()), 14);
+            assertRejected(reset, "REFUSED_BY_LANE");
+            assertEquals("the lane is not in FAULT", reset.get("why").asText());
         }
     }
 

@@ -22,7 +22,7 @@ class EventSyncTest {
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
              SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("lane.db")), "boot-1");
              CentralConsumer central = new CentralConsumer(broker.uri(), "central-events", "lc/v1/+/+/events")) {
-            CentralLink link = LinkHarness.link(broker.uri(), journal, LinkHarness.nothingInbound(), 64);
+            CentralLink link = LinkHarness.link(broker.uri(), journal, Inbound.NONE, 64);
             link.start();
             AtomicBoolean producing = new AtomicBoolean(true);
             Thread producer = new Thread(() -> {
@@ -41,12 +41,20 @@ class EventSyncTest {
             producing.set(false);
             producer.join();
             long last = journal.lastSeq();
+            assertTrue(waitFor(() -> journal.outbox().unsentCount() == 0, 60_000), "the broker acknowledged every event");
+            central.await(() -> central.distinctEvents() == last, 10_000);
+            // A broker stopped right after acknowledging a message may lose it before it reaches a
+            // subscriber's queue (Moquette can). The lane has nothing left to send, so, as the
+            // contract says, central asks for what is missing again.
+            List<Long> lostByBroker = central.missing(last);
+            for (long seq : lostByBroker) {
+                link.sync().requestReplay(seq, seq);
+            }
             boolean all = central.await(() -> central.distinctEvents() == last, 60_000);
-            assertTrue(all, "missing after the outage: " + central.missing(last).size() + " of " + last + " on " + broker.name()
-                    + "; lane connects " + link.connects() + ", unsent " + journal.outbox().unsentCount() + ", consumer connected "
-                    + central.isConnected());
+            assertTrue(all, "missing after the outage and a replay: " + central.missing(last).size() + " of " + last + " on "
+                    + broker.name() + "; lane connects " + link.connects() + ", consumer connected " + central.isConnected());
+            assertTrue(lostByBroker.size() <= 16, lostByBroker.size() + " events lost by the broker: more than a stop can explain");
             assertTrue(central.chainIntact(), "the hash chain of the received events is broken");
-            assertTrue(waitFor(() -> journal.outbox().unsentCount() == 0, 10_000), "acknowledged events are marked sent");
             link.close();
             assertTrue(last > 300, "steady traffic produced " + last + " events");
         }
@@ -61,7 +69,7 @@ class EventSyncTest {
             for (int i = 0; i < backlog / 1_000; i++) {
                 LinkHarness.append(journal, 1_000, "PASSAGE");
             }
-            CentralLink link = LinkHarness.link(broker.uri(), journal, LinkHarness.nothingInbound(), 256);
+            CentralLink link = LinkHarness.link(broker.uri(), journal, Inbound.NONE, 256);
             link.start();
             assertTrue(central.await(() -> central.distinctEvents() > 2_000, 30_000), "the drain started");
             int live = 0;

@@ -4,8 +4,6 @@ import dev.lanecontroller.config.CentralSettings;
 import dev.lanecontroller.core.Lane;
 import dev.lanecontroller.core.LaneSettings;
 import dev.lanecontroller.core.Now;
-import dev.lanecontroller.hal.GateDirection;
-import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.hal.sim.RealTimeScheduler;
 import dev.lanecontroller.hal.sim.SimLane;
 import dev.lanecontroller.shell.Inbox;
@@ -70,25 +68,12 @@ final class LaneFixture implements AutoCloseable {
         Supplier<Now> clock = () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), true);
         LaneLink[] linkRef = new LaneLink[1];
         shell = new LaneShell(new Lane(LaneSettings.defaults(LANE), () -> 0.5), hardware.ports(), journal, store, clock,
-                new LaneObserver() {
-                    @Override
-                    public void onEvent(JournalEntry entry) {
-                        events.add(entry);
-                        if (linkRef[0] != null) {
-                            linkRef[0].onLaneEvent(entry);
-                        }
+                LaneObserver.NONE.alsoOnEvent(entry -> {
+                    events.add(entry);
+                    if (linkRef[0] != null) {
+                        linkRef[0].onLaneEvent(entry);
                     }
-
-                    @Override
-                    public void onSignal(SignalAspect aspect, Now at) {
-                        // Not watched here.
-                    }
-
-                    @Override
-                    public void onGate(GateDirection direction, Now at) {
-                        // Not watched here.
-                    }
-                });
+                }));
         link = new LaneLink(settings, new LaneLink.Lane(LANE, Set.of("NEXUS"), journal, store, nonces, inbox::offer,
                 () -> new LaneView(shell.state().mode().name(), shell.state().lists().values(), true), clock, events::add,
                 "boot-fixture", "test", Math::random));

@@ -26,20 +26,6 @@ final class LinkHarness {
                 SITE + "-" + LANE, 5, window, 1_000, null, System::currentTimeMillis));
     }
 
-    static Inbound nothingInbound() {
-        return new Inbound() {
-            @Override
-            public List<String> subscriptions() {
-                return List.of();
-            }
-
-            @Override
-            public void handle(String topic, byte[] payload, boolean retained) {
-                throw new AssertionError("no message expected on " + topic);
-            }
-        };
-    }
-
     static void append(Journal journal, int count, String type) {
         List<EventDraft> drafts = new java.util.ArrayList<>(count);
         Now now = new Now(System.nanoTime() / 1_000_000, System.currentTimeMillis(), true);
