@@ -54,6 +54,15 @@ class LaneTest {
     }
 
     @Test
+    void everyModeCommandIsAnsweredInTheJournalEvenOneThatChangesNothing() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.command(CommandKind.SET_MODE, LaneMode.AUTOMATED);
+        assertEquals(LaneMode.AUTOMATED, lane.state.mode());
+        assertTrue(lane.events().contains("MODE_UNCHANGED"), lane.events().toString());
+        assertTrue(!lane.events().contains("MODE_CHANGED"), lane.events().toString());
+    }
+
+    @Test
     void aReleaseOpensForAReferredCarOnlyAndNeverInFault() {
         LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
         lane.command(CommandKind.RELEASE, null);

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanecontroller.core.CardStatus;
+import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.TagRead;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.JournalEntry;
@@ -60,6 +63,12 @@ class ListSyncTest {
             });
             traffic.start();
             publishSnapshot(central, lane, lane.listKey, "central-lists", 2, v2, 10_000, 2);
+            // And a vehicle drives up while the new version is built: the lane decides on what is in force.
+            lane.inbox.offer(new LaneInput.LoopChanged(LoopId.ARMING, true));
+            lane.inbox.offer(new LaneInput.TagSeen(new TagRead(knownCard, null, 1, -50), null));
+            assertTrue(EventSyncTest.waitFor(() -> !lane.events("DECISION").isEmpty(), 15_000), "the lane decided during the apply");
+            assertTrue(lane.events("DECISION").get(0).payloadJson().contains("\"outcome\":\"CLEARED\""),
+                    lane.events("DECISION").get(0).payloadJson());
             assertTrue(waitForVersion(lane, 2), "v2 in force");
             working.set(false);
             traffic.join();
