@@ -162,22 +162,33 @@ public final class EventSync implements AutoCloseable {
                     lastMarkMs = nowMs;
                 }
                 if (current == null) {
-                    round = null;
+                    round = end(round);
                     continue;
                 }
                 if (round == null || round.epoch != currentEpoch) {
+                    end(round);
                     round = new Round(currentEpoch, outbox.lastSeq());
                 }
                 round.idle = !fill(round, current);
             } catch (StoreException e) {
-                LOG.log(System.Logger.Level.ERROR, "outbox read or mark failed, retrying: " + e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, "outbox read or mark failed, starting the round again: " + e.getMessage());
+                round = end(round); // a fresh round reads the outbox again from its start
                 sleepQuietly(IDLE_POLL_MS);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "event sync failed, retrying: " + e);
                 sleepQuietly(IDLE_POLL_MS);
             }
         }
+        end(round);
         markAcknowledged();
+    }
+
+    /** Stops a round's backlog reader; returns null, the round that follows none. */
+    private static Round end(Round round) {
+        if (round != null && round.reader != null) {
+            round.reader.close();
+        }
+        return null;
     }
 
     /**
@@ -226,20 +237,25 @@ public final class EventSync implements AutoCloseable {
             }
             return send(round, current, again, Delivery.REPLAY) || !again.isEmpty();
         }
-        if (round.backlog.isEmpty() && round.backlogCursor < round.liveBoundary) {
-            List<JournalEntry> page = new ArrayList<>(outbox.unsent(round.backlogCursor, PAGE_EVENTS));
-            page.removeIf(entry -> entry.seq() > round.liveBoundary);
-            round.backlogCursor = page.isEmpty() ? round.liveBoundary : page.get(page.size() - 1).seq();
-            round.backlog.addAll(page);
+        if (round.backlog.isEmpty()) {
+            if (round.reader == null) {
+                round.reader = new BacklogReader(outbox, wire, round.liveBoundary, PAGE_EVENTS, this::ackArrived);
+            }
+            List<BacklogReader.Outgoing> page = round.reader.poll();
+            if (page != null) {
+                round.backlog.addAll(page);
+            } else if (round.reader.failure() != null) {
+                throw round.reader.failure();
+            }
         }
         if (!round.backlog.isEmpty()) {
-            return send(round, current, take(round.backlog, room), Delivery.BACKLOG);
+            return sendEncoded(round, current, take(round.backlog, room));
         }
-        return round.backlogCursor < round.liveBoundary;
+        return false;
     }
 
-    private static List<JournalEntry> take(Deque<JournalEntry> buffer, int max) {
-        List<JournalEntry> taken = new ArrayList<>(Math.min(max, buffer.size()));
+    private static <T> List<T> take(Deque<T> buffer, int max) {
+        List<T> taken = new ArrayList<>(Math.min(max, buffer.size()));
         while (taken.size() < max && !buffer.isEmpty()) {
             taken.add(buffer.poll());
         }
@@ -247,12 +263,19 @@ public final class EventSync implements AutoCloseable {
     }
 
     private boolean send(Round round, Publisher current, List<JournalEntry> entries, Delivery delivery) {
+        List<BacklogReader.Outgoing> encoded = new ArrayList<>(entries.size());
         for (JournalEntry entry : entries) {
-            byte[] payload = wire.encode(entry, delivery);
-            Long seq = entry.seq();
+            encoded.add(new BacklogReader.Outgoing(entry.seq(), EventWire.isAlert(entry.type()), wire.encode(entry, delivery)));
+        }
+        return sendEncoded(round, current, encoded);
+    }
+
+    private boolean sendEncoded(Round round, Publisher current, List<BacklogReader.Outgoing> events) {
+        for (BacklogReader.Outgoing event : events) {
+            Long seq = event.seq();
             round.inFlight.add(seq);
             try {
-                current.publish(topics.events(), payload, 1, false, failure -> {
+                current.publish(topics.events(), event.payload(), 1, false, failure -> {
                     round.inFlight.remove(seq);
                     if (failure == null) {
                         acknowledged.incrementAndGet();
@@ -263,9 +286,9 @@ public final class EventSync implements AutoCloseable {
                     ackArrived();
                 });
                 published.incrementAndGet();
-                if (EventWire.isAlert(entry.type())) {
+                if (event.alert()) {
                     // The alert stream is a convenience copy; the events topic is the record.
-                    current.publish(topics.alerts(), payload, 1, false, failure -> { });
+                    current.publish(topics.alerts(), event.payload(), 1, false, failure -> { });
                 }
             } catch (MqttTransport.TransportException e) {
                 round.inFlight.remove(seq);
@@ -280,7 +303,7 @@ public final class EventSync implements AutoCloseable {
                 return false;
             }
         }
-        return !entries.isEmpty();
+        return !events.isEmpty();
     }
 
     private void markAcknowledged() {
@@ -335,10 +358,10 @@ public final class EventSync implements AutoCloseable {
         final long liveBoundary;
         final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
         final Deque<JournalEntry> live = new ArrayDeque<>();
-        final Deque<JournalEntry> backlog = new ArrayDeque<>();
+        final Deque<BacklogReader.Outgoing> backlog = new ArrayDeque<>();
+        BacklogReader reader;
         long liveReadAtNs;
         long liveCursor;
-        long backlogCursor;
         boolean idle;
 
         Round(long epoch, long liveBoundary) {
