@@ -58,6 +58,9 @@ final class BacklogReader implements AutoCloseable {
             }
         } catch (StoreException e) {
             failure = e;
+        } catch (RuntimeException e) {
+            // Ends this round's backlog with a failure, so the sync starts the round again rather than stop short.
+            failure = new StoreException("reading the backlog failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
