@@ -47,6 +47,9 @@ final class Schema {
                   entry_count INTEGER NOT NULL,
                   card_table TEXT NOT NULL,
                   loaded_wall_ms INTEGER NOT NULL)""");
+        // Lists of the first layout lived in tables of this database; they are dropped at start
+        // (ClearanceStore.dropOrphanTables), so their rows no longer name anything in force.
+        statement.execute("DELETE FROM list_in_force WHERE card_table NOT LIKE '%.db'");
         statement.execute("CREATE TABLE IF NOT EXISTS command_nonce (nonce TEXT PRIMARY KEY, issued_wall_ms INTEGER NOT NULL)");
     }
 }
