@@ -64,6 +64,11 @@ public final class ConfigLoader {
         hardware.rejectUnknownKeys();
         Path base = baseDir == null ? Path.of("") : baseDir;
         CentralSettings central = top.has("central") ? central(top.section("central"), settings.laneId(), base) : null;
+        Section healthSection = top.section("health");
+        HealthSettings health = new HealthSettings(healthSection.bool("enabled", true),
+                healthSection.text("host", "127.0.0.1", Pattern.compile("[A-Za-z0-9.:\\-]{1,253}"), "an address to listen on, e.g. 127.0.0.1"),
+                (int) healthSection.integer("port", 9107, 0, 65_535));
+        healthSection.rejectUnknownKeys();
         top.rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
@@ -72,7 +77,7 @@ public final class ConfigLoader {
         if (!path.isAbsolute() && baseDir != null) {
             path = baseDir.resolve(path);
         }
-        return new LaneConfig(settings, readFilter, path.normalize(), retentionDays, kind, simulated, central);
+        return new LaneConfig(settings, readFilter, path.normalize(), retentionDays, kind, simulated, central, health);
     }
 
     static final Pattern BROKER_URI = Pattern.compile("(ssl|tcp)://[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?");

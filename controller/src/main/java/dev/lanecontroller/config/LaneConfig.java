@@ -12,7 +12,8 @@ public record LaneConfig(
         int retentionDays,
         String hardwareKind,
         SimulatedHardware simulated,
-        CentralSettings central) {
+        CentralSettings central,
+        HealthSettings health) {
 
     /** The central link is optional: without it the lane runs alone and its outbox waits. */
     public boolean hasCentral() {

@@ -13,8 +13,16 @@ public interface LaneObserver {
 
     void onGate(GateDirection direction, Now at);
 
+    /** A step that decided a vehicle took this long, from its input to its last output (journal commit included). */
+    default void onDecisionStep(long nanos) {}
+
     /** This observer, and {@code more} for every journaled event after it. */
     default LaneObserver alsoOnEvent(java.util.function.Consumer<JournalEntry> more) {
+        return also(more, nanos -> { });
+    }
+
+    /** This observer, and the given callbacks for every journaled event and every decision step after it. */
+    default LaneObserver also(java.util.function.Consumer<JournalEntry> more, java.util.function.LongConsumer decisionStep) {
         LaneObserver inner = this;
         return new LaneObserver() {
             @Override
@@ -31,6 +39,12 @@ public interface LaneObserver {
             @Override
             public void onGate(GateDirection direction, Now at) {
                 inner.onGate(direction, at);
+            }
+
+            @Override
+            public void onDecisionStep(long nanos) {
+                inner.onDecisionStep(nanos);
+                decisionStep.accept(nanos);
             }
         };
     }

@@ -16,6 +16,7 @@ public final class LaneRunner implements AutoCloseable {
     private final Inbox inbox;
     private final LongSupplier monoMs;
     private final Thread thread;
+    private volatile long lastTurnMs;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private long droppedSeen;
@@ -25,6 +26,7 @@ public final class LaneRunner implements AutoCloseable {
         this.inbox = inbox;
         this.monoMs = monoMs;
         this.thread = new Thread(this::loop, "lane");
+        this.lastTurnMs = monoMs.getAsLong();
     }
 
     public void start() {
@@ -40,12 +42,18 @@ public final class LaneRunner implements AutoCloseable {
         return thread.isAlive();
     }
 
+    /** When the lane loop last came round (monotonic ms): at least once a second while it is healthy. */
+    public long lastTurnMs() {
+        return lastTurnMs;
+    }
+
     private void loop() {
         try {
             shell.start();
             long nextListPollMs = monoMs.getAsLong() + LIST_POLL_INTERVAL_MS;
             while (running) {
                 long now = monoMs.getAsLong();
+                lastTurnMs = now;
                 long waitMs = Math.min(shell.nextDeadlineMs(), nextListPollMs) - now;
                 LaneInput input = inbox.poll(waitMs);
                 shell.handle(input == null ? new LaneInput.Tick() : input);

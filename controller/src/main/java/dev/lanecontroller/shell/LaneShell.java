@@ -1,5 +1,6 @@
 package dev.lanecontroller.shell;
 
+import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.Lane;
 import dev.lanecontroller.core.LaneAction;
 import dev.lanecontroller.core.LaneInput;
@@ -37,8 +38,8 @@ public final class LaneShell {
     private final SafetyMonitor monitor;
     /** Volatile: the central link reads it (for its status) from its own thread. */
     private volatile LaneState state;
-    private boolean journalFailing;
-    private long journalFailures;
+    private volatile boolean journalFailing;
+    private volatile long journalFailures;
     private long steps;
 
     public LaneShell(Lane lane, LaneHardware hardware, Journal journal, ClearanceLookup clearance, Supplier<Now> clock,
@@ -72,6 +73,11 @@ public final class LaneShell {
         return journalFailures;
     }
 
+    /** True while the journal's last write failed (the lane is then in FAULT). */
+    public boolean journalFailing() {
+        return journalFailing;
+    }
+
     public long nextDeadlineMs() {
         return lane.nextDeadlineMs(state);
     }
@@ -86,6 +92,7 @@ public final class LaneShell {
     }
 
     public void handle(LaneInput raw) {
+        long startedNs = System.nanoTime();
         LaneInput input = enrich(raw);
         Now now = clock.get();
         Lane.Step step = lane.step(state, input, now);
@@ -93,6 +100,12 @@ public final class LaneShell {
         state = step.state();
         steps++;
         perform(step.actions(), now);
+        for (LaneAction action : step.actions()) {
+            if (action instanceof LaneAction.RecordEvent event && event.type() == EventType.DECISION) {
+                observer.onDecisionStep(System.nanoTime() - startedNs);
+                break;
+            }
+        }
     }
 
     private LaneInput enrich(LaneInput input) {

@@ -1,0 +1,56 @@
+package dev.lanecontroller.ops;
+
+import dev.lanecontroller.core.ListInfo;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What /health answers: each part of the lane checked, healthy only if every check is. Pure: the
+ * daemon takes a {@link Snapshot} of itself and this decides.
+ */
+public final class Health {
+    /** The lane loop comes round at least once a second; this much silence means it is stuck. */
+    public static final long LOOP_STALL_MS = 5_000;
+
+    public record Check(boolean ok, String detail) {}
+
+    /**
+     * @param centralConnected null when no central link is configured
+     */
+    public record Snapshot(long nowMonoMs, boolean loopAlive, long lastLoopTurnMs, boolean journalFailing, long journalFailures, String mode,
+                           String faultCause, Boolean centralConnected, long backlog, Collection<ListInfo> lists, Set<String> programs,
+                           long nowWallMs, long maxListAgeMs, boolean clockSynced) {}
+
+    public record Result(boolean ok, Map<String, Check> checks) {}
+
+    private Health() {}
+
+    public static Result evaluate(Snapshot s) {
+        Map<String, Check> checks = new LinkedHashMap<>();
+        long silentMs = s.nowMonoMs() - s.lastLoopTurnMs();
+        checks.put("laneLoop", !s.loopAlive() ? new Check(false, "the lane thread has stopped")
+                : silentMs > LOOP_STALL_MS ? new Check(false, "the lane loop has not come round for " + silentMs + " ms")
+                : new Check(true, "running"));
+        checks.put("store", s.journalFailing() ? new Check(false, "the journal's last write failed (" + s.journalFailures() + " failures)")
+                : new Check(true, "journal writing"));
+        checks.put("lane", "FAULT".equals(s.mode()) ? new Check(false, "FAULT: " + s.faultCause())
+                : new Check(true, s.mode()));
+        checks.put("centralLink", s.centralConnected() == null ? new Check(true, "not configured")
+                : s.centralConnected() ? new Check(true, "connected, backlog " + s.backlog())
+                : new Check(false, "not connected, backlog " + s.backlog()));
+        StringBuilder stale = new StringBuilder();
+        for (String program : s.programs().stream().sorted().toList()) {
+            ListInfo list = s.lists().stream().filter(l -> l.program().equals(program)).findFirst().orElse(null);
+            if (list == null) {
+                stale.append(program).append(": none in force; ");
+            } else if (!list.isFreshAt(s.nowWallMs(), s.maxListAgeMs())) {
+                stale.append(program).append(" v").append(list.version()).append(": stale; ");
+            }
+        }
+        checks.put("lists", stale.length() == 0 ? new Check(true, "fresh") : new Check(false, stale.toString().trim()));
+        checks.put("clock", s.clockSynced() ? new Check(true, "synchronised") : new Check(false, "not synchronised (NTP)"));
+        return new Result(checks.values().stream().allMatch(Check::ok), checks);
+    }
+}

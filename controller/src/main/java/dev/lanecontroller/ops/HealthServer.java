@@ -1,0 +1,82 @@
+package dev.lanecontroller.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The local HTTP endpoint for supervisors and Prometheus: GET /health (200 or 503, JSON naming what
+ * is unhealthy) and GET /metrics (Prometheus text format). The JDK's own server, one thread:
+ * scrapes are rare and small.
+ */
+public final class HealthServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+
+    public HealthServer(InetSocketAddress address, Supplier<Health.Snapshot> snapshot, LaneMetrics metrics) throws IOException {
+        server = HttpServer.create(address, 8);
+        server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "health-http");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.createContext("/health", exchange -> {
+            if (!allowed(exchange)) {
+                return;
+            }
+            Health.Result result = Health.evaluate(snapshot.get());
+            ObjectNode body = JSON.createObjectNode();
+            body.put("status", result.ok() ? "ok" : "unhealthy");
+            ObjectNode checks = body.putObject("checks");
+            result.checks().forEach((name, check) -> {
+                ObjectNode node = checks.putObject(name);
+                node.put("ok", check.ok());
+                node.put("detail", check.detail());
+            });
+            send(exchange, result.ok() ? 200 : 503, "application/json", JSON.writeValueAsBytes(body));
+        });
+        server.createContext("/metrics", exchange -> {
+            if (!allowed(exchange)) {
+                return;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            metrics.write(out);
+            send(exchange, 200, LaneMetrics.contentType(), out.toByteArray());
+        });
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static boolean allowed(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            send(exchange, 405, "text/plain", "GET only\n".getBytes(StandardCharsets.UTF_8));
+            return false;
+        }
+        return true;
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

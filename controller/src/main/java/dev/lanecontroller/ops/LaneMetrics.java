@@ -1,0 +1,79 @@
+package dev.lanecontroller.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.store.JournalEntry;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The lane's metrics, in the Prometheus text format (served at /metrics). Counters fed from the
+ * journaled events and the decision steps; everything else read when scraped.
+ */
+public final class LaneMetrics {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Counter events = Counter.builder().name("lane_events_total").help("events journaled, by type (INPUT_REJECTED: rejected inputs)")
+            .labelNames("type").register(registry);
+    private final Counter decisions = Counter.builder().name("lane_decisions_total").help("vehicles decided, by outcome")
+            .labelNames("outcome").register(registry);
+    private final Counter reasons = Counter.builder().name("lane_decision_reasons_total")
+            .help("reasons found in decisions (a referral can have several)").labelNames("reason").register(registry);
+    private final Histogram decisionSeconds = Histogram.builder().name("lane_decision_step_seconds")
+            .help("from the input that decided a vehicle to its last output, the journal's fsync included")
+            .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0).register(registry);
+
+    /** Counts a journaled event (and, for a decision, its outcome and reasons). */
+    public void onEvent(JournalEntry entry) {
+        events.labelValues(entry.type()).inc();
+        if (!entry.type().equals("DECISION")) {
+            return;
+        }
+        try {
+            JsonNode details = JSON.readTree(entry.payloadJson());
+            decisions.labelValues(details.path("outcome").asText("UNKNOWN")).inc();
+            for (JsonNode reason : details.path("reasons")) {
+                reasons.labelValues(reason.asText()).inc();
+            }
+        } catch (IOException e) {
+            decisions.labelValues("UNKNOWN").inc();
+        }
+    }
+
+    public void onDecisionStep(long nanos) {
+        decisionSeconds.observe(nanos / 1e9);
+    }
+
+    /** A value read when scraped. */
+    public void gauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble())).register(registry);
+    }
+
+    /** A count kept elsewhere, read when scraped. */
+    public void counter(String name, String help, DoubleSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble())).register(registry);
+    }
+
+    /** A value per label (e.g. per program), read when scraped. */
+    public void gauges(String name, String help, String label, java.util.function.Supplier<java.util.Map<String, Double>> values) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(label)
+                .callback(callback -> values.get().forEach((key, value) -> callback.call(value, key))).register(registry);
+    }
+
+    public void write(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape(), io.prometheus.metrics.config.EscapingScheme.UNDERSCORE_ESCAPING);
+    }
+
+    public static String contentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
+    }
+}
