@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 JournalCommand.class, BenchmarkCommand.class, CentralCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        dev.lanecontroller.ops.LogFormat.install();
         System.exit(execute(args));
     }
 
