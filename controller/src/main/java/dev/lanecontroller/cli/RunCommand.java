@@ -57,6 +57,8 @@ final class RunCommand implements Callable<Integer> {
     private static final Path CLOCK_SYNCED_FLAG = Path.of("/run/systemd/timesync/synchronized");
     /** The simulated officer releases a referred vehicle after this long (a real one takes 10-40 s). */
     private static final long OFFICER_RELEASE_DELAY_MS = 8_000;
+    private static final long PURGE_FIRST_DELAY_MIN = 1;
+    private static final long PURGE_INTERVAL_MIN = 60;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the lane config (YAML)")
     Path configFile;
@@ -125,6 +127,7 @@ final class RunCommand implements Callable<Integer> {
             if (central[0] != null) {
                 central[0].start();
             }
+            java.util.concurrent.ScheduledExecutorService purge = schedulePurge(journal, config.retentionDays());
             HealthServer health = startHealth(config, metrics, shell, runner, journal, inbox, central[0], clock, scheduler);
             if (sim.trafficEnabled() && !demoCards.isEmpty()) {
                 long seed = sim.seed() == null ? wallAtStart ^ monoAtStart : sim.seed();
@@ -144,6 +147,7 @@ final class RunCommand implements Callable<Integer> {
             if (health != null) {
                 health.close();
             }
+            purge.shutdownNow();
             System.out.println("lane " + config.settings().laneId() + " stopped: " + shell.steps() + " steps, last journal seq "
                     + journal.lastSeq() + (runner.failure() == null ? "" : ", FAILED: " + runner.failure()));
             if (selfStopped) {
@@ -153,6 +157,30 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             closed.countDown(); // the journal and the lists are closed: the JVM may exit
         }
+    }
+
+    /**
+     * Deletes events central acknowledged more than {@code retentionDays} ago (DESIGN §8), once an
+     * hour on a thread of its own, in small batches so the lane's journal never waits long.
+     */
+    private static java.util.concurrent.ScheduledExecutorService schedulePurge(SqliteJournal journal, int retentionDays) {
+        java.util.concurrent.ScheduledExecutorService purge = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "journal-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        purge.scheduleWithFixedDelay(() -> {
+            try {
+                int deleted = journal.purgeSentBefore(System.currentTimeMillis() - retentionDays * 86_400_000L);
+                if (deleted > 0) {
+                    System.getLogger(RunCommand.class.getName()).log(System.Logger.Level.INFO,
+                            "purged " + deleted + " events acknowledged more than " + retentionDays + " days ago");
+                }
+            } catch (RuntimeException e) {
+                System.getLogger(RunCommand.class.getName()).log(System.Logger.Level.WARNING, "journal purge failed: " + e.getMessage());
+            }
+        }, PURGE_FIRST_DELAY_MIN, PURGE_INTERVAL_MIN, TimeUnit.MINUTES);
+        return purge;
     }
 
     /** The local /health and /metrics endpoint; a lane that cannot open it still runs (and says so). */

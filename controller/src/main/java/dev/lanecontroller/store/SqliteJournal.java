@@ -113,14 +113,37 @@ public final class SqliteJournal implements Journal {
         return outbox;
     }
 
+    /** Rows deleted per purge transaction: the lane's appends wait for one batch at most. */
+    static final int PURGE_BATCH_ROWS = 1_000;
+
     /**
-     * Deletes events central acknowledged before {@code wallMs} (the retention period, DESIGN §8).
-     * Unsent events are never deleted, nor is the newest event, which carries the sequence on.
+     * Deletes the oldest events, up to the first that central has not acknowledged or that is not
+     * older than {@code wallMs} (the retention period, DESIGN §8). Only ever a prefix, so what is
+     * left still verifies as one unbroken chain; never the newest event, which carries the
+     * sequence on. Works in small transactions, so the lane's journal is never held up for long.
+     * Returns how many events were deleted.
      */
-    public synchronized int purgeSentBefore(long wallMs) {
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM journal WHERE wall_ms < ? AND seq NOT IN (SELECT seq FROM outbox) AND seq < (SELECT MAX(seq) FROM journal)")) {
-            delete.setLong(1, wallMs);
+    public int purgeSentBefore(long wallMs) {
+        int total = 0;
+        while (true) {
+            int deleted = purgeBatch(wallMs);
+            total += deleted;
+            if (deleted < PURGE_BATCH_ROWS) {
+                return total;
+            }
+        }
+    }
+
+    private synchronized int purgeBatch(long wallMs) {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM journal WHERE seq IN (SELECT seq FROM journal WHERE seq < "
+                + "MIN((SELECT COALESCE(MIN(seq), ?) FROM outbox), (SELECT COALESCE(MIN(seq), ?) FROM journal WHERE wall_ms >= ?), ?) "
+                + "ORDER BY seq LIMIT ?)")) {
+            long last = chain.lastSeq();
+            delete.setLong(1, last);
+            delete.setLong(2, last);
+            delete.setLong(3, wallMs);
+            delete.setLong(4, last);
+            delete.setInt(5, PURGE_BATCH_ROWS);
             int deleted = delete.executeUpdate();
             connection.commit();
             return deleted;
