@@ -9,7 +9,6 @@ import dev.lanecontroller.core.Lane;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.core.Now;
-import dev.lanecontroller.hal.GateDirection;
 import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.hal.sim.RealTimeScheduler;
 import dev.lanecontroller.hal.sim.SimLane;
@@ -26,13 +25,9 @@ import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.SqliteJournal;
-import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.LaneState;
-import dev.lanecontroller.ops.Health;
 import dev.lanecontroller.ops.HealthServer;
 import dev.lanecontroller.ops.LaneMetrics;
-import dev.lanecontroller.store.Outbox;
-import java.net.InetSocketAddress;
 import dev.lanecontroller.link.LaneLink;
 import dev.lanecontroller.link.LaneView;
 import dev.lanecontroller.link.MqttTransport;
@@ -128,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
                 central[0].start();
             }
             java.util.concurrent.ScheduledExecutorService purge = schedulePurge(journal, config.retentionDays());
-            HealthServer health = startHealth(config, metrics, shell, runner, journal, inbox, central[0], clock, scheduler);
+            HealthServer health = DaemonHealth.start(config, metrics, shell, runner, journal, inbox, central[0], clock, scheduler);
             if (sim.trafficEnabled() && !demoCards.isEmpty()) {
                 long seed = sim.seed() == null ? wallAtStart ^ monoAtStart : sim.seed();
                 startTraffic(scheduler, hardware, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
@@ -181,59 +176,6 @@ final class RunCommand implements Callable<Integer> {
             }
         }, PURGE_FIRST_DELAY_MIN, PURGE_INTERVAL_MIN, TimeUnit.MINUTES);
         return purge;
-    }
-
-    /** The local /health and /metrics endpoint; a lane that cannot open it still runs (and says so). */
-    private static HealthServer startHealth(LaneConfig config, LaneMetrics metrics, LaneShell shell, LaneRunner runner, SqliteJournal journal,
-                                            Inbox inbox, LaneLink central, Supplier<Now> clock, RealTimeScheduler scheduler) {
-        if (!config.health().enabled()) {
-            return null;
-        }
-        Outbox outbox = journal.outbox();
-        metrics.gauge("lane_outbox_backlog_events", "events central has not acknowledged yet", outbox::unsentCount);
-        metrics.counter("lane_journal_failures", "journal writes that failed", shell::journalFailures);
-        metrics.counter("lane_inbox_dropped", "inputs dropped because the lane's inbox was full", inbox::dropped);
-        metrics.gauge("lane_fault", "1 while the lane is in FAULT", () -> shell.state().mode() == LaneMode.FAULT ? 1 : 0);
-        metrics.gauges("lane_list_version", "the list version in force, per program", "program", () -> lists(shell, list -> (double) list.version()));
-        metrics.gauges("lane_list_age_seconds", "how long ago central issued the list in force, per program", "program",
-                () -> lists(shell, list -> (System.currentTimeMillis() - list.issuedWallMs()) / 1000.0));
-        metrics.gauge("lane_clock_synced", "1 when the wall clock is synchronised (NTP)", () -> clock.get().clockSynced() ? 1 : 0);
-        if (central != null) {
-            metrics.gauge("lane_central_connected", "1 while connected to central's broker", () -> central.link().isConnected() ? 1 : 0);
-            metrics.counter("lane_central_published", "events published to central", () -> central.link().sync().published());
-            metrics.counter("lane_central_acknowledged", "events central's broker acknowledged (PUBACK)",
-                    () -> central.link().sync().acknowledged());
-            metrics.counter("lane_central_connects", "connections made to central's broker", () -> central.link().connects());
-            metrics.counter("lane_central_connect_failures", "failed connection attempts", () -> central.link().connectFailures());
-            metrics.counter("lane_central_commands_refused", "commands refused by the link's checks", () -> central.commands().refusals());
-            metrics.counter("lane_central_lists_rejected", "lists from central refused whole", () -> central.lists().rejected());
-        }
-        try {
-            HealthServer server = new HealthServer(new InetSocketAddress(config.health().host(), config.health().port()),
-                    () -> healthSnapshot(config, shell, runner, outbox, central, clock, scheduler), metrics);
-            System.out.println("health: http://" + config.health().host() + ":" + server.port() + "/health and /metrics");
-            return server;
-        } catch (IOException e) {
-            System.err.println("health endpoint not started on " + config.health().host() + ":" + config.health().port() + ": "
-                    + e.getMessage() + " (the lane runs without it)");
-            return null;
-        }
-    }
-
-    private static java.util.Map<String, Double> lists(LaneShell shell, java.util.function.ToDoubleFunction<ListInfo> value) {
-        java.util.Map<String, Double> values = new java.util.TreeMap<>();
-        shell.state().lists().forEach((program, list) -> values.put(program, value.applyAsDouble(list)));
-        return values;
-    }
-
-    private static Health.Snapshot healthSnapshot(LaneConfig config, LaneShell shell, LaneRunner runner, Outbox outbox, LaneLink central,
-                                                  Supplier<Now> clock, RealTimeScheduler scheduler) {
-        LaneState state = shell.state();
-        Now now = clock.get();
-        return new Health.Snapshot(scheduler.nowMs(), runner.isAlive(), runner.lastTurnMs(), shell.journalFailing(),
-                shell.journalFailures(), state.mode().name(), state.faultCause(), central == null ? null : central.link().isConnected(),
-                outbox.unsentCount(), state.lists().values(), config.settings().acceptedPrograms(), now.wallMs(),
-                config.settings().maxListAgeMs(), now.clockSynced());
     }
 
     private static LaneView view(LaneShell shell, Supplier<Now> clock) {

@@ -1,0 +1,82 @@
+package dev.lanecontroller.cli;
+
+import dev.lanecontroller.config.LaneConfig;
+import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.core.LaneState;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.link.LaneLink;
+import dev.lanecontroller.ops.Health;
+import dev.lanecontroller.ops.HealthServer;
+import dev.lanecontroller.ops.LaneMetrics;
+import dev.lanecontroller.shell.Inbox;
+import dev.lanecontroller.shell.LaneRunner;
+import dev.lanecontroller.shell.LaneShell;
+import dev.lanecontroller.store.Outbox;
+import dev.lanecontroller.store.SqliteJournal;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/** The daemon's /health and /metrics: what each reads from the running lane. */
+final class DaemonHealth {
+    private DaemonHealth() {}
+
+    /** The local /health and /metrics endpoint; a lane that cannot open it still runs (and says so). */
+    static HealthServer start(LaneConfig config, LaneMetrics metrics, LaneShell shell, LaneRunner runner, SqliteJournal journal,
+                                            Inbox inbox, LaneLink central, Supplier<Now> clock, RealTimeScheduler scheduler) {
+        if (!config.health().enabled()) {
+            return null;
+        }
+        Outbox outbox = journal.outbox();
+        metrics.gauge("lane_outbox_backlog_events", "events central has not acknowledged yet", outbox::unsentCount);
+        metrics.counter("lane_journal_failures", "journal writes that failed", shell::journalFailures);
+        metrics.counter("lane_inbox_dropped", "inputs dropped because the lane's inbox was full", inbox::dropped);
+        metrics.gauge("lane_fault", "1 while the lane is in FAULT", () -> shell.state().mode() == LaneMode.FAULT ? 1 : 0);
+        metrics.gauges("lane_list_version", "the list version in force, per program", "program", () -> lists(shell, list -> (double) list.version()));
+        metrics.gauges("lane_list_age_seconds", "how long ago central issued the list in force, per program", "program",
+                () -> lists(shell, list -> (System.currentTimeMillis() - list.issuedWallMs()) / 1000.0));
+        metrics.gauge("lane_clock_synced", "1 when the wall clock is synchronised (NTP)", () -> clock.get().clockSynced() ? 1 : 0);
+        if (central != null) {
+            metrics.gauge("lane_central_connected", "1 while connected to central's broker", () -> central.link().isConnected() ? 1 : 0);
+            metrics.counter("lane_central_published", "events published to central", () -> central.link().sync().published());
+            metrics.counter("lane_central_acknowledged", "events central's broker acknowledged (PUBACK)",
+                    () -> central.link().sync().acknowledged());
+            metrics.counter("lane_central_connects", "connections made to central's broker", () -> central.link().connects());
+            metrics.counter("lane_central_connect_failures", "failed connection attempts", () -> central.link().connectFailures());
+            metrics.counter("lane_central_commands_refused", "commands refused by the link's checks", () -> central.commands().refusals());
+            metrics.counter("lane_central_lists_rejected", "lists from central refused whole", () -> central.lists().rejected());
+        }
+        try {
+            HealthServer server = new HealthServer(new InetSocketAddress(config.health().host(), config.health().port()),
+                    () -> healthSnapshot(config, shell, runner, outbox, central, clock, scheduler), metrics);
+            System.out.println("health: http://" + config.health().host() + ":" + server.port() + "/health and /metrics");
+            return server;
+        } catch (IOException e) {
+            System.err.println("health endpoint not started on " + config.health().host() + ":" + config.health().port() + ": "
+                    + e.getMessage() + " (the lane runs without it)");
+            return null;
+        }
+    }
+
+    private static Map<String, Double> lists(LaneShell shell, ToDoubleFunction<ListInfo> value) {
+        Map<String, Double> values = new TreeMap<>();
+        shell.state().lists().forEach((program, list) -> values.put(program, value.applyAsDouble(list)));
+        return values;
+    }
+
+    private static Health.Snapshot healthSnapshot(LaneConfig config, LaneShell shell, LaneRunner runner, Outbox outbox, LaneLink central,
+                                                  Supplier<Now> clock, RealTimeScheduler scheduler) {
+        LaneState state = shell.state();
+        Now now = clock.get();
+        return new Health.Snapshot(scheduler.nowMs(), runner.isAlive(), runner.lastTurnMs(), shell.journalFailing(),
+                shell.journalFailures(), state.mode().name(), state.faultCause(), central == null ? null : central.link().isConnected(),
+                outbox.unsentCount(), state.lists().values(), config.settings().acceptedPrograms(), now.wallMs(),
+                config.settings().maxListAgeMs(), now.clockSynced());
+    }
+
+}
