@@ -6,6 +6,8 @@ import dev.lanecontroller.core.LaneSettings;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.hal.sim.RealTimeScheduler;
 import dev.lanecontroller.hal.sim.SimLane;
+import dev.lanecontroller.hal.ReadFilter;
+import dev.lanecontroller.shell.HardwareInputs;
 import dev.lanecontroller.shell.Inbox;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.shell.LaneRunner;
@@ -78,6 +80,10 @@ final class LaneFixture implements AutoCloseable {
                 () -> new LaneView(shell.state().mode().name(), shell.state().lists().values(), true), clock, events::add,
                 "boot-fixture", "test", Math::random));
         linkRef[0] = link;
+        // The simulated reader's heartbeat reaches the lane as in the daemon: without it the lane
+        // would fault (READER_SILENT) after its heartbeat timeout.
+        HardwareInputs.subscribe(hardware.ports(), new ReadFilter(Set.of(), -90), inbox::offer);
+        hardware.tagReader.start();
         runner = new LaneRunner(shell, inbox, scheduler::nowMs);
         runner.start();
         link.start();
