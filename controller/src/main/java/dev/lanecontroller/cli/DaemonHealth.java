@@ -50,6 +50,9 @@ final class DaemonHealth {
             metrics.counter("lane_central_connect_failures", "failed connection attempts", () -> central.link().connectFailures());
             metrics.counter("lane_central_commands_refused", "commands refused by the link's checks", () -> central.commands().refusals());
             metrics.counter("lane_central_lists_rejected", "lists from central refused whole", () -> central.lists().rejected());
+            metrics.counter("lane_central_lists_applied", "lists from central put in force", () -> central.lists().applied());
+            metrics.counter("lane_central_publish_failures", "event publishes that failed (sent again later)",
+                    () -> central.link().sync().failedPublishes());
         }
         try {
             HealthServer server = new HealthServer(new InetSocketAddress(config.health().host(), config.health().port()),
