@@ -90,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
             ConsoleObserver console = new ConsoleObserver(System.out);
             LaneLink[] central = new LaneLink[1];
             LaneMetrics metrics = new LaneMetrics();
-            LaneObserver observer = withCentral(officer(console, scheduler, inbox), central).also(metrics::onEvent, metrics::onDecisionStep);
+            LaneObserver observer = withCentral(officer(console, scheduler, inbox), central).also(metrics::onEvent, metrics::onDecision);
             Supplier<Now> clock = () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), Files.exists(CLOCK_SYNCED_FLAG));
             LaneShell shell = new LaneShell(new Lane(config.settings(), new SecureRandom()::nextDouble), hardware.ports(), journal,
                     clearance, clock, observer);

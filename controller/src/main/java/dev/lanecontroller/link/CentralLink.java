@@ -1,6 +1,5 @@
 package dev.lanecontroller.link;
 
-import dev.lanecontroller.core.RandomSource;
 import dev.lanecontroller.link.MqttTransport.ConnectSpec;
 import dev.lanecontroller.link.MqttTransport.TransportException;
 import dev.lanecontroller.store.Outbox;
@@ -48,7 +47,6 @@ public final class CentralLink implements AutoCloseable {
     private final Thread inboundThread;
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong connectFailures = new AtomicLong();
-    private final AtomicLong inboundMessages = new AtomicLong();
 
     private boolean connected;
     private boolean statusDue;
@@ -81,10 +79,6 @@ public final class CentralLink implements AutoCloseable {
         inboundThread.setDaemon(true);
     }
 
-    public static Backoff backoff(long minMs, long maxMs, RandomSource random) {
-        return new Backoff(minMs, maxMs, random);
-    }
-
     public void start() {
         sync.start();
         inboundThread.start();
@@ -105,10 +99,6 @@ public final class CentralLink implements AutoCloseable {
 
     public EventSync sync() {
         return sync;
-    }
-
-    public Topics topics() {
-        return topics;
     }
 
     /** Something the status shows changed (mode, list): publish it now rather than at the next heartbeat. */
@@ -267,7 +257,6 @@ public final class CentralLink implements AutoCloseable {
             if (message == null) {
                 continue;
             }
-            inboundMessages.incrementAndGet();
             try {
                 inbound.handle(message.topic(), message.payload(), message.retained());
             } catch (RuntimeException e) {

@@ -1,7 +1,5 @@
 package dev.lanecontroller.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanecontroller.store.JournalEntry;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -11,6 +9,8 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Collection;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -18,8 +18,6 @@ import java.util.function.DoubleSupplier;
  * journaled events and the decision steps; everything else read when scraped.
  */
 public final class LaneMetrics {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter events = Counter.builder().name("lane_events_total").help("events journaled, by type (INPUT_REJECTED: rejected inputs)")
@@ -32,24 +30,19 @@ public final class LaneMetrics {
             .help("from the input that decided a vehicle to its last output, the journal's fsync included")
             .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0).register(registry);
 
-    /** Counts a journaled event (and, for a decision, its outcome and reasons). */
+    /** Counts a journaled event by type. */
     public void onEvent(JournalEntry entry) {
         events.labelValues(entry.type()).inc();
-        if (!entry.type().equals("DECISION")) {
-            return;
-        }
-        try {
-            JsonNode details = JSON.readTree(entry.payloadJson());
-            decisions.labelValues(details.path("outcome").asText("UNKNOWN")).inc();
-            for (JsonNode reason : details.path("reasons")) {
-                reasons.labelValues(reason.asText()).inc();
-            }
-        } catch (IOException e) {
-            decisions.labelValues("UNKNOWN").inc();
-        }
     }
 
-    public void onDecisionStep(long nanos) {
+    /** Counts a decision by outcome and reasons, and times its step; from the details the lane recorded, no JSON parsing. */
+    public void onDecision(Map<String, Object> details, long nanos) {
+        decisions.labelValues(String.valueOf(details.get("outcome"))).inc();
+        if (details.get("reasons") instanceof Collection<?> found) {
+            for (Object reason : found) {
+                reasons.labelValues(String.valueOf(reason)).inc();
+            }
+        }
         decisionSeconds.observe(nanos / 1e9);
     }
 

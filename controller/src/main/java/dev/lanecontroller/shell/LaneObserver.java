@@ -13,16 +13,20 @@ public interface LaneObserver {
 
     void onGate(GateDirection direction, Now at);
 
-    /** A step that decided a vehicle took this long, from its input to its last output (journal commit included). */
-    default void onDecisionStep(long nanos) {}
+    /**
+     * A step decided a vehicle (its DECISION event's details) and took {@code nanos} from its input to
+     * its last output, the journal commit included. Called after the outputs were driven.
+     */
+    default void onDecision(java.util.Map<String, Object> details, long nanos) {}
 
     /** This observer, and {@code more} for every journaled event after it. */
     default LaneObserver alsoOnEvent(java.util.function.Consumer<JournalEntry> more) {
-        return also(more, nanos -> { });
+        return also(more, (details, nanos) -> { });
     }
 
     /** This observer, and the given callbacks for every journaled event and every decision step after it. */
-    default LaneObserver also(java.util.function.Consumer<JournalEntry> more, java.util.function.LongConsumer decisionStep) {
+    default LaneObserver also(java.util.function.Consumer<JournalEntry> more,
+                              java.util.function.ObjLongConsumer<java.util.Map<String, Object>> decision) {
         LaneObserver inner = this;
         return new LaneObserver() {
             @Override
@@ -42,9 +46,9 @@ public interface LaneObserver {
             }
 
             @Override
-            public void onDecisionStep(long nanos) {
-                inner.onDecisionStep(nanos);
-                decisionStep.accept(nanos);
+            public void onDecision(java.util.Map<String, Object> details, long nanos) {
+                inner.onDecision(details, nanos);
+                decision.accept(details, nanos);
             }
         };
     }

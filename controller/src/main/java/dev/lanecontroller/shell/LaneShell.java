@@ -100,9 +100,10 @@ public final class LaneShell {
         state = step.state();
         steps++;
         perform(step.actions(), now);
+        // After the outputs: what watches decisions (metrics) never delays the gate.
         for (LaneAction action : step.actions()) {
             if (action instanceof LaneAction.RecordEvent event && event.type() == EventType.DECISION) {
-                observer.onDecisionStep(System.nanoTime() - startedNs);
+                observer.onDecision(event.details(), System.nanoTime() - startedNs);
                 break;
             }
         }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanecontroller.core.ListInfo;
-import dev.lanecontroller.core.Now;
-import dev.lanecontroller.store.EventDraft;
-import dev.lanecontroller.store.MemoryJournal;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,11 +53,8 @@ class HealthTest {
     @Test
     void theEndpointAnswersHealthAndMetrics() throws Exception {
         LaneMetrics metrics = new LaneMetrics();
-        MemoryJournal journal = new MemoryJournal("health");
-        journal.append(List.of(new EventDraft("DECISION", Map.of("outcome", "CLEARED", "reasons", List.of()), new Now(1, NOW, true)),
-                new EventDraft("DECISION", Map.of("outcome", "NOT_ON_LIST", "reasons", List.of("NOT_ON_LIST", "RANDOM")),
-                        new Now(2, NOW, true)))).forEach(metrics::onEvent);
-        metrics.onDecisionStep(400_000);
+        metrics.onDecision(Map.of("outcome", "CLEARED", "reasons", List.of()), 400_000);
+        metrics.onDecision(Map.of("outcome", "NOT_ON_LIST", "reasons", List.of("NOT_ON_LIST", "RANDOM")), 3_000_000);
         metrics.gauge("lane_outbox_backlog_events", "backlog", () -> 7);
         AtomicReference<Health.Snapshot> snapshot = new AtomicReference<>(healthy());
         try (HealthServer server = new HealthServer(new InetSocketAddress("127.0.0.1", 0), snapshot::get, metrics)) {
