@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 
 /** How central's tools reach the broker: the same TLS files a lane uses, or plain TCP when asked for. */
 final class BrokerOptions {
+    static final long RECONNECT_WAIT_MS = 10_000;
+
     @Option(names = "--broker", required = true, description = "ssl://HOST:PORT, or tcp://HOST:PORT with --allow-plain-tcp")
     String broker;
 
@@ -52,5 +54,31 @@ final class BrokerOptions {
         MqttClient client = new MqttClient(broker, id, new MemoryPersistence());
         client.connect(options);
         return client;
+    }
+
+    /**
+     * Waits for the client to be connected (Paho reconnects by itself after a drop) before an
+     * operation, so a moment's disconnection does not fail a technician's command.
+     */
+    static void awaitConnected(MqttClient client) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + RECONNECT_WAIT_MS * 1_000_000;
+        while (!client.isConnected()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("not connected to " + client.getServerURI() + " after " + RECONNECT_WAIT_MS / 1000 + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The work is done: a failing disconnect (the broker already dropped us) changes nothing. */
+    static void closeQuietly(MqttClient client) {
+        try {
+            if (client.isConnected()) {
+                client.disconnect();
+            }
+            client.close();
+        } catch (MqttException e) {
+            System.getLogger(BrokerOptions.class.getName()).log(System.Logger.Level.DEBUG, "disconnect: " + e.getMessage());
+        }
     }
 }

@@ -133,7 +133,10 @@ final class CentralCommand {
             Topics topics = new Topics(broker.topicRoot);
             MqttClient client = broker.connect(null);
             try {
-                ListPublisher.Retained out = (topic, payload) -> client.publish(topic, payload, 1, true);
+                ListPublisher.Retained out = (topic, payload) -> {
+                    BrokerOptions.awaitConnected(client);
+                    client.publish(topic, payload, 1, true);
+                };
                 if (deltaFrom != null) {
                     List<CardRecord> upserts = new ArrayList<>();
                     read(format, upserts::add);
@@ -156,8 +159,7 @@ final class CentralCommand {
                             published.entries(), published.chunks(), published.listDigest());
                 }
             } finally {
-                client.disconnect();
-                client.close();
+                BrokerOptions.closeQuietly(client);
             }
             return count >= 0 ? 0 : 1;
         }
@@ -252,12 +254,14 @@ final class CentralCommand {
             MqttClient client = broker.connect(null);
             try {
                 BlockingQueue<JsonNode> replies = new ArrayBlockingQueue<>(16);
+                BrokerOptions.awaitConnected(client);
                 client.subscribe(topics.replies(), 1, (topic, message) -> {
                     JsonNode reply = JSON.readTree(message.getPayload());
                     if (commandId.equals(reply.path("commandId").asText())) {
                         replies.offer(reply);
                     }
                 });
+                BrokerOptions.awaitConnected(client);
                 client.publish(topics.commands(), command, 1, false);
                 System.out.println("sent " + type + " " + commandId + " to " + site + "/" + lane);
                 JsonNode reply = replies.poll(waitSeconds, TimeUnit.SECONDS);
@@ -268,8 +272,7 @@ final class CentralCommand {
                 System.out.println(reply.get("result").asText() + " " + reply.get("code").asText() + ": " + reply.get("why").asText());
                 return reply.get("result").asText().equals("rejected") ? 1 : 0;
             } finally {
-                client.disconnect();
-                client.close();
+                BrokerOptions.closeQuietly(client);
             }
         }
     }
@@ -319,8 +322,7 @@ final class CentralCommand {
                 client.subscribe(new String[] {prefix + "events", prefix + "status"}, new int[] {1, 1});
                 Thread.sleep(forSeconds == null ? Long.MAX_VALUE : forSeconds * 1000);
             } finally {
-                client.disconnect();
-                client.close();
+                BrokerOptions.closeQuietly(client);
             }
             System.out.println(tail.summary());
             return 0;
