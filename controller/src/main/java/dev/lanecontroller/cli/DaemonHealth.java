@@ -66,6 +66,14 @@ final class DaemonHealth {
         }
     }
 
+    /** systemd's STATUS line: what `systemctl status` shows at a glance. */
+    static String statusLine(LaneShell shell, SqliteJournal journal, LaneLink central) {
+        LaneState state = shell.state();
+        return "lane " + state.mode() + (state.mode() == LaneMode.FAULT ? " (" + state.faultCause() + ")" : "")
+                + ", backlog " + journal.outbox().unsentCount()
+                + (central == null ? ", no central link" : central.link().isConnected() ? ", central connected" : ", central not connected");
+    }
+
     private static Map<String, Double> lists(LaneShell shell, ToDoubleFunction<ListInfo> value) {
         Map<String, Double> values = new TreeMap<>();
         shell.state().lists().forEach((program, list) -> values.put(program, value.applyAsDouble(list)));

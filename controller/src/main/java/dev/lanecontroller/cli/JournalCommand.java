@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "journal", description = "The event journal.", subcommands = {JournalCommand.Verify.class, JournalCommand.Tail.class})
+@Command(name = "journal", description = "The event journal.", subcommands = {JournalCommand.Verify.class, JournalCommand.Tail.class,
+        JournalCommand.Backlog.class})
 final class JournalCommand {
 
     @Command(name = "verify", description = "Checks the hash chain and the sequence: nothing removed, nothing altered.")
@@ -64,6 +65,22 @@ final class JournalCommand {
                             + entry.payloadJson());
                 }
                 return 0;
+            }
+        }
+    }
+
+    @Command(name = "backlog", description = "Prints how many events central has not acknowledged yet: exit 0 when none, 1 otherwise.")
+    static final class Backlog implements Callable<Integer> {
+        @Mixin
+        StorageOptions storage;
+
+        @Override
+        public Integer call() {
+            try (SqliteJournal journal = new SqliteJournal(Database.open(storage.databaseFile()), "backlog")) {
+                long unsent = journal.outbox().unsentCount();
+                System.out.println(unsent == 0 ? "backlog 0: central has every event (last seq " + journal.lastSeq() + ")"
+                        : "backlog " + unsent + ": events central has not acknowledged yet, oldest seq " + journal.outbox().oldestUnsentSeq());
+                return unsent == 0 ? 0 : 1;
             }
         }
     }

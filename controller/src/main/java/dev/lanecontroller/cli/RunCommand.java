@@ -26,7 +26,9 @@ import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.SqliteJournal;
 import dev.lanecontroller.core.LaneState;
+import dev.lanecontroller.ops.Health;
 import dev.lanecontroller.ops.HealthServer;
+import dev.lanecontroller.ops.SystemdNotifier;
 import dev.lanecontroller.ops.LaneMetrics;
 import dev.lanecontroller.link.LaneLink;
 import dev.lanecontroller.link.LaneView;
@@ -54,6 +56,8 @@ final class RunCommand implements Callable<Integer> {
     private static final long OFFICER_RELEASE_DELAY_MS = 8_000;
     private static final long PURGE_FIRST_DELAY_MIN = 1;
     private static final long PURGE_INTERVAL_MIN = 60;
+    /** The lane thread puts the outputs in the safe state and journals LANE_STARTED well within this. */
+    private static final long STARTUP_TIMEOUT_MS = 30_000;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the lane config (YAML)")
     Path configFile;
@@ -124,12 +128,18 @@ final class RunCommand implements Callable<Integer> {
             }
             java.util.concurrent.ScheduledExecutorService purge = schedulePurge(journal, config.retentionDays());
             HealthServer health = DaemonHealth.start(config, metrics, shell, runner, journal, inbox, central[0], clock, scheduler);
+            SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
+            if (runner.awaitStarted(STARTUP_TIMEOUT_MS)) {
+                systemd.ready(() -> Health.laneLoop(runner.isAlive(), runner.lastTurnMs(), scheduler.nowMs()).ok(),
+                        () -> DaemonHealth.statusLine(shell, journal, central[0]));
+            }
             if (sim.trafficEnabled() && !demoCards.isEmpty()) {
                 long seed = sim.seed() == null ? wallAtStart ^ monoAtStart : sim.seed();
                 startTraffic(scheduler, hardware, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
                         new Traffic(scheduler, hardware, new SplittableRandom(seed + 1), 0.01), sim.vehiclesPerHour());
             }
             boolean selfStopped = forSeconds == null ? waitForever(stopped, runner) : !stopped.await(forSeconds, TimeUnit.SECONDS);
+            systemd.stopping();
             runner.close();
             // The lane thread has ended: this thread is now the only one touching the shell.
             if (runner.failure() == null) {
@@ -143,6 +153,7 @@ final class RunCommand implements Callable<Integer> {
                 health.close();
             }
             purge.shutdownNow();
+            systemd.close();
             System.out.println("lane " + config.settings().laneId() + " stopped: " + shell.steps() + " steps, last journal seq "
                     + journal.lastSeq() + (runner.failure() == null ? "" : ", FAILED: " + runner.failure()));
             if (selfStopped) {

@@ -27,12 +27,17 @@ public final class Health {
 
     private Health() {}
 
+    /** The lane thread runs and came round lately: what /health reports and what feeds systemd's watchdog. */
+    public static Check laneLoop(boolean alive, long lastTurnMs, long nowMonoMs) {
+        long silentMs = nowMonoMs - lastTurnMs;
+        return !alive ? new Check(false, "the lane thread has stopped")
+                : silentMs > LOOP_STALL_MS ? new Check(false, "the lane loop has not come round for " + silentMs + " ms")
+                : new Check(true, "running");
+    }
+
     public static Result evaluate(Snapshot s) {
         Map<String, Check> checks = new LinkedHashMap<>();
-        long silentMs = s.nowMonoMs() - s.lastLoopTurnMs();
-        checks.put("laneLoop", !s.loopAlive() ? new Check(false, "the lane thread has stopped")
-                : silentMs > LOOP_STALL_MS ? new Check(false, "the lane loop has not come round for " + silentMs + " ms")
-                : new Check(true, "running"));
+        checks.put("laneLoop", laneLoop(s.loopAlive(), s.lastLoopTurnMs(), s.nowMonoMs()));
         checks.put("store", s.journalFailing() ? new Check(false, "the journal's last write failed (" + s.journalFailures() + " failures)")
                 : new Check(true, "journal writing"));
         checks.put("lane", "FAULT".equals(s.mode()) ? new Check(false, "FAULT: " + s.faultCause())

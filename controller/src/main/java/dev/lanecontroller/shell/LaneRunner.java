@@ -16,6 +16,7 @@ public final class LaneRunner implements AutoCloseable {
     private final Inbox inbox;
     private final LongSupplier monoMs;
     private final Thread thread;
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     private volatile long lastTurnMs;
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -42,6 +43,14 @@ public final class LaneRunner implements AutoCloseable {
         return thread.isAlive();
     }
 
+    /**
+     * Waits until the lane has put its outputs in the safe state and journaled its start (or the
+     * thread failed doing so); false on timeout.
+     */
+    public boolean awaitStarted(long timeoutMs) throws InterruptedException {
+        return started.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS) && thread.isAlive();
+    }
+
     /** When the lane loop last came round (monotonic ms): at least once a second while it is healthy. */
     public long lastTurnMs() {
         return lastTurnMs;
@@ -50,6 +59,7 @@ public final class LaneRunner implements AutoCloseable {
     private void loop() {
         try {
             shell.start();
+            started.countDown();
             long nextListPollMs = monoMs.getAsLong() + LIST_POLL_INTERVAL_MS;
             while (running) {
                 long now = monoMs.getAsLong();
