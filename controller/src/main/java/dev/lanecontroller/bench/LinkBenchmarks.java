@@ -4,7 +4,7 @@ import dev.lanecontroller.config.CentralSettings;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.core.Now;
-import dev.lanecontroller.link.Backoff;
+import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.link.CentralLink;
 import dev.lanecontroller.link.Ed25519Keys;
 import dev.lanecontroller.link.EventSync;

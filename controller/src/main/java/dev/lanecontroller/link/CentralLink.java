@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.link.MqttTransport.ConnectSpec;
 import dev.lanecontroller.link.MqttTransport.TransportException;
 import dev.lanecontroller.store.Outbox;

@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.config.CentralSettings;
 import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.LaneInput;
@@ -90,7 +91,7 @@ public final class LaneLink implements AutoCloseable {
         link = new CentralLink(new CentralLink.Parts(new PahoTransport(settings.brokerUri(), settings.clientId()), topics,
                 new StatusWire(settings.site(), lane.laneId(), lane.bootId(), journalId, lane.softwareVersion(), settings.heartbeatIntervalMs()),
                 sync, lane.journal().outbox(), inbound, lane.view(),
-                new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), lane.random()), settings.clientId(), settings.keepAliveS(),
+                new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), lane.random()::nextUnit), settings.clientId(), settings.keepAliveS(),
                 settings.inFlightWindow(), settings.heartbeatIntervalMs(), socketFactory, () -> lane.clock().get().wallMs()));
         self[0] = link;
         lists.attach(new LinkControl() {

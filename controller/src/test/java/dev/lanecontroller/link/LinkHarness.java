@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.store.EventDraft;

@@ -1,5 +1,6 @@
 package dev.lanecontroller.hal.sim;
 
+import dev.lanecontroller.hal.Listeners;
 import dev.lanecontroller.hal.Gate;
 import dev.lanecontroller.hal.GateDirection;
 import dev.lanecontroller.hal.GateLimit;

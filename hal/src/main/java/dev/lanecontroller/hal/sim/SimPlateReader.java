@@ -1,5 +1,6 @@
 package dev.lanecontroller.hal.sim;
 
+import dev.lanecontroller.hal.Listeners;
 import dev.lanecontroller.hal.PlateReader;
 import dev.lanecontroller.hal.PlateReport;
 import java.util.function.Consumer;

@@ -1,5 +1,6 @@
 package dev.lanecontroller.hal.sim;
 
+import dev.lanecontroller.hal.Listeners;
 import dev.lanecontroller.hal.LoopId;
 import dev.lanecontroller.hal.PresenceDetector;
 import dev.lanecontroller.hal.Scheduler;

@@ -1,5 +1,6 @@
 package dev.lanecontroller.hal.sim;
 
+import dev.lanecontroller.hal.Listeners;
 import dev.lanecontroller.hal.Scheduler;
 import dev.lanecontroller.hal.TagRead;
 import dev.lanecontroller.hal.TagReader;

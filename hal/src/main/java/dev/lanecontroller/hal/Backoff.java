@@ -1,18 +1,19 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.hal;
 
-import dev.lanecontroller.core.RandomSource;
+import java.util.function.DoubleSupplier;
 
 /**
  * Reconnect delays: exponential with full jitter (a uniform draw between zero and the capped
- * exponential), so hundreds of lanes that lost the same broker do not come back in step.
+ * exponential), so hundreds of lanes that lost the same broker (or readers that lost their lane) do
+ * not come back in step.
  */
 public final class Backoff {
     private final long baseMs;
     private final long capMs;
-    private final RandomSource random;
+    private final DoubleSupplier random;
     private int failures;
 
-    public Backoff(long baseMs, long capMs, RandomSource random) {
+    public Backoff(long baseMs, long capMs, DoubleSupplier random) {
         if (baseMs < 1 || capMs < baseMs) {
             throw new IllegalArgumentException("backoff needs 1 <= base <= cap, got base " + baseMs + " ms, cap " + capMs + " ms");
         }
@@ -25,7 +26,7 @@ public final class Backoff {
     public long nextDelayMs() {
         long ceiling = ceilingMs(failures);
         failures = Math.min(failures + 1, 62);
-        return (long) (random.nextUnit() * ceiling);
+        return (long) (random.getAsDouble() * ceiling);
     }
 
     /** The upper bound of the delay after {@code failures} failures in a row: base doubled each time, up to the cap. */

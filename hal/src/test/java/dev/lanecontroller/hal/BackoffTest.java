@@ -1,4 +1,4 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.hal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

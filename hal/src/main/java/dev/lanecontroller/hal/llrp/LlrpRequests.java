@@ -1,0 +1,108 @@
+package dev.lanecontroller.hal.llrp;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The messages a lane sends a reader: reset its configuration with a keepalive, replace every
+ * ROSpec by one that inventories the lane's antennas continuously and reports each tag as soon as
+ * it is seen, enable and start it, and acknowledge keepalives.
+ */
+public final class LlrpRequests {
+    static final int PARAM_ROSPEC = 177;
+    static final int PARAM_RO_BOUNDARY_SPEC = 178;
+    static final int PARAM_ROSPEC_START_TRIGGER = 179;
+    static final int PARAM_ROSPEC_STOP_TRIGGER = 182;
+    static final int PARAM_AI_SPEC = 183;
+    static final int PARAM_AI_SPEC_STOP_TRIGGER = 184;
+    static final int PARAM_INVENTORY_PARAMETER_SPEC = 186;
+    static final int PARAM_KEEPALIVE_SPEC = 220;
+    static final int PARAM_RO_REPORT_SPEC = 237;
+    static final int PARAM_TAG_REPORT_CONTENT_SELECTOR = 238;
+    static final int PROTOCOL_EPC_GEN2 = 1;
+    /** Report after every tag (N = 1) or at the end of the AISpec, whichever is first. */
+    static final int REPORT_UPON_N_TAGS_OR_END_OF_AI_SPEC = 1;
+    /** Antenna id, peak RSSI and first-seen time in each report; the rest is not needed. */
+    static final int CONTENT_ANTENNA_ID = 1 << 12;
+    static final int CONTENT_PEAK_RSSI = 1 << 10;
+    static final int CONTENT_FIRST_SEEN = 1 << 9;
+    public static final int ANTENNAS_MAX = 64;
+
+    private LlrpRequests() {}
+
+    /** SET_READER_CONFIG: back to factory defaults, then a keepalive every {@code keepaliveMs}. */
+    public static LlrpMessage resetConfig(long id, long keepaliveMs) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(0x80); // ResetToFactoryDefault = 1, 7 reserved bits
+        body.writeBytes(tlv(PARAM_KEEPALIVE_SPEC, ByteBuffer.allocate(5).put((byte) 1).putInt((int) keepaliveMs).array()));
+        return new LlrpMessage(LlrpMessage.SET_READER_CONFIG, id, body.toByteArray());
+    }
+
+    /** DELETE_ROSPEC of every ROSpec (id 0): whatever an earlier client left must not run. */
+    public static LlrpMessage deleteAllRospecs(long id) {
+        return new LlrpMessage(LlrpMessage.DELETE_ROSPEC, id, u32(0));
+    }
+
+    /**
+     * ADD_ROSPEC: a disabled ROSpec with no start or stop trigger (it runs from START_ROSPEC until
+     * stopped), one AISpec over {@code antennas} (empty: all), Gen2 inventory, a report per tag.
+     */
+    public static LlrpMessage addRospec(long id, long rospecId, List<Integer> antennas) {
+        if (antennas.size() > ANTENNAS_MAX) {
+            throw new IllegalArgumentException("at most " + ANTENNAS_MAX + " antennas, got " + antennas.size());
+        }
+        byte[] boundary = tlv(PARAM_RO_BOUNDARY_SPEC, concat(tlv(PARAM_ROSPEC_START_TRIGGER, new byte[] {0}),
+                tlv(PARAM_ROSPEC_STOP_TRIGGER, ByteBuffer.allocate(5).put((byte) 0).putInt(0).array())));
+        List<Integer> ids = antennas.isEmpty() ? List.of(0) : antennas;
+        ByteBuffer antennaIds = ByteBuffer.allocate(2 + 2 * ids.size()).putShort((short) ids.size());
+        ids.forEach(antenna -> antennaIds.putShort(antenna.shortValue()));
+        byte[] aiSpec = tlv(PARAM_AI_SPEC, concat(antennaIds.array(),
+                tlv(PARAM_AI_SPEC_STOP_TRIGGER, ByteBuffer.allocate(5).put((byte) 0).putInt(0).array()),
+                tlv(PARAM_INVENTORY_PARAMETER_SPEC, ByteBuffer.allocate(3).putShort((short) 1).put((byte) PROTOCOL_EPC_GEN2).array())));
+        byte[] reportSpec = tlv(PARAM_RO_REPORT_SPEC, concat(ByteBuffer.allocate(3).put((byte) REPORT_UPON_N_TAGS_OR_END_OF_AI_SPEC)
+                .putShort((short) 1).array(), tlv(PARAM_TAG_REPORT_CONTENT_SELECTOR,
+                ByteBuffer.allocate(2).putShort((short) (CONTENT_ANTENNA_ID | CONTENT_PEAK_RSSI | CONTENT_FIRST_SEEN)).array())));
+        byte[] rospec = tlv(PARAM_ROSPEC, concat(u32(rospecId), new byte[] {0, 0}, boundary, aiSpec, reportSpec));
+        return new LlrpMessage(LlrpMessage.ADD_ROSPEC, id, rospec);
+    }
+
+    public static LlrpMessage enableRospec(long id, long rospecId) {
+        return new LlrpMessage(LlrpMessage.ENABLE_ROSPEC, id, u32(rospecId));
+    }
+
+    public static LlrpMessage startRospec(long id, long rospecId) {
+        return new LlrpMessage(LlrpMessage.START_ROSPEC, id, u32(rospecId));
+    }
+
+    /** Some readers hold reports until the client says it is ready for them. */
+    public static LlrpMessage enableEventsAndReports(long id) {
+        return new LlrpMessage(LlrpMessage.ENABLE_EVENTS_AND_REPORTS, id, new byte[0]);
+    }
+
+    /** KEEPALIVE_ACK carries the id of the KEEPALIVE it answers. */
+    public static LlrpMessage keepaliveAck(long keepaliveId) {
+        return new LlrpMessage(LlrpMessage.KEEPALIVE_ACK, keepaliveId, new byte[0]);
+    }
+
+    public static LlrpMessage closeConnection(long id) {
+        return new LlrpMessage(LlrpMessage.CLOSE_CONNECTION, id, new byte[0]);
+    }
+
+    /** A TLV parameter: 6 reserved bits and a 10-bit type, the length including this header, the value. */
+    static byte[] tlv(int type, byte[] value) {
+        return ByteBuffer.allocate(4 + value.length).putShort((short) type).putShort((short) (4 + value.length)).put(value).array();
+    }
+
+    private static byte[] u32(long value) {
+        return ByteBuffer.allocate(4).putInt((int) value).array();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}

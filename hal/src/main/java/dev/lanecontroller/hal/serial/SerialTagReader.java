@@ -1,0 +1,168 @@
+package dev.lanecontroller.hal.serial;
+
+import com.fazecast.jSerialComm.SerialPort;
+import dev.lanecontroller.hal.Backoff;
+import dev.lanecontroller.hal.Listeners;
+import dev.lanecontroller.hal.TagRead;
+import dev.lanecontroller.hal.TagReader;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A line-oriented serial reader (USB or UART) through jSerialComm, as a {@link TagReader}. Such
+ * readers send nothing while no card is near, so the heartbeat is the port itself: it beats every
+ * read timeout while the port is open and readable, and stops when the device goes (unplugged,
+ * failed), so the lane faults READER_SILENT. The port is reopened with backoff.
+ */
+public final class SerialTagReader implements TagReader, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SerialTagReader.class.getName());
+    /** A blocking read returns at least this often: the heartbeat's period. */
+    static final int READ_TIMEOUT_MS = 500;
+
+    private final SerialSettings settings;
+    private final Listeners<TagRead> readListeners = new Listeners<>();
+    private final Listeners<Boolean> heartbeatListeners = new Listeners<>();
+    private final Backoff backoff;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean online;
+    private volatile SerialPort port;
+    private volatile String lastProblem = "not opened yet";
+    private volatile long reads;
+    private volatile long rejectedFrames;
+    private volatile long opens;
+
+    public SerialTagReader(SerialSettings settings) {
+        this.settings = settings;
+        this.backoff = new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), () -> ThreadLocalRandom.current().nextDouble());
+        this.thread = new Thread(this::run, "serial-" + settings.device());
+        this.thread.setDaemon(true);
+    }
+
+    @Override
+    public void onRead(Consumer<TagRead> listener) {
+        readListeners.add(listener);
+    }
+
+    @Override
+    public void onHeartbeat(Runnable listener) {
+        heartbeatListeners.add(ignored -> listener.run());
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public boolean online() {
+        return online;
+    }
+
+    public String lastProblem() {
+        return lastProblem;
+    }
+
+    public long reads() {
+        return reads;
+    }
+
+    /** Frames that were not a card: bad characters, wrong length, bad checksum, no end. */
+    public long rejectedFrames() {
+        return rejectedFrames;
+    }
+
+    public long opens() {
+        return opens;
+    }
+
+    private void run() {
+        FrameParser parser = new FrameParser(settings.format(), this::onFrame);
+        byte[] buffer = new byte[256];
+        while (running) {
+            SerialPort opened = SerialPort.getCommPort(settings.device());
+            opened.setComPortParameters(settings.baudRate(), 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
+            opened.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_TIMEOUT_MS, 0);
+            if (!opened.openPort()) {
+                problem("cannot open " + settings.device() + " (error " + opened.getLastErrorCode() + "; missing, or not in group dialout?)");
+            } else {
+                port = opened;
+                opens++;
+                online = true;
+                backoff.reset();
+                lastProblem = "";
+                LOG.log(System.Logger.Level.INFO, "serial reader " + settings.device() + " open at " + settings.baudRate() + " baud");
+                readUntilFailure(opened, parser, buffer);
+                opened.closePort();
+                online = false;
+            }
+            sleepBackoff();
+        }
+    }
+
+    private void readUntilFailure(SerialPort opened, FrameParser parser, byte[] buffer) {
+        while (running) {
+            int count = opened.readBytes(buffer, buffer.length);
+            if (count < 0) {
+                problem(settings.device() + " failed (error " + opened.getLastErrorCode() + "): unplugged?");
+                return;
+            }
+            parser.accept(buffer, count);
+            heartbeatListeners.notifyAll(true);
+        }
+    }
+
+    private void onFrame(FrameParser.Outcome outcome) {
+        if (outcome instanceof FrameParser.Card card) {
+            try {
+                TagRead read = new TagRead(card.hex(), null, settings.antenna(), settings.rssiDbm());
+                reads++;
+                readListeners.notifyAll(read);
+            } catch (IllegalArgumentException e) {
+                reject(e.getMessage());
+            }
+        } else if (outcome instanceof FrameParser.Rejected rejected) {
+            reject(rejected.reason());
+        }
+    }
+
+    private void reject(String why) {
+        rejectedFrames++;
+        if (rejectedFrames % 100 == 1) {
+            LOG.log(System.Logger.Level.WARNING, "serial reader " + settings.device() + ": frame rejected (" + rejectedFrames + " so far): " + why);
+        }
+    }
+
+    private void problem(String why) {
+        if (!why.equals(lastProblem)) {
+            LOG.log(System.Logger.Level.WARNING, "serial reader: " + why);
+        }
+        lastProblem = why;
+    }
+
+    private void sleepBackoff() {
+        if (!running) {
+            return;
+        }
+        try {
+            Thread.sleep(backoff.nextDelayMs());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(READ_TIMEOUT_MS * 4L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        SerialPort opened = port;
+        if (opened != null && opened.isOpen()) {
+            opened.closePort();
+        }
+        online = false;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.lanecontroller.hal.camera;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.hal.PlateEventKind;
+import dev.lanecontroller.hal.PlateReport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The camera webhook: mapped payloads, revisions, and every kind of refusal. */
+class PlateWebhookTest {
+    private static final String SECRET = "Bearer 0123456789abcdef0123";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<PlateReport> reports = new CopyOnWriteArrayList<>();
+    private PlateWebhook webhook;
+
+    private PlateWebhook start(PlateMapping mapping, int bodyBytesMax) throws Exception {
+        webhook = new PlateWebhook(new PlateWebhook.Settings("127.0.0.1", 0, "/plates", "Authorization", SECRET, bodyBytesMax, mapping));
+        webhook.onReport(reports::add);
+        webhook.start();
+        return webhook;
+    }
+
+    @AfterEach
+    void stop() {
+        if (webhook != null) {
+            webhook.close();
+        }
+    }
+
+    private HttpResponse<String> post(String body, String secret) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook.port() + "/plates"))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (secret != null) {
+            request.header("Authorization", secret);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void mappedPayloadsAndRevisionsBecomeReports() throws Exception {
+        start(PlateMapping.FLAT, 4_096);
+        assertEquals(200, post("{\"plate\":\"abc 123\",\"region\":\"on\",\"confidence\":93,\"event\":\"new\"}", SECRET).statusCode());
+        assertEquals(200, post("{\"plate\":\"ABC123\",\"region\":\"ON\",\"confidence\":97.6,\"event\":\"UPDATE\"}", SECRET).statusCode());
+        assertEquals(200, post("{\"plate\":\"ABC123\",\"event\":\"lost\",\"extra\":{\"ignored\":[1,2]}}", SECRET).statusCode());
+        assertEquals(List.of(new PlateReport("ABC 123", "ON", 93, PlateEventKind.NEW), new PlateReport("ABC123", "ON", 98, PlateEventKind.UPDATE),
+                new PlateReport("ABC123", "", 100, PlateEventKind.LOST)), reports);
+        assertEquals(3, webhook.accepted());
+    }
+
+    @Test
+    void aPlateRecognizerStyleWebhookMapsWithoutCode() throws Exception {
+        start(PlateMapping.PLATE_RECOGNIZER, 4_096);
+        String body = "{\"hook\":{\"event\":\"recognition\"},\"data\":{\"camera_id\":\"lane-07\",\"results\":"
+                + "[{\"plate\":\"7abc123\",\"score\":0.912,\"region\":{\"code\":\"us-ca\",\"score\":0.8}}]}}";
+        assertEquals(200, post(body, SECRET).statusCode());
+        assertEquals(List.of(new PlateReport("7ABC123", "US-CA", 91, PlateEventKind.NEW)), reports);
+    }
+
+    @Test
+    void refusalsSayWhyAndReportNothing() throws Exception {
+        start(PlateMapping.FLAT, 512);
+        HttpResponse<String> unauthenticated = post("{\"plate\":\"ABC123\"}", null);
+        assertEquals(401, unauthenticated.statusCode());
+        assertEquals(401, post("{\"plate\":\"ABC123\"}", "Bearer wrong-secret-wrong-secret").statusCode());
+        assertEquals(413, post("{\"plate\":\"" + "A".repeat(600) + "\"}", SECRET).statusCode());
+        HttpResponse<String> malformed = post("{\"plate\":", SECRET);
+        assertEquals(400, malformed.statusCode());
+        assertTrue(malformed.body().contains("not JSON"), malformed.body());
+        HttpResponse<String> unmapped = post("{\"licence\":\"ABC123\"}", SECRET);
+        assertEquals(422, unmapped.statusCode());
+        assertTrue(unmapped.body().contains("no plate text at /plate"), unmapped.body());
+        assertEquals(422, post("{\"plate\":\"ABC123\",\"event\":\"parked\"}", SECRET).statusCode());
+        assertEquals(422, post("{\"plate\":\"ABC123\",\"confidence\":\"high\"}", SECRET).statusCode());
+        assertEquals(422, post("{\"plate\":\"ABCDEFGHIJKLMNOPQRSTUVWXYZ\"}", SECRET).statusCode());
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook.port() + "/plates"))
+                .header("Authorization", SECRET).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, get.statusCode());
+        assertEquals(List.of(), reports);
+        assertEquals(9, webhook.refused());
+    }
+
+    @Test
+    void randomBodiesNeverEscapeTheMapping() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        SplittableRandom random = new SplittableRandom(3);
+        String alphabet = "{}[]\":,0123456789.eE-+ tfnrulasplateconfidenceregionevent\\";
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder text = new StringBuilder(i % 3 == 0 ? "{\"plate\":" : "");
+            for (int n = random.nextInt(40); n > 0; n--) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            try {
+                var document = json.readTree(text.toString());
+                if (document != null) {
+                    PlateMapping.FLAT.read(document);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException expected) {
+                // Refused, as it should be.
+            }
+        }
+        start(PlateMapping.FLAT, 4_096);
+        for (int i = 0; i < 200; i++) {
+            byte[] bytes = new byte[random.nextInt(300)];
+            random.nextBytes(bytes);
+            int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook.port() + "/plates"))
+                    .header("Authorization", SECRET).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            assertTrue(status == 400 || status == 422 || status == 200, "status " + status);
+        }
+    }
+}

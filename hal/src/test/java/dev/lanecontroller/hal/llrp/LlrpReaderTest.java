@@ -1,0 +1,139 @@
+package dev.lanecontroller.hal.llrp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanecontroller.hal.TagRead;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** The LLRP client against a fake reader that speaks the protocol from byte-level fixtures. */
+class LlrpReaderTest {
+    private static final TagRead FIRST = new TagRead("E28011606000020A1B2C3D4E", null, 2, -60);
+    private static final TagRead SECOND = new TagRead("300833B2DDD9014000000001", null, 1, -90);
+
+    private final BlockingQueue<TagRead> reads = new LinkedBlockingQueue<>();
+    private final AtomicInteger heartbeats = new AtomicInteger();
+
+    private LlrpReader reader(FakeReader fake, long silenceLimitMs) {
+        LlrpReader reader = new LlrpReader(new LlrpSettings("127.0.0.1", fake.port(), List.of(1, 2), 1_000, silenceLimitMs, 2_000, 10, 50));
+        reader.onRead(reads::add);
+        reader.onHeartbeat(heartbeats::incrementAndGet);
+        reader.start();
+        return reader;
+    }
+
+    @Test
+    void setsTheReaderUpDecodesReportsAndAnswersKeepalives() throws Exception {
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = reader(fake, 10_000)) {
+            fake.accept();
+            FakeReader.Received add = fake.handshake();
+            assertEquals(FakeReader.ADD_ROSPEC_BODY_ANTENNAS_1_2.replace(" ", ""), HexFormat.of().withUpperCase().formatHex(add.body()));
+            await(reader::online);
+
+            fake.send(FakeReader.REPORT_TWO_TAGS);
+            assertEquals(FIRST, reads.poll(5, TimeUnit.SECONDS));
+            assertEquals(SECOND, reads.poll(5, TimeUnit.SECONDS));
+            assertEquals(2, reader.reads());
+
+            int beatsBefore = heartbeats.get();
+            fake.send(FakeReader.KEEPALIVE_42);
+            FakeReader.Received ack = fake.receive();
+            assertEquals(LlrpMessage.KEEPALIVE_ACK, ack.type());
+            assertEquals(42, ack.id(), "the ack carries the keepalive's id");
+            await(() -> heartbeats.get() > beatsBefore);
+        }
+    }
+
+    @Test
+    void malformedReportsAreDroppedAndCountedAndTheReaderGoesOn() throws Exception {
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = reader(fake, 10_000)) {
+            fake.accept();
+            fake.handshake();
+            await(reader::online);
+            fake.send(FakeReader.REPORT_OVERRUN);
+            fake.send(FakeReader.REPORT_UNKNOWN_TV);
+            fake.send(FakeReader.REPORT_TWO_TAGS);
+            assertEquals(FIRST, reads.poll(5, TimeUnit.SECONDS));
+            assertEquals(SECOND, reads.poll(5, TimeUnit.SECONDS));
+            assertEquals(2, reader.badReports());
+            assertTrue(reader.online());
+            assertEquals(1, reader.connects());
+        }
+    }
+
+    @Test
+    void aLostConnectionOrABrokenStreamIsReconnectedAndSetUpAgain() throws Exception {
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = reader(fake, 10_000)) {
+            fake.accept();
+            fake.handshake();
+            await(reader::online);
+            fake.drop();
+            await(() -> !reader.online());
+
+            // A message cut short: the stream can no longer be read, so the connection goes.
+            fake.accept();
+            fake.handshake();
+            await(() -> reader.connects() == 2);
+            fake.sendBytes(java.util.Arrays.copyOf(FakeReader.hex(FakeReader.REPORT_TWO_TAGS), 30));
+            fake.drop();
+            await(() -> !reader.online());
+
+            // A header of another LLRP version: the same.
+            fake.accept();
+            fake.handshake();
+            await(() -> reader.connects() == 3);
+            fake.send("0C3D 00000044 00000007");
+            await(() -> !reader.online());
+
+            fake.accept();
+            fake.handshake();
+            await(() -> reader.connects() == 4);
+            fake.send(FakeReader.REPORT_TWO_TAGS);
+            assertEquals(FIRST, reads.poll(5, TimeUnit.SECONDS));
+            assertTrue(reader.badReports() >= 2, "the truncated message and the wrong version count");
+        }
+    }
+
+    @Test
+    void aSilentReaderIsOfflineAndReconnected() throws Exception {
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = reader(fake, 2_000)) {
+            fake.accept();
+            fake.handshake();
+            await(reader::online);
+            // No keepalive, no report: after the silence limit the client gives up on this connection.
+            await(() -> !reader.online());
+            assertTrue(reader.lastProblem().contains("silent"), reader.lastProblem());
+            fake.accept();
+            fake.handshake();
+            await(reader::online);
+        }
+    }
+
+    @Test
+    void aReaderHeldByAnotherClientIsRetriedLater() throws Exception {
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = reader(fake, 10_000)) {
+            fake.accept();
+            fake.send(FakeReader.CONNECTION_REFUSED);
+            fake.accept();
+            assertTrue(reader.lastProblem().contains("another client"), reader.lastProblem());
+            fake.handshake();
+            await(reader::online);
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertFalse(System.nanoTime() > deadline, "condition not reached in 10 s");
+            Thread.sleep(10);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.lanecontroller.hal.serial;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanecontroller.hal.TagRead;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A serial reader through jSerialComm on a pseudo-terminal: frames, rejects, heartbeat, unplugging. */
+class SerialTagReaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsFramesFromAPseudoTerminalAndGoesSilentWhenItIsUnplugged() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "needs /usr/bin/python3 for the pseudo-terminal");
+        Path relay = dir.resolve("pty_relay.py");
+        try (var script = SerialTagReaderTest.class.getResourceAsStream("/pty_relay.py")) {
+            Files.copy(script, relay);
+        }
+        Process python = new ProcessBuilder("/usr/bin/python3", relay.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BlockingQueue<TagRead> reads = new LinkedBlockingQueue<>();
+        AtomicInteger heartbeats = new AtomicInteger();
+        try {
+            String device = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            FrameFormat stxEtx = new FrameFormat(new byte[] {0x02}, new byte[] {0x03}, 10, 10, FrameFormat.Checksum.XOR);
+            try (SerialTagReader reader = new SerialTagReader(new SerialSettings(device, 9600, stxEtx, 1, 0, 50, 200))) {
+                reader.onRead(reads::add);
+                reader.onHeartbeat(heartbeats::incrementAndGet);
+                reader.start();
+                await(reader::online);
+                OutputStream toReader = python.getOutputStream();
+                // RDM6300 style: STX, 10 hex digits, XOR checksum as 2 hex digits, ETX. 0x01^0x02^0x03^0x04^0x05 = 0x01.
+                send(toReader, "\u0002010203040501\u0003");
+                assertEquals(new TagRead("0102030405", null, 1, 0), reads.poll(5, TimeUnit.SECONDS));
+                send(toReader, "\u0002010203040502\u0003");                 // bad checksum
+                send(toReader, "noise\u0002AABBCCDDEEFF\u0003");               // bad checksum after noise
+                send(toReader, "\u0002AABBCCDDEEEE\u0003");                  // good: AA^BB^CC^DD^EE = 0xEE
+                assertEquals(new TagRead("AABBCCDDEE", null, 1, 0), reads.poll(5, TimeUnit.SECONDS));
+                assertEquals(2, reader.rejectedFrames());
+                assertEquals(2, reader.reads());
+                int beats = heartbeats.get();
+                await(() -> heartbeats.get() > beats + 1); // the open port beats even with no card near
+
+                toReader.close(); // the relay ends: the terminal is gone, like an unplugged reader
+                python.waitFor(5, TimeUnit.SECONDS);
+                await(() -> !reader.online());
+                int beatsAfter = heartbeats.get();
+                Thread.sleep(3 * SerialTagReader.READ_TIMEOUT_MS);
+                assertEquals(beatsAfter, heartbeats.get(), "no heartbeat without the device");
+                assertFalse(reader.lastProblem().isEmpty());
+            }
+        } finally {
+            python.destroyForcibly();
+        }
+    }
+
+    private static void send(OutputStream out, String text) throws Exception {
+        out.write((HexFormat.of().formatHex(text.getBytes(StandardCharsets.US_ASCII)) + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not reached in 10 s");
+            Thread.sleep(10);
+        }
+    }
+}
