@@ -12,7 +12,7 @@ Usage: $(basename "$0") --out DIR [--jar FILE] [--sign-key FILE]
 
 Writes DIR/lane-controller-VERSION.tar.gz (and the folder it packs): lane-controller.jar,
 lane-controller.jar.sha256, lane-controller.jar.sig (with --sign-key), provisioning/, systemd/,
-docs/. On the device: tar xzf it, then provisioning/install.sh (docs/install.md).
+docs/, config/examples/ (one lane config per reader kind). On the device: tar xzf it, then provisioning/install.sh (docs/install.md).
 
   --out DIR        where to write the release
   --jar FILE       the jar (default: controller/target/lane-controller.jar; build it with mvn -B package)
@@ -42,7 +42,7 @@ version=$(java -jar "$JAR" --version | sed -n 's/^lane-controller //p')
 name=lane-controller-$version
 dir=$OUT/$name
 rm -rf "$dir"
-mkdir -p "$dir/provisioning" "$dir/systemd" "$dir/docs"
+mkdir -p "$dir/provisioning" "$dir/systemd" "$dir/docs" "$dir/config/examples"
 cp "$JAR" "$dir/lane-controller.jar"
 (cd "$dir" && sha256sum lane-controller.jar >lane-controller.jar.sha256)
 if [ -n "$SIGN_KEY" ]; then
@@ -53,5 +53,6 @@ cp "$HERE"/install.sh "$HERE"/provision.sh "$HERE"/upgrade.sh "$HERE"/decommissi
   "$dir/provisioning/"
 cp "$REPO"/systemd/* "$dir/systemd/"
 cp "$REPO"/docs/*.md "$dir/docs/"
+cp "$REPO"/config/examples/* "$dir/config/examples/"
 tar -czf "$OUT/$name.tar.gz" -C "$OUT" "$name"
 say "wrote $OUT/$name.tar.gz ($(cut -c1-16 "$dir/lane-controller.jar.sha256")…${SIGN_KEY:+, signed})"

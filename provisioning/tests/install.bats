@@ -117,4 +117,5 @@ tree() {
   "$bundle/provisioning/install.sh" --root "$ROOT"
   cmp "$JAR" "$ROOT/opt/lane-controller/$(readlink "$ROOT/opt/lane-controller/lane-controller.jar")"
   [ -f "$ROOT/opt/lane-controller/docs/install.md" ]
+  [ -f "$bundle/config/examples/lane-llrp.yaml" ]
 }

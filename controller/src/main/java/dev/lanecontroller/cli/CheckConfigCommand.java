@@ -1,8 +1,6 @@
 package dev.lanecontroller.cli;
 
 import dev.lanecontroller.config.CentralSettings;
-import dev.lanecontroller.config.ConfigException;
-import dev.lanecontroller.config.ConfigLoader;
 import dev.lanecontroller.config.LaneConfig;
 import dev.lanecontroller.link.Ed25519Keys;
 import dev.lanecontroller.link.Tls;
@@ -22,12 +20,9 @@ final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LaneConfig config;
-        try {
-            config = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
+        LaneConfig config = ConfigFile.loadOrReport(file);
+        if (config == null) {
+            return ConfigFile.BAD_CONFIG_EXIT;
         }
         List<String> problems = config.hasCentral() ? centralFileProblems(config.central()) : List.of();
         if (!problems.isEmpty()) {

@@ -1,9 +1,9 @@
 package dev.lanecontroller.cli;
 
-import dev.lanecontroller.config.ConfigException;
-import dev.lanecontroller.config.ConfigLoader;
 import dev.lanecontroller.config.LaneConfig;
+import dev.lanecontroller.config.HardwareSettings;
 import dev.lanecontroller.config.SimulatedHardware;
+import dev.lanecontroller.hal.LaneHardware;
 import dev.lanecontroller.core.CommandKind;
 import dev.lanecontroller.core.Lane;
 import dev.lanecontroller.core.LaneInput;
@@ -67,27 +67,39 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LaneConfig config;
-        try {
-            config = ConfigLoader.load(configFile);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
+        LaneConfig config = ConfigFile.loadOrReport(configFile);
+        if (config == null) {
+            return ConfigFile.BAD_CONFIG_EXIT;
         }
         SimulatedHardware sim = config.simulated();
         Database database = Database.open(config.storagePath());
         String bootId = UUID.randomUUID().toString();
         System.out.println("lane " + config.settings().laneId() + " starting: boot " + bootId + ", database " + config.storagePath()
-                + ", simulated hardware, " + (config.hasCentral() ? "central " + config.central().brokerUri() : "no central link"));
+                + ", " + config.hardware().kind().name().toLowerCase(java.util.Locale.ROOT) + " hardware, " + (config.hasCentral() ? "central " + config.central().brokerUri() : "no central link"));
         CountDownLatch closed = new CountDownLatch(1);
         try (RealTimeScheduler scheduler = new RealTimeScheduler();
              ClearanceStore clearance = new ClearanceStore(database);
              SqliteJournal journal = new SqliteJournal(database, bootId);
              NonceStore nonces = new NonceStore(database)) {
             clearance.dropOrphanTables();
-            List<CardRecord> demoCards = ensureDemoLists(config, clearance);
-            SimLane hardware = new SimLane(scheduler, sim.gateTravelMs(), sim.readerHeartbeatIntervalMs(),
-                    config.settings().hasArmingLoop(), config.settings().hasExitLoop());
+            boolean simulated = config.hardware().kind() == HardwareSettings.Kind.SIMULATED;
+            List<CardRecord> demoCards = simulated ? ensureDemoLists(config, clearance) : List.of();
+            SimLane hardware = null;
+            LaneDevices devices = null;
+            LaneHardware ports;
+            if (simulated) {
+                hardware = new SimLane(scheduler, sim.gateTravelMs(), sim.readerHeartbeatIntervalMs(), config.settings().hasArmingLoop(),
+                        config.settings().hasExitLoop());
+                ports = hardware.ports();
+            } else {
+                try {
+                    devices = LaneDevices.open(config.hardware(), scheduler);
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("lane hardware: " + e.getMessage());
+                    return 2;
+                }
+                ports = devices.ports();
+            }
             Inbox inbox = new Inbox();
             long wallAtStart = System.currentTimeMillis();
             long monoAtStart = scheduler.nowMs();
@@ -96,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
             LaneMetrics metrics = new LaneMetrics();
             LaneObserver observer = withCentral(officer(console, scheduler, inbox), central).also(metrics::onEvent, metrics::onDecision);
             Supplier<Now> clock = () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), Files.exists(CLOCK_SYNCED_FLAG));
-            LaneShell shell = new LaneShell(new Lane(config.settings(), new SecureRandom()::nextDouble), hardware.ports(), journal,
+            LaneShell shell = new LaneShell(new Lane(config.settings(), new SecureRandom()::nextDouble), ports, journal,
                     clearance, clock, observer);
             if (config.hasCentral()) {
                 try {
@@ -112,8 +124,12 @@ final class RunCommand implements Callable<Integer> {
                     return 2;
                 }
             }
-            HardwareInputs.subscribe(hardware.ports(), config.readFilter(), inbox::offer);
-            hardware.tagReader.start();
+            HardwareInputs.subscribe(ports, config.readFilter(), inbox::offer);
+            if (hardware != null) {
+                hardware.tagReader.start();
+            } else {
+                devices.start();
+            }
             LaneRunner runner = new LaneRunner(shell, inbox, scheduler::nowMs);
             CountDownLatch stopped = new CountDownLatch(1);
             // SIGTERM/Ctrl-C: the JVM exits when the hook returns, so the hook waits for the clean stop below.
@@ -133,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
                 systemd.ready(() -> Health.laneLoop(runner.isAlive(), runner.lastTurnMs(), scheduler.nowMs()).ok(),
                         () -> DaemonHealth.statusLine(shell, journal, central[0]));
             }
-            if (sim.trafficEnabled() && !demoCards.isEmpty()) {
+            if (hardware != null && sim.trafficEnabled() && !demoCards.isEmpty()) {
                 long seed = sim.seed() == null ? wallAtStart ^ monoAtStart : sim.seed();
                 startTraffic(scheduler, hardware, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
                         new Traffic(scheduler, hardware, new SplittableRandom(seed + 1), 0.01), sim.vehiclesPerHour());
@@ -145,7 +161,10 @@ final class RunCommand implements Callable<Integer> {
             if (runner.failure() == null) {
                 shell.handle(new LaneInput.Stop());
             }
-            hardware.signal.show(SignalAspect.STOP);
+            ports.signal().show(SignalAspect.STOP);
+            if (devices != null) {
+                devices.close(); // the outputs in their safe state, the pins released
+            }
             if (central[0] != null) {
                 central[0].close(); // after LANE_STOPPED, so central hears of the clean stop now
             }

@@ -52,17 +52,21 @@ public final class ConfigLoader {
         List<String> problems = new ArrayList<>();
         Section top = new Section("", root, problems);
         LaneSettings settings = settings(top, LaneSettings.defaults("lane-01"));
-        ReadFilter readFilter = readFilter(top.section("reader"));
+        Section reader = top.section("reader");
+        ReadFilter readFilter = readFilterKeys(reader);
         Section storage = top.section("storage");
         String storagePath = storage.text("path", "lane-data/lane.db", Pattern.compile(".{1,512}"), "a file path");
         int retentionDays = (int) storage.integer("retentionDays", 30, 1, 3650);
         storage.rejectUnknownKeys();
         Section hardware = top.section("hardware");
-        String kind = hardware.text("kind", "simulated", Pattern.compile("simulated"),
-                "simulated (real drivers come with the hardware issue)");
+        Path base = baseDir == null ? Path.of("") : baseDir;
+        HardwareSettings devices = HardwareLoader.load(hardware, reader, top.section("camera"), base);
         SimulatedHardware simulated = simulated(hardware.section("simulated"));
         hardware.rejectUnknownKeys();
-        Path base = baseDir == null ? Path.of("") : baseDir;
+        reader.rejectUnknownKeys();
+        if (devices.kind() == HardwareSettings.Kind.GPIO && devices.camera() == null && settings.plateRequired()) {
+            top.problem("camera", "policy.plateRequired needs a camera (camera.kind: webhook)");
+        }
         CentralSettings central = top.has("central") ? central(top.section("central"), settings.laneId(), base) : null;
         Section healthSection = top.section("health");
         HealthSettings health = new HealthSettings(healthSection.bool("enabled", true),
@@ -77,7 +81,7 @@ public final class ConfigLoader {
         if (!path.isAbsolute() && baseDir != null) {
             path = baseDir.resolve(path);
         }
-        return new LaneConfig(settings, readFilter, path.normalize(), retentionDays, kind, simulated, central, health);
+        return new LaneConfig(settings, readFilter, path.normalize(), retentionDays, devices, simulated, central, health);
     }
 
     static final Pattern BROKER_URI = Pattern.compile("(ssl|tcp)://[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?");
@@ -182,9 +186,15 @@ public final class ConfigLoader {
     }
 
     static ReadFilter readFilter(Section reader) {
+        ReadFilter filter = readFilterKeys(reader);
+        reader.rejectUnknownKeys();
+        return filter;
+    }
+
+    /** The filter's keys only: the daemon's reader section also names the device. */
+    private static ReadFilter readFilterKeys(Section reader) {
         List<Long> antennas = reader.integers("antennas", List.of(), 1, 64, 64);
         int minRssi = (int) reader.integer("minRssiDbm", -90, -128, 0);
-        reader.rejectUnknownKeys();
         Set<Integer> antennaSet = new HashSet<>();
         antennas.forEach(a -> antennaSet.add(a.intValue()));
         return new ReadFilter(antennaSet, minRssi);

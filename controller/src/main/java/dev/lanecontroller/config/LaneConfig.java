@@ -10,7 +10,7 @@ public record LaneConfig(
         ReadFilter readFilter,
         Path storagePath,
         int retentionDays,
-        String hardwareKind,
+        HardwareSettings hardware,
         SimulatedHardware simulated,
         CentralSettings central,
         HealthSettings health) {

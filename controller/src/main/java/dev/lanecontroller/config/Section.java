@@ -168,6 +168,15 @@ final class Section {
         return items;
     }
 
+    /** The keys this mapping has (for mappings whose keys are names: lamps by aspect, loops by id). */
+    List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        if (node != null) {
+            node.fieldNames().forEachRemaining(keys::add);
+        }
+        return keys;
+    }
+
     /** Reports every key of this mapping that no read asked for. Call after reading all of them. */
     void rejectUnknownKeys() {
         if (node == null) {

@@ -25,5 +25,6 @@ public final class HardwareInputs {
         hardware.tagReader().onHeartbeat(() -> inbox.accept(new LaneInput.ReaderAlive()));
         hardware.plateReader().onReport(report -> inbox.accept(new LaneInput.PlateSeen(report)));
         hardware.tamper().onChange(tampered -> inbox.accept(new LaneInput.TamperChanged(tampered)));
+        hardware.faults().onFault(fault -> inbox.accept(new LaneInput.HardwareFault(fault.component(), fault.detail())));
     }
 }

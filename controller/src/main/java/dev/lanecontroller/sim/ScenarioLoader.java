@@ -218,7 +218,8 @@ public final class ScenarioLoader {
                 t.path("antenna").asInt(1), t.path("rssi").asInt(-50));
     }
 
-    private static LaneInput.Command command(JsonNode c, String where) {
+    /** A scenario command step as the lane input it stands for (the physical-lane test replays these too). */
+    public static LaneInput.Command command(JsonNode c, String where) {
         String type = c.path("type").asText("");
         String id = c.path("id").asText(where);
         String actor = c.path("actor").asText("officer-sim");

@@ -10,7 +10,8 @@ public record LaneHardware(
         Map<LoopId, PresenceDetector> loops,
         TagReader tagReader,
         PlateReader plateReader,
-        TamperInput tamper) {
+        TamperInput tamper,
+        DeviceFaults faults) {
 
     public LaneHardware {
         Objects.requireNonNull(signal, "signal");
@@ -18,9 +19,16 @@ public record LaneHardware(
         Objects.requireNonNull(tagReader, "tagReader");
         Objects.requireNonNull(plateReader, "plateReader");
         Objects.requireNonNull(tamper, "tamper");
+        Objects.requireNonNull(faults, "faults");
         loops = Map.copyOf(loops);
         if (!loops.containsKey(LoopId.SAFETY)) {
             throw new IllegalArgumentException("a lane must have a safety loop or photo-eye under the gate");
         }
+    }
+
+    /** A lane whose drivers report no faults of their own. */
+    public LaneHardware(LaneSignal signal, Gate gate, Map<LoopId, PresenceDetector> loops, TagReader tagReader, PlateReader plateReader,
+                        TamperInput tamper) {
+        this(signal, gate, loops, tagReader, plateReader, tamper, DeviceFaults.NONE);
     }
 }

@@ -1,9 +1,8 @@
 package dev.lanecontroller.hal.llrp;
 
 import dev.lanecontroller.hal.Backoff;
-import dev.lanecontroller.hal.Listeners;
 import dev.lanecontroller.hal.TagRead;
-import dev.lanecontroller.hal.TagReader;
+import dev.lanecontroller.hal.ListeningTagReader;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 
 /**
  * A fixed reader over LLRP, as a {@link TagReader}: connects, resets the reader's configuration
@@ -23,7 +21,7 @@ import java.util.function.Consumer;
  * meanwhile the heartbeat stops, and the lane faults READER_SILENT as it should. A report that does
  * not decode is dropped and counted; the thread goes on.
  */
-public final class LlrpReader implements TagReader, AutoCloseable {
+public final class LlrpReader extends ListeningTagReader implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LlrpReader.class.getName());
     /** The lane's one ROSpec on the reader. */
     static final long ROSPEC_ID = 1701;
@@ -31,8 +29,6 @@ public final class LlrpReader implements TagReader, AutoCloseable {
     private static final int MESSAGES_PER_RESPONSE_MAX = 10_000;
 
     private final LlrpSettings settings;
-    private final Listeners<TagRead> readListeners = new Listeners<>();
-    private final Listeners<Boolean> heartbeatListeners = new Listeners<>();
     private final Backoff backoff;
     private final Thread thread;
     private volatile boolean running = true;
@@ -51,16 +47,6 @@ public final class LlrpReader implements TagReader, AutoCloseable {
         this.backoff = new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), () -> ThreadLocalRandom.current().nextDouble());
         this.thread = new Thread(this::run, "llrp-" + settings.host());
         this.thread.setDaemon(true);
-    }
-
-    @Override
-    public void onRead(Consumer<TagRead> listener) {
-        readListeners.add(listener);
-    }
-
-    @Override
-    public void onHeartbeat(Runnable listener) {
-        heartbeatListeners.add(ignored -> listener.run());
     }
 
     public void start() {
@@ -152,7 +138,7 @@ public final class LlrpReader implements TagReader, AutoCloseable {
         lastProblem = "";
         LOG.log(System.Logger.Level.INFO, "LLRP reader " + settings.host() + ":" + settings.port() + " online, antennas "
                 + (settings.antennas().isEmpty() ? "all" : settings.antennas()));
-        heartbeatListeners.notifyAll(true);
+        beat();
         while (running) {
             dispatch(LlrpFraming.read(in));
         }
@@ -204,7 +190,7 @@ public final class LlrpReader implements TagReader, AutoCloseable {
                 try {
                     for (LlrpDecoder.TagReport tag : LlrpDecoder.tagReports(message)) {
                         reads++;
-                        readListeners.notifyAll(tag.toTagRead());
+                        deliver(tag.toTagRead());
                     }
                 } catch (LlrpException e) {
                     badReports++;
@@ -212,13 +198,13 @@ public final class LlrpReader implements TagReader, AutoCloseable {
                         LOG.log(System.Logger.Level.WARNING, "LLRP report dropped (" + badReports + " so far): " + e.getMessage());
                     }
                 }
-                heartbeatListeners.notifyAll(true);
+                beat();
             }
             case LlrpMessage.KEEPALIVE -> {
                 send(LlrpRequests.keepaliveAck(message.id()));
-                heartbeatListeners.notifyAll(true);
+                beat();
             }
-            case LlrpMessage.READER_EVENT_NOTIFICATION -> heartbeatListeners.notifyAll(true);
+            case LlrpMessage.READER_EVENT_NOTIFICATION -> beat();
             default -> { } // responses to nothing we sent, custom messages: ignored
         }
     }

@@ -2,11 +2,9 @@ package dev.lanecontroller.hal.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
 import dev.lanecontroller.hal.Backoff;
-import dev.lanecontroller.hal.Listeners;
 import dev.lanecontroller.hal.TagRead;
-import dev.lanecontroller.hal.TagReader;
+import dev.lanecontroller.hal.ListeningTagReader;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 
 /**
  * A line-oriented serial reader (USB or UART) through jSerialComm, as a {@link TagReader}. Such
@@ -14,14 +12,12 @@ import java.util.function.Consumer;
  * read timeout while the port is open and readable, and stops when the device goes (unplugged,
  * failed), so the lane faults READER_SILENT. The port is reopened with backoff.
  */
-public final class SerialTagReader implements TagReader, AutoCloseable {
+public final class SerialTagReader extends ListeningTagReader implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SerialTagReader.class.getName());
     /** A blocking read returns at least this often: the heartbeat's period. */
     static final int READ_TIMEOUT_MS = 500;
 
     private final SerialSettings settings;
-    private final Listeners<TagRead> readListeners = new Listeners<>();
-    private final Listeners<Boolean> heartbeatListeners = new Listeners<>();
     private final Backoff backoff;
     private final Thread thread;
     private volatile boolean running = true;
@@ -37,16 +33,6 @@ public final class SerialTagReader implements TagReader, AutoCloseable {
         this.backoff = new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), () -> ThreadLocalRandom.current().nextDouble());
         this.thread = new Thread(this::run, "serial-" + settings.device());
         this.thread.setDaemon(true);
-    }
-
-    @Override
-    public void onRead(Consumer<TagRead> listener) {
-        readListeners.add(listener);
-    }
-
-    @Override
-    public void onHeartbeat(Runnable listener) {
-        heartbeatListeners.add(ignored -> listener.run());
     }
 
     public void start() {
@@ -106,7 +92,7 @@ public final class SerialTagReader implements TagReader, AutoCloseable {
                 return;
             }
             parser.accept(buffer, count);
-            heartbeatListeners.notifyAll(true);
+            beat();
         }
     }
 
@@ -115,7 +101,7 @@ public final class SerialTagReader implements TagReader, AutoCloseable {
             try {
                 TagRead read = new TagRead(card.hex(), null, settings.antenna(), settings.rssiDbm());
                 reads++;
-                readListeners.notifyAll(read);
+                deliver(read);
             } catch (IllegalArgumentException e) {
                 reject(e.getMessage());
             }

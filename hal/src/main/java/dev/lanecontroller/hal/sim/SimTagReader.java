@@ -1,17 +1,13 @@
 package dev.lanecontroller.hal.sim;
 
-import dev.lanecontroller.hal.Listeners;
 import dev.lanecontroller.hal.Scheduler;
 import dev.lanecontroller.hal.TagRead;
-import dev.lanecontroller.hal.TagReader;
-import java.util.function.Consumer;
+import dev.lanecontroller.hal.ListeningTagReader;
 
 /** A reader that reports the reads the simulation gives it and beats a heartbeat, unless silenced. */
-public final class SimTagReader implements TagReader {
+public final class SimTagReader extends ListeningTagReader {
     private final Scheduler scheduler;
     private final long heartbeatIntervalMs;
-    private final Listeners<TagRead> readListeners = new Listeners<>();
-    private final Listeners<Boolean> heartbeatListeners = new Listeners<>();
     private volatile boolean silent;
     private boolean beating;
 
@@ -23,28 +19,18 @@ public final class SimTagReader implements TagReader {
         this.heartbeatIntervalMs = heartbeatIntervalMs;
     }
 
-    @Override
-    public void onRead(Consumer<TagRead> listener) {
-        readListeners.add(listener);
-    }
-
-    @Override
-    public void onHeartbeat(Runnable listener) {
-        heartbeatListeners.add(ignored -> listener.run());
-    }
-
     /** Starts the heartbeat; the first beat comes one interval from now. */
     public synchronized void start() {
         if (!beating) {
             beating = true;
-            scheduler.after(heartbeatIntervalMs, this::beat);
+            scheduler.after(heartbeatIntervalMs, this::tick);
         }
     }
 
     /** A card in the field was read (dropped when the reader is silent, as a dead reader would). */
     public void read(TagRead read) {
         if (!silent) {
-            readListeners.notifyAll(read);
+            deliver(read);
         }
     }
 
@@ -57,10 +43,10 @@ public final class SimTagReader implements TagReader {
         return silent;
     }
 
-    private void beat() {
+    private void tick() {
         if (!silent) {
-            heartbeatListeners.notifyAll(Boolean.TRUE);
+            beat();
         }
-        scheduler.after(heartbeatIntervalMs, this::beat);
+        scheduler.after(heartbeatIntervalMs, this::tick);
     }
 }

@@ -1,0 +1,108 @@
+package dev.lanecontroller.cli;
+
+import com.pi4j.Pi4J;
+import dev.lanecontroller.config.HardwareSettings;
+import dev.lanecontroller.hal.LaneHardware;
+import dev.lanecontroller.hal.PlateReader;
+import dev.lanecontroller.hal.Scheduler;
+import dev.lanecontroller.hal.TagReader;
+import dev.lanecontroller.hal.camera.PlateWebhook;
+import dev.lanecontroller.hal.gpio.GpioLane;
+import dev.lanecontroller.hal.gpio.GpioPins;
+import dev.lanecontroller.hal.gpio.Pi4jPins;
+import dev.lanecontroller.hal.llrp.LlrpReader;
+import dev.lanecontroller.hal.serial.SerialTagReader;
+import dev.lanecontroller.hal.wiegand.WiegandReader;
+import java.io.IOException;
+
+/**
+ * A physical lane's drivers, opened from the config: GPIO (signal, gate, loops, tamper), the RFID
+ * reader (LLRP, serial or Wiegand) and the camera webhook (or none). The wiring is checked before
+ * any pin is claimed; the outputs start, and end, in the safe state.
+ */
+final class LaneDevices implements AutoCloseable {
+    final GpioLane gpio;
+    final LlrpReader llrp;
+    final SerialTagReader serial;
+    final WiegandReader wiegand;
+    final PlateWebhook camera;
+    private final LaneHardware ports;
+
+    private LaneDevices(GpioLane gpio, LlrpReader llrp, SerialTagReader serial, WiegandReader wiegand, PlateWebhook camera) {
+        this.gpio = gpio;
+        this.llrp = llrp;
+        this.serial = serial;
+        this.wiegand = wiegand;
+        this.camera = camera;
+        TagReader reader = llrp != null ? llrp : serial != null ? serial : wiegand;
+        PlateReader plates = camera != null ? camera : listener -> { };
+        this.ports = gpio.hardware(reader, plates);
+    }
+
+    /** Opens the lane's devices on the Pi's GPIO through Pi4J's provider named in the config. */
+    static LaneDevices open(HardwareSettings settings, Scheduler scheduler) throws IOException {
+        GpioPins pins = new Pi4jPins(Pi4J.newAutoContext(), settings.gpioProvider());
+        return open(settings, pins, scheduler);
+    }
+
+    /** The same on given pins (Pi4J's mock platform in tests). */
+    static LaneDevices open(HardwareSettings settings, GpioPins pins, Scheduler scheduler) throws IOException {
+        GpioLane gpio = GpioLane.open(settings.gpio(), pins, scheduler);
+        LlrpReader llrp = null;
+        SerialTagReader serial = null;
+        WiegandReader wiegand = null;
+        PlateWebhook camera = null;
+        try {
+            HardwareSettings.Reader reader = settings.reader();
+            switch (reader.kind()) {
+                case LLRP -> llrp = new LlrpReader(reader.llrp());
+                case SERIAL -> serial = new SerialTagReader(reader.serial());
+                case WIEGAND -> wiegand = new WiegandReader(pins, reader.wiegandD0(), reader.wiegandD1(), reader.antenna(), scheduler,
+                        System::nanoTime, WiegandReader.LIBRARY_EVENT_TIMING);
+                case SIMULATED -> throw new IllegalArgumentException("a GPIO lane needs a real reader (reader.kind: llrp, serial or wiegand)");
+            }
+            if (settings.camera() != null) {
+                camera = new PlateWebhook(settings.camera());
+            }
+        } catch (IOException | RuntimeException e) {
+            gpio.close();
+            throw e;
+        }
+        return new LaneDevices(gpio, llrp, serial, wiegand, camera);
+    }
+
+    LaneHardware ports() {
+        return ports;
+    }
+
+    /** The reader's connection and the camera's endpoint; the GPIO is live from open. */
+    void start() {
+        if (llrp != null) {
+            llrp.start();
+        }
+        if (serial != null) {
+            serial.start();
+        }
+        if (wiegand != null) {
+            wiegand.start();
+        }
+        if (camera != null) {
+            camera.start();
+        }
+    }
+
+    /** The reader and camera stop; the outputs go back to the safe state and the pins are released. */
+    @Override
+    public void close() {
+        if (llrp != null) {
+            llrp.close();
+        }
+        if (serial != null) {
+            serial.close();
+        }
+        if (camera != null) {
+            camera.close();
+        }
+        gpio.close();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.lanecontroller.config;
+
+import dev.lanecontroller.hal.camera.PlateWebhook;
+import dev.lanecontroller.hal.gpio.GpioSettings;
+import dev.lanecontroller.hal.gpio.PinSpec;
+import dev.lanecontroller.hal.llrp.LlrpSettings;
+import dev.lanecontroller.hal.serial.SerialSettings;
+
+/**
+ * Which drivers a lane runs on (docs/hardware.md): all simulated, or GPIO with a reader and a camera.
+ *
+ * @param gpio the wiring, when {@code kind} is GPIO; null otherwise
+ * @param gpioProvider Pi4J's provider: gpiod (no root, Raspberry Pi 5) or linuxfs
+ * @param reader the RFID reader, when not simulated
+ * @param camera the camera webhook, or null (no camera, or simulated)
+ */
+public record HardwareSettings(Kind kind, GpioSettings gpio, String gpioProvider, Reader reader, PlateWebhook.Settings camera) {
+    public enum Kind { SIMULATED, GPIO }
+
+    public enum ReaderKind { SIMULATED, LLRP, SERIAL, WIEGAND }
+
+    /**
+     * @param wiegandD0 the D0 line (with D1, on the GPIO header), when {@code kind} is WIEGAND
+     * @param antenna what serial and Wiegand reads are reported with (one antenna)
+     */
+    public record Reader(ReaderKind kind, LlrpSettings llrp, SerialSettings serial, PinSpec wiegandD0, PinSpec wiegandD1, int antenna) {}
+}
