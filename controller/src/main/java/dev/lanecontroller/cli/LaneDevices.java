@@ -1,6 +1,9 @@
 package dev.lanecontroller.cli;
 
 import com.pi4j.Pi4J;
+import com.pi4j.context.Context;
+import com.pi4j.plugin.linuxfs.provider.gpio.digital.LinuxFsDigitalInputProvider;
+import com.pi4j.plugin.linuxfs.provider.gpio.digital.LinuxFsDigitalOutputProvider;
 import dev.lanecontroller.config.HardwareSettings;
 import dev.lanecontroller.hal.LaneHardware;
 import dev.lanecontroller.hal.PlateReader;
@@ -41,8 +44,18 @@ final class LaneDevices implements AutoCloseable {
 
     /** Opens the lane's devices on the Pi's GPIO through Pi4J's provider named in the config. */
     static LaneDevices open(HardwareSettings settings, Scheduler scheduler) throws IOException {
-        GpioPins pins = new Pi4jPins(Pi4J.newAutoContext(), settings.gpioProvider());
-        return open(settings, pins, scheduler);
+        // Pi4J's auto context keeps only the highest-priority provider per kind (gpiod), so linuxfs is named explicitly.
+        Context pi4j = settings.gpioProvider().equals("linuxfs")
+                ? Pi4J.newContextBuilder().add(LinuxFsDigitalInputProvider.newInstance(), LinuxFsDigitalOutputProvider.newInstance()).build()
+                : Pi4J.newAutoContext();
+        GpioPins pins = new Pi4jPins(pi4j, settings.gpioProvider());
+        try {
+            return open(settings, pins, scheduler);
+        } catch (IOException | RuntimeException e) {
+            pins.close();
+            throw new IOException(e.getMessage() + " (GPIO through Pi4J's " + settings.gpioProvider() + " provider: is this a Raspberry Pi "
+                    + "(gpiod: /dev/gpiochip*; linuxfs: /sys/class/gpio), and is the user in group gpio?)", e);
+        }
     }
 
     /** The same on given pins (Pi4J's mock platform in tests). */

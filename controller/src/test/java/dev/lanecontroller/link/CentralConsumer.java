@@ -30,6 +30,7 @@ final class CentralConsumer implements AutoCloseable {
     private final Map<String, List<JsonNode>> otherTopics = new TreeMap<>();
     private final List<String> violations = new ArrayList<>();
     private int duplicates;
+    private int reused;
 
     CentralConsumer(String brokerUri, String clientId, String... filters) throws Exception {
         client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
@@ -89,8 +90,12 @@ final class CentralConsumer implements AutoCloseable {
             return;
         }
         arrivals.add(message);
-        if (bySeq.putIfAbsent(message.get("seq").asLong(), message) != null) {
+        JsonNode earlier = bySeq.putIfAbsent(message.get("seq").asLong(), message);
+        if (earlier != null) {
             duplicates++;
+            if (!earlier.get("hash").asText().equals(message.get("hash").asText())) {
+                reused++; // one sequence number, two different events: the lane lost one and reissued its number
+            }
         }
         notifyAll();
     }
@@ -113,6 +118,11 @@ final class CentralConsumer implements AutoCloseable {
 
     synchronized int duplicates() {
         return duplicates;
+    }
+
+    /** Sequence numbers that came with two different events. Must be 0. */
+    synchronized int reusedSeqs() {
+        return reused;
     }
 
     synchronized int distinctEvents() {
