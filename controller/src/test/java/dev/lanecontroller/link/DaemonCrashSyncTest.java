@@ -37,7 +37,7 @@ class DaemonCrashSyncTest {
                     .replace("../lane-data/lane.db", "data/lane.db").replace("vehiclesPerHour: 600", "vehiclesPerHour: 3600")
                     + "central:\n  broker: " + broker.uri() + "\n  allowPlainTcp: true\n  site: crash-site\n  inFlightWindow: 32\n"
                     + "  reconnectMinMs: 50\n  reconnectMaxMs: 500\n");
-            Process first = daemon(config);
+            Process first = LinkHarness.daemon(config, config.resolveSibling("daemon-" + System.nanoTime() + ".log"));
             assertTrue(central.await(() -> central.distinctEvents() >= 2_000, 60_000), "the drain started");
             String statusTopic = "lc/v1/crash-site/lane-01/status";
             assertEquals("online", central.on(statusTopic).get(0).get("state").asText(), "a retained status on connect");
@@ -53,7 +53,7 @@ class DaemonCrashSyncTest {
             int beforeRestart = central.distinctEvents();
             assertTrue(beforeRestart < backlog, "killed mid-backlog (" + beforeRestart + " of " + backlog + " had arrived)");
 
-            Process second = daemon(config);
+            Process second = LinkHarness.daemon(config, config.resolveSibling("daemon-" + System.nanoTime() + ".log"));
             long[] last = new long[1];
             boolean drained = central.await(() -> central.distinctEvents() > backlog, 120_000);
             new ProcessBuilder("kill", "-TERM", Long.toString(second.pid())).start().waitFor();
@@ -74,11 +74,5 @@ class DaemonCrashSyncTest {
     private static JsonNode last(CentralConsumer central, String topic) {
         var messages = central.on(topic);
         return messages.isEmpty() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : messages.get(messages.size() - 1);
-    }
-
-    private static Process daemon(Path config) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(config.resolveSibling("daemon-" + System.nanoTime() + ".log").toFile()).start();
     }
 }

@@ -35,4 +35,11 @@ final class LinkHarness {
         }
         journal.append(drafts);
     }
+
+    /** The real daemon in a JVM of its own (so SIGKILL is a real power cut), its output appended to {@code log}. */
+    static Process daemon(java.nio.file.Path config, java.nio.file.Path log) throws java.io.IOException {
+        return new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), dev.lanecontroller.cli.Main.class.getName(), "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
 }

@@ -71,9 +71,10 @@ class PowerCutCampaignTest {
                     .replace("demoListCards: 2000", "demoListCards: " + LIST_CARDS)
                     + "central:\n  broker: " + broker.uri() + "\n  allowPlainTcp: true\n  site: cut-site\n"
                     + "  reconnectMinMs: 50\n  reconnectMaxMs: 500\n  keys:\n    lists: {central-lists: lists.pub}\n");
+            Path log = config.resolveSibling("daemon.log");
             long listVersion = 100;
             for (int cut = 1; cut <= cuts; cut++) {
-                Process daemon = daemon(config);
+                Process daemon = LinkHarness.daemon(config, log);
                 Thread publisher = null;
                 if (cut % 3 == 0) {
                     long version = ++listVersion;
@@ -94,7 +95,7 @@ class PowerCutCampaignTest {
                 checkStore(db, "after cut " + cut + replay);
             }
             // Power back for good: the lane drains what it holds, then stops cleanly.
-            Process last = daemon(config);
+            Process last = LinkHarness.daemon(config, log);
             long[] lastSeq = new long[1];
             long finalVersion = ++listVersion;
             Thread.sleep(2_000);
@@ -108,7 +109,7 @@ class PowerCutCampaignTest {
             try (SqliteJournal journal = new SqliteJournal(Database.open(db), "check")) {
                 lastSeq[0] = journal.lastSeq();
             }
-            Process drain = daemon(config); // a run that only has to deliver what the last one left unacknowledged
+            Process drain = LinkHarness.daemon(config, log); // a run that only has to deliver what the last one left unacknowledged
             boolean complete = central.await(() -> central.distinctEvents() >= lastSeq[0], 120_000);
             drain.destroyForcibly();
             drain.waitFor(10, TimeUnit.SECONDS);
@@ -118,6 +119,9 @@ class PowerCutCampaignTest {
             assertTrue(central.chainIntact(), "the chain at central" + replay);
             assertEquals(0, Main.execute("journal", "verify", "--db", db.toString()), replay);
             checkStore(db, "at the end" + replay);
+            // The core's safety monitor stops the lane thread on any broken invariant (a gate moving toward an occupied loop).
+            String output = Files.readString(log);
+            assertTrue(!output.contains("lane thread stopped") && !output.contains("FAILED"), "a lane thread stopped: see daemon.log" + replay);
             try (ClearanceStore store = new ClearanceStore(Database.open(db))) {
                 assertEquals(finalVersion, store.inForce("NEXUS").version(), "the last list published is in force" + replay);
             }
@@ -159,12 +163,5 @@ class PowerCutCampaignTest {
                 assertEquals(LIST_CARDS, list.entryCount(), list + " in force " + when);
             }
         }
-    }
-
-    private static Process daemon(Path config) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(config.resolveSibling("daemon.log").toFile()))
-                .start();
     }
 }

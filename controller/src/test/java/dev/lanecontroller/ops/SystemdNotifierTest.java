@@ -27,6 +27,39 @@ class SystemdNotifierTest {
     }
 
     @Test
+    void aStalledLaneLoopStopsTheWatchdogPingsButNotTheStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path sent = dir.resolve("sent");
+        java.nio.file.Path fake = dir.resolve("systemd-notify");
+        java.nio.file.Files.writeString(fake, "#!/bin/sh\necho \"$*\" >> " + sent + "\n");
+        fake.toFile().setExecutable(true);
+        java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (SystemdNotifier notifier = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/run/fake", "WATCHDOG_USEC", "200000",
+                "LANE_SYSTEMD_NOTIFY", fake.toString()))) {
+            assertEquals(100, notifier.watchdogIntervalMs());
+            notifier.ready(healthy::get, () -> "lane AUTOMATED, backlog 0");
+            awaitLines(sent, 3);
+            healthy.set(false);
+            int before = java.nio.file.Files.readAllLines(sent).size();
+            awaitLines(sent, before + 3);
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(sent);
+            org.junit.jupiter.api.Assertions.assertTrue(lines.get(0).contains("READY=1"), lines.toString());
+            org.junit.jupiter.api.Assertions.assertTrue(lines.get(1).contains("WATCHDOG=1"), lines.toString());
+            for (String line : lines.subList(before + 1, lines.size())) {
+                assertFalse(line.contains("WATCHDOG=1"), "a stalled loop feeds no watchdog: " + lines);
+                org.junit.jupiter.api.Assertions.assertTrue(line.contains("STATUS=lane loop stalled"), line);
+            }
+        }
+    }
+
+    private static void awaitLines(java.nio.file.Path file, int count) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!java.nio.file.Files.exists(file) || java.nio.file.Files.readAllLines(file).size() < count) {
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "fewer than " + count + " messages sent");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void theStatusIsOneShortLine() {
         assertEquals("STATUS=lane FAULT (reader silent) backlog 3", SystemdNotifier.statusLine("lane FAULT (reader silent)\nbacklog 3"));
         assertEquals(7 + 200, SystemdNotifier.statusLine("x".repeat(500)).length());
