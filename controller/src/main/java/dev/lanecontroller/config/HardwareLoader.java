@@ -77,6 +77,15 @@ final class HardwareLoader {
             }
         }
         loopSection.rejectUnknownKeys();
+        if (gpio.has("cameraTrigger")) {
+            // A camera that only closes a contact when a vehicle is in view: on a lane without an arming loop it is the arming loop.
+            PinSpec trigger = input(gpio.section("cameraTrigger"));
+            if (loops.containsKey(LoopId.ARMING)) {
+                gpio.problem("cameraTrigger", "stands in for an arming loop, and loops.ARMING is wired: use one or the other");
+            } else {
+                loops.put(LoopId.ARMING, trigger);
+            }
+        }
         Map<String, PinSpec> feedback = new LinkedHashMap<>();
         Section feedbackSection = gpio.section("feedback");
         for (String output : feedbackSection.keys()) {

@@ -66,6 +66,33 @@ class HardwareConfigTest {
     }
 
     @Test
+    void aCamerasDryContactTriggerIsTheArmingLoopOfALaneWithoutOne() {
+        String lane = """
+                hardware:
+                  kind: gpio
+                  gpio:
+                    lamps: {STOP: {bcm: 5}, PROCEED: {bcm: 6}}
+                    gateOpen: {bcm: 19}
+                    gateClose: {bcm: 26}
+                    openLimit: {bcm: 20}
+                    closedLimit: {bcm: 21}
+                    loops: {SAFETY: {bcm: 27}%s}
+                    cameraTrigger: {bcm: 4, pull: UP, activeLow: true}
+                reader:
+                  kind: llrp
+                  llrp: {host: 10.0.0.2}
+                camera:
+                  kind: none
+                """;
+        LaneConfig config = ConfigLoader.parse(lane.formatted(""), "trigger.yaml", null);
+        assertEquals(4, config.hardware().gpio().loops().get(dev.lanecontroller.hal.LoopId.ARMING).bcm());
+        ConfigException both = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(lane.formatted(", ARMING: {bcm: 17}"), "both.yaml", null));
+        assertTrue(String.join("\n", both.problems()).contains("hardware.gpio.cameraTrigger: stands in for an arming loop"),
+                both.getMessage());
+    }
+
+    @Test
     void simulatedHardwareTakesNoRealReaderAndARealLaneNoSimulatedOne() {
         ConfigException simulated = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
                 reader:
