@@ -12,6 +12,17 @@ import org.junit.jupiter.api.Test;
 /** The hardware, reader and camera sections: the shipped examples, and wiring mistakes caught before anything moves. */
 class HardwareConfigTest {
     private static final Path EXAMPLES = Path.of("..", "config", "examples");
+    /** The least a GPIO lane needs, less its loops: each test adds those and its reader and camera. */
+    private static final String MINIMAL_GPIO = """
+                hardware:
+                  kind: gpio
+                  gpio:
+                    lamps: {STOP: {bcm: 5}, PROCEED: {bcm: 6}}
+                    gateOpen: {bcm: 19}
+                    gateClose: {bcm: 26}
+                    openLimit: {bcm: 20}
+                    closedLimit: {bcm: 21}
+                """;
 
     @Test
     void everyReaderKindHasAnExampleThatPassesCheckConfig() {
@@ -67,15 +78,7 @@ class HardwareConfigTest {
 
     @Test
     void aCamerasDryContactTriggerIsTheArmingLoopOfALaneWithoutOne() {
-        String lane = """
-                hardware:
-                  kind: gpio
-                  gpio:
-                    lamps: {STOP: {bcm: 5}, PROCEED: {bcm: 6}}
-                    gateOpen: {bcm: 19}
-                    gateClose: {bcm: 26}
-                    openLimit: {bcm: 20}
-                    closedLimit: {bcm: 21}
+        String lane = MINIMAL_GPIO + """
                     loops: {SAFETY: {bcm: 27}%s}
                     cameraTrigger: {bcm: 4, pull: UP, activeLow: true}
                 reader:
@@ -99,15 +102,7 @@ class HardwareConfigTest {
                   kind: llrp
                 """, "sim.yaml", null));
         assertTrue(String.join("\n", simulated.problems()).contains("reader.kind"), simulated.getMessage());
-        ConfigException llrpWithoutHost = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
-                hardware:
-                  kind: gpio
-                  gpio:
-                    lamps: {STOP: {bcm: 5}, PROCEED: {bcm: 6}}
-                    gateOpen: {bcm: 19}
-                    gateClose: {bcm: 26}
-                    openLimit: {bcm: 20}
-                    closedLimit: {bcm: 21}
+        ConfigException llrpWithoutHost = assertThrows(ConfigException.class, () -> ConfigLoader.parse(MINIMAL_GPIO + """
                     loops: {SAFETY: {bcm: 27}}
                 reader:
                   kind: llrp
