@@ -88,6 +88,32 @@ final class LaneDevices implements AutoCloseable {
         return ports;
     }
 
+    /** Cards the reader passed on, whatever the lane's filter then made of them. */
+    long readerReads() {
+        return llrp != null ? llrp.reads() : serial != null ? serial.reads() : wiegand.cards();
+    }
+
+    /** What the reader sent that was not a card: undecodable reports, bad frames, bad Wiegand frames. */
+    long readerErrors() {
+        return llrp != null ? llrp.badReports() : serial != null ? serial.rejectedFrames() : wiegand.rejectedFrames();
+    }
+
+    /** Registers the devices' own counters with the lane's metrics (docs/configuration.md#health). */
+    void registerMetrics(dev.lanecontroller.ops.LaneMetrics metrics) {
+        metrics.counter("lane_reader_reads", "cards the RFID reader reported", this::readerReads);
+        metrics.counter("lane_reader_errors", "reports or frames from the reader that were not a card", this::readerErrors);
+        if (llrp != null) {
+            metrics.gauge("lane_reader_online", "1 while the LLRP reader is connected and inventorying", () -> llrp.online() ? 1 : 0);
+            metrics.counter("lane_reader_connection_failures", "failed or lost connections to the LLRP reader", llrp::connectionFailures);
+        } else if (serial != null) {
+            metrics.gauge("lane_reader_online", "1 while the serial reader's port is open", () -> serial.online() ? 1 : 0);
+        }
+        if (camera != null) {
+            metrics.counter("lane_camera_posts_accepted", "plate posts from the camera taken", camera::accepted);
+            metrics.counter("lane_camera_posts_refused", "camera posts refused (secret, size, JSON, mapping)", camera::refused);
+        }
+    }
+
     /** The reader's connection and the camera's endpoint; the GPIO is live from open. */
     void start() {
         if (llrp != null) {

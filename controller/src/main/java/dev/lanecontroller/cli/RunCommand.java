@@ -143,6 +143,9 @@ final class RunCommand implements Callable<Integer> {
                 central[0].start();
             }
             java.util.concurrent.ScheduledExecutorService purge = schedulePurge(journal, config.retentionDays());
+            if (devices != null) {
+                devices.registerMetrics(metrics);
+            }
             HealthServer health = DaemonHealth.start(config, metrics, shell, runner, journal, inbox, central[0], clock, scheduler);
             SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
             if (runner.awaitStarted(STARTUP_TIMEOUT_MS)) {

@@ -115,4 +115,24 @@ class SelftestTest {
         assertEquals(1, failed, output.toString(StandardCharsets.UTF_8));
         assertEquals(3, skipped, output.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void theReadersAndTheCamerasCountersReachTheMetrics() throws Exception {
+        dev.lanecontroller.ops.LaneMetrics metrics = new dev.lanecontroller.ops.LaneMetrics();
+        devices.registerMetrics(metrics);
+        devices.start();
+        PhysicalLaneTest.await(reader::started, 10_000, "the reader set up");
+        reader.report(List.of("E20000170000000000000001", "E20000170000000000000002"));
+        int status = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + devices.camera.port() + "/plates")).POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        assertEquals(401, status);
+        PhysicalLaneTest.await(() -> devices.readerReads() == 2, 10_000, "two reads");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        metrics.write(text);
+        String exposition = text.toString(StandardCharsets.UTF_8);
+        assertTrue(exposition.contains("lane_reader_reads_total 2.0"), exposition);
+        assertTrue(exposition.contains("lane_reader_online 1.0"), exposition);
+        assertTrue(exposition.contains("lane_camera_posts_refused_total 1.0"), exposition);
+    }
 }

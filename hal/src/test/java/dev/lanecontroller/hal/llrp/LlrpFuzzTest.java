@@ -12,6 +12,15 @@ class LlrpFuzzTest {
     private static final int ITERATIONS = 200_000;
 
     @Test
+    void aMessageClaimingMoreThanTheLimitIsRefusedBeforeItsBodyIsRead() {
+        // Version 1, RO_ACCESS_REPORT, length 2 MiB: nothing of the body is allocated or read.
+        byte[] header = FakeReader.hex("043D 00200000 00000001");
+        LlrpException e = org.junit.jupiter.api.Assertions.assertThrows(LlrpException.class,
+                () -> LlrpFraming.read(new ByteArrayInputStream(header)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("outside 10.." + LlrpFraming.MESSAGE_BYTES_MAX), e.getMessage());
+    }
+
+    @Test
     void randomBytesNeverEscapeAsAnythingButLlrpException() {
         SplittableRandom random = new SplittableRandom(20261128);
         byte[] seed = FakeReader.hex(FakeReader.REPORT_TWO_TAGS);
