@@ -223,7 +223,7 @@ public final class LinkBenchmarks {
                 return cards;
             });
             CentralSettings settings = new CentralSettings(brokerUri, "bench", "lc/v1", "bench-snapshot", null, null, null, true, 30, 60_000,
-                    256, 50, 500, 120_000, Map.of("bench", dir.resolve("lists.pub")), Map.of());
+                    256, 50, 500, 120_000, Map.of("bench", dir.resolve("lists.pub")), Map.of(), List.of(), List.of());
             LaneLink link = new LaneLink(settings, new LaneLink.Lane("lane-01", Set.of("NEXUS"), journal, store, nonces, input -> true,
                     () -> new LaneView("AUTOMATED", List.of(), true), () -> new Now(System.nanoTime() / 1_000_000, System.currentTimeMillis(),
                     true), entry -> { }, "bench", "bench", Math::random));

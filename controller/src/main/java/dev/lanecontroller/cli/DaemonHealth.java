@@ -42,6 +42,8 @@ final class DaemonHealth {
                 () -> lists(shell, list -> (System.currentTimeMillis() - list.issuedWallMs()) / 1000.0));
         metrics.gauge("lane_clock_synced", "1 when the wall clock is synchronised (NTP)", () -> clock.get().clockSynced() ? 1 : 0);
         if (central != null) {
+            metrics.gauge("lane_central_backlog_alarm_level", "the central backlog alarm's level: 0 quiet, 1 the first threshold reached, ...",
+                    () -> central.backlog().level());
             metrics.gauge("lane_central_connected", "1 while connected to central's broker", () -> central.link().isConnected() ? 1 : 0);
             metrics.counter("lane_central_published", "events published to central", () -> central.link().sync().published());
             metrics.counter("lane_central_acknowledged", "events central's broker acknowledged (PUBACK)",
@@ -87,7 +89,7 @@ final class DaemonHealth {
         return new Health.Snapshot(scheduler.nowMs(), runner.isAlive(), runner.lastTurnMs(), shell.journalFailing(),
                 shell.journalFailures(), state.mode().name(), state.faultCause(), central == null ? null : central.link().isConnected(),
                 outbox.unsentCount(), state.lists().values(), config.settings().acceptedPrograms(), now.wallMs(),
-                config.settings().maxListAgeMs(), now.clockSynced());
+                config.settings().maxListAgeMs(), now.clockSynced(), central == null ? 0 : central.backlog().level());
     }
 
 }

@@ -58,6 +58,8 @@ final class RunCommand implements Callable<Integer> {
     private static final long PURGE_INTERVAL_MIN = 60;
     /** The lane thread puts the outputs in the safe state and journals LANE_STARTED well within this. */
     private static final long STARTUP_TIMEOUT_MS = 30_000;
+    /** How often the central backlog is held against its alarm thresholds. */
+    private static final long BACKLOG_CHECK_S = 10;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the lane config (YAML)")
     Path configFile;
@@ -143,6 +145,10 @@ final class RunCommand implements Callable<Integer> {
                 central[0].start();
             }
             java.util.concurrent.ScheduledExecutorService purge = schedulePurge(journal, config.retentionDays());
+            if (central[0] != null) {
+                LaneLink link = central[0];
+                purge.scheduleWithFixedDelay(() -> link.backlog().check(), BACKLOG_CHECK_S, BACKLOG_CHECK_S, TimeUnit.SECONDS);
+            }
             if (devices != null) {
                 devices.registerMetrics(metrics);
             }

@@ -1,6 +1,7 @@
 package dev.lanecontroller.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,8 @@ import java.util.Map;
  * @param keyFile this lane's private key (PEM, PKCS#8)
  * @param listKeys key id to Ed25519 public key file: who may sign clearance lists
  * @param commandKeys key id to Ed25519 public key file: who may sign commands
+ * @param backlogAlarmEvents ascending numbers of unacknowledged events at which CENTRAL_BACKLOG is raised
+ * @param backlogAlarmAgeMs ascending ages of the oldest unacknowledged event at which it is raised
  */
 public record CentralSettings(
         String brokerUri,
@@ -29,7 +32,14 @@ public record CentralSettings(
         long reconnectMaxMs,
         long commandMaxAgeMs,
         Map<String, Path> listKeys,
-        Map<String, Path> commandKeys) {
+        Map<String, Path> commandKeys,
+        List<Long> backlogAlarmEvents,
+        List<Long> backlogAlarmAgeMs) {
+
+    public CentralSettings {
+        backlogAlarmEvents = List.copyOf(backlogAlarmEvents);
+        backlogAlarmAgeMs = List.copyOf(backlogAlarmAgeMs);
+    }
 
     public boolean usesTls() {
         return brokerUri.startsWith("ssl://");

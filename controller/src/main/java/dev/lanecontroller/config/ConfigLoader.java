@@ -120,9 +120,24 @@ public final class ConfigLoader {
         Map<String, Path> listKeys = paths(base, keys.textMap("lists", KEY_ID, FILE_PATH, "key id: public key file (PEM)", 16));
         Map<String, Path> commandKeys = paths(base, keys.textMap("commands", KEY_ID, FILE_PATH, "key id: public key file (PEM)", 16));
         keys.rejectUnknownKeys();
+        Section alarm = central.section("backlogAlarm");
+        List<Long> alarmEvents = ascending(alarm, "events", alarm.integers("events", List.of(10_000L, 100_000L), 1, 100_000_000, 8));
+        List<Long> alarmAgeMs = ascending(alarm, "ageMinutes", alarm.integers("ageMinutes", List.of(15L, 240L), 1, 525_600, 8))
+                .stream().map(minutes -> minutes * 60_000).toList();
+        alarm.rejectUnknownKeys();
         central.rejectUnknownKeys();
         return new CentralSettings(broker, site, root, clientId, ca, cert, key, allowPlain, keepAliveS, heartbeatMs, window,
-                reconnectMinMs, reconnectMaxMs, commandMaxAgeMs, listKeys, commandKeys);
+                reconnectMinMs, reconnectMaxMs, commandMaxAgeMs, listKeys, commandKeys, alarmEvents, alarmAgeMs);
+    }
+
+    private static List<Long> ascending(Section section, String key, List<Long> values) {
+        for (int i = 1; i < values.size(); i++) {
+            if (values.get(i) <= values.get(i - 1)) {
+                section.problem(key, "thresholds must be ascending, e.g. [10000, 100000]");
+                return values.subList(0, i);
+            }
+        }
+        return values;
     }
 
     private static Path path(Path base, String text) {

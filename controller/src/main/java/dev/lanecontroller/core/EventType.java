@@ -30,7 +30,13 @@ public enum EventType {
     /** A clearance list from central was refused whole; the version in force stays. */
     LIST_REJECTED(true),
     /** The lane asked central for a full snapshot (a delta did not follow on, or central asked for a resync). */
-    LIST_SNAPSHOT_REQUESTED(false);
+    LIST_SNAPSHOT_REQUESTED(false),
+    /** The wall clock jumped against the monotonic clock (timeouts are unaffected; expiry checks use the new time). */
+    CLOCK_STEPPED(true),
+    /** Central's backlog (events not yet acknowledged) crossed a configured alarm threshold. */
+    CENTRAL_BACKLOG(true),
+    /** Central's backlog fell back below half of its lowest alarm threshold. */
+    CENTRAL_BACKLOG_CLEARED(false);
 
     private final boolean alert;
 

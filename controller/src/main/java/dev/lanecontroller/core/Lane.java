@@ -57,11 +57,12 @@ public final class Lane {
         }
         return new LaneState(settings.initialMode(), settings.initialMode(), null, null, new Idle(),
                 null, null, now.monoMs(), null, Collections.unmodifiableMap(loops), now.monoMs(), false,
-                Map.of(), Map.of(), 1);
+                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs());
     }
 
     public Step step(LaneState state, LaneInput input, Now now) {
         Draft draft = new Draft(state, now);
+        draft.noticeClockStep(state.wallOffsetMs());
         draft.take(input);
         draft.checkTimeouts();
         draft.settlePhase();
@@ -179,7 +180,7 @@ public final class Lane {
         LaneState freeze() {
             return new LaneState(mode, modeBeforeFault, pendingMode, faultCause, phase, signal, gateCommand,
                     gateCommandAtMs, gatePosition, Collections.unmodifiableMap(loops), readerAliveAtMs, tampered,
-                    lists, recentCards, nextTransactionId);
+                    lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs());
         }
 
         void record(EventType type, Map<String, Object> details) {
@@ -189,6 +190,18 @@ public final class Lane {
         boolean occupied(LoopId loop) {
             LoopTrack track = loops.get(loop);
             return track != null && track.occupied();
+        }
+
+        /**
+         * NTP slews small errors away; a jump is a step (a late first sync, a bad RTC, an operator).
+         * Nothing the lane times depends on the wall clock, but expiry does and the record shows it.
+         */
+        void noticeClockStep(long lastWallOffsetMs) {
+            long stepMs = now.wallMs() - now.monoMs() - lastWallOffsetMs;
+            if (Math.abs(stepMs) >= LaneSettings.CLOCK_STEP_MIN_MS) {
+                record(EventType.CLOCK_STEPPED, Details.of("stepMs", stepMs, "wallBeforeMs", now.monoMs() + lastWallOffsetMs,
+                        "clockSynced", now.clockSynced()));
+            }
         }
 
         // ---- stage 1: the input ----

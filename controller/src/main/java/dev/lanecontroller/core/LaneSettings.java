@@ -35,6 +35,8 @@ public record LaneSettings(
     public static final int TAGS_PER_TRANSACTION_MAX = 64;
     /** Cards remembered for anti-passback; at 720 vehicles/h and 8 cards each, a 10-minute window needs 960. */
     public static final int RECENT_CARDS_MAX = 4096;
+    /** A wall-clock jump against monotonic time at least this big is journaled as CLOCK_STEPPED. */
+    public static final long CLOCK_STEP_MIN_MS = 2_000;
 
     public LaneSettings {
         Objects.requireNonNull(laneId, "laneId");

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param gateCommand the direction last commanded, or null before the first command
  * @param gatePosition the limit switch last reached since the last command, or null while moving / unknown
  * @param recentCards card (EPC) to the monotonic time of its last transaction, oldest first (anti-passback)
+ * @param wallOffsetMs wall-clock minus monotonic time at the last input: a jump in it is a clock step
  */
 public record LaneState(
         LaneMode mode,
@@ -32,7 +33,8 @@ public record LaneState(
         boolean tampered,
         Map<String, ListInfo> lists,
         Map<String, Long> recentCards,
-        long nextTransactionId) {
+        long nextTransactionId,
+        long wallOffsetMs) {
 
     public boolean isOccupied(LoopId loop) {
         LoopTrack track = loops.get(loop);

@@ -35,6 +35,7 @@ public final class LaneLink implements AutoCloseable {
     private final CommandHandler commands;
     private final ListReceiver lists;
     private final EventSync sync;
+    private final BacklogWatch backlog;
 
     /** What the link needs of the lane. */
     public record Lane(String laneId, Set<String> programs, Journal journal, ClearanceStore store, NonceStore nonces,
@@ -50,6 +51,8 @@ public final class LaneLink implements AutoCloseable {
         sync = new EventSync(lane.journal().outbox(), new EventWire(settings.site(), lane.laneId(), journalId), topics,
                 settings.inFlightWindow());
         EventRecorder recorder = (type, details) -> record(lane, type, details);
+        backlog = new BacklogWatch(lane.journal().outbox(), longs(settings.backlogAlarmEvents()), longs(settings.backlogAlarmAgeMs()),
+                recorder, () -> lane.clock().get().wallMs());
         lists = new ListReceiver(new ListReceiver.Wiring(settings.site(), lane.laneId(), topics, lane.programs(), listKeys, lane.store(),
                 recorder, () -> lane.clock().get().wallMs()));
         CentralLink[] self = new CentralLink[1];
@@ -147,6 +150,15 @@ public final class LaneLink implements AutoCloseable {
 
     public CentralLink link() {
         return link;
+    }
+
+    /** The central backlog alarm: the daemon calls its {@code check()} on a timer, connected or not. */
+    public BacklogWatch backlog() {
+        return backlog;
+    }
+
+    private static long[] longs(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).toArray();
     }
 
     public CommandHandler commands() {

@@ -18,10 +18,18 @@ public final class Health {
 
     /**
      * @param centralConnected null when no central link is configured
+     * @param backlogAlarmLevel the central backlog alarm's level (0: quiet)
      */
     public record Snapshot(long nowMonoMs, boolean loopAlive, long lastLoopTurnMs, boolean journalFailing, long journalFailures, String mode,
                            String faultCause, Boolean centralConnected, long backlog, Collection<ListInfo> lists, Set<String> programs,
-                           long nowWallMs, long maxListAgeMs, boolean clockSynced) {}
+                           long nowWallMs, long maxListAgeMs, boolean clockSynced, int backlogAlarmLevel) {
+        public Snapshot(long nowMonoMs, boolean loopAlive, long lastLoopTurnMs, boolean journalFailing, long journalFailures, String mode,
+                        String faultCause, Boolean centralConnected, long backlog, Collection<ListInfo> lists, Set<String> programs,
+                        long nowWallMs, long maxListAgeMs, boolean clockSynced) {
+            this(nowMonoMs, loopAlive, lastLoopTurnMs, journalFailing, journalFailures, mode, faultCause, centralConnected, backlog, lists,
+                    programs, nowWallMs, maxListAgeMs, clockSynced, 0);
+        }
+    }
 
     public record Result(boolean ok, Map<String, Check> checks) {}
 
@@ -43,6 +51,8 @@ public final class Health {
         checks.put("lane", "FAULT".equals(s.mode()) ? new Check(false, "FAULT: " + s.faultCause())
                 : new Check(true, s.mode()));
         checks.put("centralLink", s.centralConnected() == null ? new Check(true, "not configured")
+                : s.backlogAlarmLevel() > 0 ? new Check(false, (s.centralConnected() ? "connected" : "not connected") + ", backlog "
+                        + s.backlog() + " (backlog alarm level " + s.backlogAlarmLevel() + ")")
                 : s.centralConnected() ? new Check(true, "connected, backlog " + s.backlog())
                 : new Check(false, "not connected, backlog " + s.backlog()));
         StringBuilder stale = new StringBuilder();
@@ -51,7 +61,8 @@ public final class Health {
             if (list == null) {
                 stale.append(program).append(": none in force; ");
             } else if (!list.isFreshAt(s.nowWallMs(), s.maxListAgeMs())) {
-                stale.append(program).append(" v").append(list.version()).append(": stale; ");
+                boolean clockBehind = list.issuedWallMs() - s.nowWallMs() > ListInfo.ISSUED_AHEAD_TOLERANCE_MS;
+                stale.append(program).append(" v").append(list.version()).append(clockBehind ? ": issued after the lane's clock (clock behind); " : ": stale; ");
             }
         }
         checks.put("lists", stale.length() == 0 ? new Check(true, "fresh") : new Check(false, stale.toString().trim()));

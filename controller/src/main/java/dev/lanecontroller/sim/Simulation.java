@@ -31,6 +31,8 @@ public final class Simulation {
     private final ArrayDeque<LaneInput> inbox = new ArrayDeque<>();
     private final long startWallMs;
     private boolean clockSynced;
+    /** What the wall clock has been stepped by since the start (the clock-fault campaign steps it). */
+    private long wallStepMs;
     private long tickScheduledAtMs = Long.MIN_VALUE;
 
     public Simulation(LaneSetup setup, long gateTravelMs, long readerHeartbeatIntervalMs, ClearanceLookup clearance,
@@ -52,7 +54,7 @@ public final class Simulation {
 
     public Now now() {
         long mono = scheduler.nowMs();
-        return new Now(mono, startWallMs + (mono - START_MONO_MS), clockSynced);
+        return new Now(mono, startWallMs + (mono - START_MONO_MS) + wallStepMs, clockSynced);
     }
 
     public long elapsedMs() {
@@ -65,6 +67,11 @@ public final class Simulation {
 
     public void setClockSynced(boolean synced) {
         clockSynced = synced;
+    }
+
+    /** Steps the wall clock (not the monotonic one) by {@code deltaMs}, as NTP or an operator would. */
+    public void stepWallClock(long deltaMs) {
+        wallStepMs += deltaMs;
     }
 
     /** An input from outside the hardware (a command, a list, a fault report), processed at once. */

@@ -33,8 +33,16 @@ final class CentralConsumer implements AutoCloseable {
     private int reused;
 
     CentralConsumer(String brokerUri, String clientId, String... filters) throws Exception {
+        this(brokerUri, null, clientId, filters);
+    }
+
+    /** Over TLS with central's own client certificate, when {@code socketFactory} is not null. */
+    CentralConsumer(String brokerUri, javax.net.SocketFactory socketFactory, String clientId, String... filters) throws Exception {
         client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
+        if (socketFactory != null) {
+            options.setSocketFactory(socketFactory);
+        }
         options.setCleanSession(false);
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay(500);

@@ -61,7 +61,7 @@ final class LaneFixture implements AutoCloseable {
         CentralSettings settings = new CentralSettings(brokerUri, SITE, ROOT, SITE + "-" + LANE, caFile, certFile, keyFile, caFile == null,
                 5, 1_000, 128,
                 50, 500, commandMaxAgeMs, Map.of("central-lists", dir.resolve("lists.pub")),
-                Map.of("central-ops", dir.resolve("commands.pub")));
+                Map.of("central-ops", dir.resolve("commands.pub")), List.of(10_000L), List.of(900_000L));
         database = Database.open(dir.resolve("lane.db"));
         journal = new SqliteJournal(database, "boot-fixture");
         store = new ClearanceStore(database);

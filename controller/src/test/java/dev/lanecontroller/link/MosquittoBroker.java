@@ -85,6 +85,30 @@ final class MosquittoBroker implements TestBroker {
         }
     }
 
+    /** SIGKILL: no goodbye, nothing saved since the last autosave (a crashed or powered-off broker). */
+    synchronized void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor();
+            process = null;
+        }
+    }
+
+    /** SIGSTOP: the process freezes with its sockets open, so clients see a connection that silently swallows everything. */
+    synchronized void freeze() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    synchronized void thaw() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        if (process == null || new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor() != 0) {
+            throw new IllegalStateException("cannot send SIG" + name + " to mosquitto");
+        }
+    }
+
     @Override
     public synchronized void stop() throws Exception {
         if (process != null) {

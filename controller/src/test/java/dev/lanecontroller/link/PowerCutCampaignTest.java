@@ -126,14 +126,11 @@ class PowerCutCampaignTest {
                 assertEquals(finalVersion, store.inForce("NEXUS").version(), "the last list published is in force" + replay);
             }
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
-            String figures = String.format(java.util.Locale.ROOT,
-                    "| power cut (SIGKILL) | %d cuts, seed %d, %d list snapshots published during runs | %d events journaled, %d at central "
-                            + "(%d duplicates dropped), 0 missing, %d reused, integrity_check ok after every cut | %d s |",
-                    cuts, seed, publishes, lastSeq[0], central.distinctEvents(), central.duplicates(), central.reusedSeqs(), seconds);
-            System.out.println(figures);
-            Path out = Path.of("target", "reliability");
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("power-cut.md"), figures + "\n");
+            CampaignReport.row("power-cut", "power cut (SIGKILL)", CampaignReport.size(cuts, 20) + ", seed " + seed,
+                    String.format(java.util.Locale.ROOT, "%d cuts, %d list snapshots published during runs; %d events journaled, %d at "
+                            + "central (%d duplicates dropped), 0 missing, %d reused, integrity_check ok and every list complete after "
+                            + "every cut, the last snapshot in force, no stopped lane thread", cuts, publishes, lastSeq[0],
+                            central.distinctEvents(), central.duplicates(), central.reusedSeqs()), seconds);
             assertTrue(cutsDuringPublish > 0);
         }
     }

@@ -1,0 +1,117 @@
+package dev.lanecontroller.sim;
+
+import dev.lanecontroller.config.LaneSetup;
+import dev.lanecontroller.core.CommandKind;
+import dev.lanecontroller.core.EventType;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LaneSettings;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.ReadFilter;
+import dev.lanecontroller.hal.SignalAspect;
+import dev.lanecontroller.shell.LaneObserver;
+import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.Journal;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.MemoryClearance;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A lane in virtual time under steady member traffic (400 vehicles/h, a few misbehaving), with an
+ * officer who releases every referred vehicle after 8 s: the fault campaigns run it for hours of
+ * virtual time against the journal they want to hurt.
+ */
+public final class BusyLane {
+    public static final long START_WALL_MS = 1_795_852_800_000L; // 2026-11-28T00:00:00Z
+    public static final double VEHICLES_PER_HOUR = 400;
+
+    public final Simulation sim;
+    public final MemoryClearance clearance = new MemoryClearance();
+    private final Journal journal;
+    private final TrafficGenerator generator;
+    private final Map<String, Integer> eventsByType = new HashMap<>();
+    private final List<JournalEntry> events = new ArrayList<>();
+    private long nextArrivalMs;
+
+    public BusyLane(Journal journal, long seed) {
+        this(journal, seed, START_WALL_MS);
+    }
+
+    /** {@code listIssuedWallMs}: when central signed the list in force (the lane's clock starts at {@link #START_WALL_MS}). */
+    public BusyLane(Journal journal, long seed, long listIssuedWallMs) {
+        this.journal = journal;
+        List<CardRecord> cards = DemoList.cards(5_000, 7);
+        clearance.put(new ListInfo("NEXUS", 1, listIssuedWallMs, ListInfo.NO_EXPIRY, cards.size()), cards);
+        generator = new TrafficGenerator(cards, new SplittableRandom(seed), true);
+        Simulation[] self = new Simulation[1];
+        LaneObserver officer = new LaneObserver() {
+            @Override
+            public void onEvent(JournalEntry entry) {
+                events.add(entry);
+                eventsByType.merge(entry.type(), 1, Integer::sum);
+                if (entry.type().equals("DECISION") && !entry.payloadJson().contains("\"outcome\":\"CLEARED\"")) {
+                    self[0].scheduler.after(8_000, () -> self[0].submit(new LaneInput.Command("release-" + entry.seq(), CommandKind.RELEASE,
+                            null, "officer")));
+                }
+            }
+
+            @Override
+            public void onSignal(SignalAspect aspect, Now at) {
+                // The safety monitor inside the shell watches the outputs.
+            }
+
+            @Override
+            public void onGate(GateDirection direction, Now at) {
+                // The safety monitor inside the shell watches the outputs.
+            }
+        };
+        sim = new Simulation(new LaneSetup(LaneSettings.defaults("lane-busy"), new ReadFilter(Set.of(1, 2), -90)), 1_500, 1_000,
+                clearance, journal, START_WALL_MS, true, seed, 0.01, officer);
+        self[0] = sim;
+        nextArrivalMs = generator.nextGapMs(VEHICLES_PER_HOUR);
+    }
+
+    /** Runs the traffic up to {@code elapsedMs} after the start. */
+    public void runUntil(long elapsedMs) {
+        while (nextArrivalMs <= elapsedMs) {
+            sim.runUntil(nextArrivalMs);
+            try {
+                sim.traffic.add(generator.next());
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(e.getMessage() + " at " + sim.elapsedMs() + " ms: " + this, e);
+            }
+            nextArrivalMs += generator.nextGapMs(VEHICLES_PER_HOUR);
+        }
+        sim.runUntil(elapsedMs);
+    }
+
+    /** Journals an event from outside the lane core (as the central link does), at the lane's time now. */
+    public JournalEntry record(EventType type, Map<String, Object> details) {
+        JournalEntry entry = journal.append(List.of(new EventDraft(type.name(), details, sim.now()))).get(0);
+        events.add(entry);
+        eventsByType.merge(entry.type(), 1, Integer::sum);
+        return entry;
+    }
+
+    @Override
+    public String toString() {
+        return "lane " + sim.shell().state().mode() + " " + sim.shell().state().faultCause() + " " + sim.shell().state().phase()
+                + ", events " + new java.util.TreeMap<>(eventsByType);
+    }
+
+    public int events(String type) {
+        return eventsByType.getOrDefault(type, 0);
+    }
+
+    /** Every event the lane journaled (and saw journaled) so far, in order. */
+    public List<JournalEntry> events() {
+        return events;
+    }
+}
