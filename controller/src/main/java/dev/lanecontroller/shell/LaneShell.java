@@ -16,6 +16,7 @@ import dev.lanecontroller.store.EventDraft;
 import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.StoreException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,6 +29,8 @@ import java.util.function.Supplier;
  */
 public final class LaneShell {
     private static final System.Logger LOG = System.getLogger(LaneShell.class.getName());
+    /** A lane in FAULT journals a few events a minute: 10,000 is days of a failed disk. */
+    public static final int HELD_EVENTS_MAX = 10_000;
 
     private final Lane lane;
     private final LaneHardware hardware;
@@ -40,6 +43,14 @@ public final class LaneShell {
     private volatile LaneState state;
     private volatile boolean journalFailing;
     private volatile long journalFailures;
+    /**
+     * Events a failed journal write left behind, oldest first. They go to the journal ahead of the
+     * next ones, in their order and with their own times, once the disk takes writes again; until
+     * then no output that needs a durable record (a green, an opening gate) is driven.
+     */
+    private final ArrayDeque<EventDraft> held = new ArrayDeque<>();
+    private volatile int heldCount;
+    private volatile long eventsLost;
     private long steps;
 
     public LaneShell(Lane lane, LaneHardware hardware, Journal journal, ClearanceLookup clearance, Supplier<Now> clock,
@@ -73,6 +84,16 @@ public final class LaneShell {
         return journalFailures;
     }
 
+    /** Events waiting for the journal to take writes again. */
+    public int heldEvents() {
+        return heldCount;
+    }
+
+    /** Events dropped because more than {@link #HELD_EVENTS_MAX} were waiting for a failed journal. */
+    public long eventsLost() {
+        return eventsLost;
+    }
+
     /** True while the journal's last write failed (the lane is then in FAULT). */
     public boolean journalFailing() {
         return journalFailing;
@@ -93,7 +114,15 @@ public final class LaneShell {
 
     public void handle(LaneInput raw) {
         long startedNs = System.nanoTime();
-        LaneInput input = enrich(raw);
+        LaneInput input = raw;
+        try {
+            input = enrich(raw);
+        } catch (StoreException e) {
+            // A store that cannot be read puts the lane in FAULT (an alert, everyone referred) until a
+            // technician resets it; the card itself counts as unknown.
+            LOG.log(System.Logger.Level.ERROR, "card lookup failed: " + e.getMessage());
+            handle(new LaneInput.HardwareFault("store", "card lookup failed: " + e.getMessage()));
+        }
         Now now = clock.get();
         Lane.Step step = lane.step(state, input, now);
         monitor.check(state, input, now, step);
@@ -111,12 +140,7 @@ public final class LaneShell {
 
     private LaneInput enrich(LaneInput input) {
         if (input instanceof LaneInput.TagSeen seen && seen.entry() == null && lane.wantsCardEntry(state, seen.read().epcHex())) {
-            try {
-                return new LaneInput.TagSeen(seen.read(), clearance.find(seen.read().epcHex(), lane.settings().acceptedPrograms()));
-            } catch (StoreException e) {
-                // Without the list the card counts as unknown: the vehicle is referred, never cleared.
-                LOG.log(System.Logger.Level.ERROR, "card lookup failed: " + e.getMessage());
-            }
+            return new LaneInput.TagSeen(seen.read(), clearance.find(seen.read().epcHex(), lane.settings().acceptedPrograms()));
         }
         return input;
     }
@@ -129,7 +153,7 @@ public final class LaneShell {
                 pending.add(new EventDraft(event.type().name(), event.details(), now));
                 continue;
             }
-            durable = flush(pending) && durable;
+            durable = flush(pending, durable);
             if (action instanceof LaneAction.MoveGate move) {
                 // Opening without a durable record is never allowed; closing (under the interlock) always is.
                 if (durable || move.direction() == GateDirection.DOWN) {
@@ -143,7 +167,7 @@ public final class LaneShell {
                 }
             }
         }
-        durable = flush(pending) && durable;
+        durable = flush(pending, durable);
         if (!durable && !journalFailing) {
             journalFailing = true;
             handle(new LaneInput.HardwareFault("journal", "events could not be made durable"));
@@ -152,18 +176,54 @@ public final class LaneShell {
         }
     }
 
-    private boolean flush(List<EventDraft> pending) {
-        if (pending.isEmpty()) {
-            return true;
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) {
+            n /= 10;
         }
+        return n == 1;
+    }
+
+    /**
+     * Writes the held events and {@code pending} in one commit; returns whether they are durable.
+     * After a failure in this step ({@code tryWrite} false) the events are only held: one failed
+     * write per step is enough.
+     */
+    private boolean flush(List<EventDraft> pending, boolean tryWrite) {
         try {
-            for (JournalEntry entry : journal.append(pending)) {
-                observer.onEvent(entry);
+            if (pending.isEmpty() && held.isEmpty()) {
+                return true;
             }
-            return true;
-        } catch (StoreException | IllegalArgumentException e) {
-            journalFailures++;
-            LOG.log(System.Logger.Level.ERROR, "journal write failed, " + pending.size() + " events not recorded: " + e.getMessage());
+            if (tryWrite) {
+                List<EventDraft> batch = new ArrayList<>(held.size() + pending.size());
+                batch.addAll(held);
+                batch.addAll(pending);
+                try {
+                    for (JournalEntry entry : journal.append(batch)) {
+                        observer.onEvent(entry);
+                    }
+                    if (!held.isEmpty()) {
+                        LOG.log(System.Logger.Level.WARNING, "the journal takes writes again: " + held.size() + " held events are durable now");
+                        held.clear();
+                        heldCount = 0;
+                    }
+                    return true;
+                } catch (StoreException | IllegalArgumentException e) {
+                    journalFailures++;
+                    // The lane retries at every input (the reader's heartbeat: each second); the log gets the 1st, 10th, 100th...
+                    if (isPowerOfTen(journalFailures)) {
+                        LOG.log(System.Logger.Level.ERROR, "journal write failed (failure " + journalFailures + "), " + batch.size()
+                                + " events held until it works again: " + e.getMessage());
+                    }
+                }
+            }
+            for (EventDraft draft : pending) {
+                if (held.size() < HELD_EVENTS_MAX) {
+                    held.add(draft);
+                } else {
+                    eventsLost++;
+                }
+            }
+            heldCount = held.size();
             return false;
         } finally {
             pending.clear();

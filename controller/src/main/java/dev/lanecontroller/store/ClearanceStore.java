@@ -107,13 +107,22 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
         return null;
     }
 
-    /** Lets go of the lookups' snapshots, so the next lookup sees a file swapped in since. */
+    /**
+     * Lets go of the lookups' snapshots, so the next lookup sees a file swapped in since. A list
+     * file that cannot be read (a failing SD card) must not stop its replacement from coming in:
+     * its failure is logged here and shows in the lookups, which put the lane in FAULT.
+     */
     private void endReadTransactions() {
         for (OpenList list : open.values()) {
             try {
                 list.connection().commit();
             } catch (SQLException e) {
-                throw new StoreException("cannot end the lookups' read transaction: " + e.getMessage(), e);
+                LOG.log(System.Logger.Level.WARNING, "cannot end the lookups' read transaction on " + list.list().program() + " v" + list.list().version() + ": " + e.getMessage());
+                try {
+                    list.connection().rollback();
+                } catch (SQLException rollbackFailure) {
+                    LOG.log(System.Logger.Level.WARNING, "and cannot roll it back: " + rollbackFailure.getMessage());
+                }
             }
         }
     }

@@ -49,7 +49,6 @@ public final class SqliteJournal implements Journal {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA wal_autocheckpoint = 0");
             }
-            connection.setAutoCommit(false);
             checkpointer = new Checkpointer(database, CHECKPOINT_INTERVAL_MS);
         } catch (SQLException e) {
             throw new StoreException("cannot open the journal in " + database.file() + ": " + e.getMessage(), e);
@@ -70,25 +69,31 @@ public final class SqliteJournal implements Journal {
             prevHash = entry.hash();
         }
         try {
-            for (JournalEntry entry : entries) {
-                insert.setLong(1, entry.seq());
-                insert.setString(2, entry.bootId());
-                insert.setLong(3, entry.monoMs());
-                insert.setLong(4, entry.wallMs());
-                insert.setInt(5, entry.clockSynced() ? 1 : 0);
-                insert.setString(6, entry.type());
-                insert.setString(7, entry.payloadJson());
-                insert.setString(8, entry.prevHash());
-                insert.setString(9, entry.hash());
-                insert.addBatch();
-                enqueue.setLong(1, entry.seq());
-                enqueue.addBatch();
-            }
-            insert.executeBatch();
-            enqueue.executeBatch();
-            connection.commit();
+            WriteTransaction.run(connection, () -> {
+                for (JournalEntry entry : entries) {
+                    insert.setLong(1, entry.seq());
+                    insert.setString(2, entry.bootId());
+                    insert.setLong(3, entry.monoMs());
+                    insert.setLong(4, entry.wallMs());
+                    insert.setInt(5, entry.clockSynced() ? 1 : 0);
+                    insert.setString(6, entry.type());
+                    insert.setString(7, entry.payloadJson());
+                    insert.setString(8, entry.prevHash());
+                    insert.setString(9, entry.hash());
+                    insert.addBatch();
+                    enqueue.setLong(1, entry.seq());
+                    enqueue.addBatch();
+                }
+                try {
+                    insert.executeBatch();
+                    enqueue.executeBatch();
+                } finally {
+                    insert.clearBatch();
+                    enqueue.clearBatch();
+                }
+                return null;
+            });
         } catch (SQLException e) {
-            rollbackQuietly(e);
             throw new StoreException("journal write failed: " + e.getMessage(), e);
         }
         chain.commit(entries.get(entries.size() - 1));
@@ -144,11 +149,8 @@ public final class SqliteJournal implements Journal {
             delete.setLong(3, wallMs);
             delete.setLong(4, last);
             delete.setInt(5, PURGE_BATCH_ROWS);
-            int deleted = delete.executeUpdate();
-            connection.commit();
-            return deleted;
+            return delete.executeUpdate(); // one statement: atomic on its own
         } catch (SQLException e) {
-            rollbackQuietly(e);
             throw new StoreException("cannot purge sent events: " + e.getMessage(), e);
         }
     }
@@ -174,25 +176,10 @@ public final class SqliteJournal implements Journal {
                             rows.getInt(5) == 1, rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9)));
                 }
             }
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
         } catch (SQLException e) {
             throw new StoreException("cannot read the journal: " + e.getMessage(), e);
         }
         return entries;
-    }
-
-    static void rollbackQuietly(Connection connection, SQLException cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException rollbackFailure) {
-            cause.addSuppressed(rollbackFailure);
-        }
-    }
-
-    private void rollbackQuietly(SQLException cause) {
-        rollbackQuietly(connection, cause);
     }
 
     @Override

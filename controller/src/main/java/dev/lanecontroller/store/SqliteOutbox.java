@@ -89,10 +89,8 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         // first and find at the write that the lane committed in between (SQLITE_BUSY_SNAPSHOT).
         // Acknowledgements come nearly in order: one range update per run of consecutive numbers.
         long[] sorted = seqs.stream().mapToLong(Long::longValue).sorted().toArray();
-        try (Statement begin = connection.createStatement();
-             PreparedStatement update = connection.prepareStatement("DELETE FROM outbox WHERE seq BETWEEN ? AND ?")) {
-            begin.execute("BEGIN IMMEDIATE");
-            try {
+        try (PreparedStatement update = connection.prepareStatement("DELETE FROM outbox WHERE seq BETWEEN ? AND ?")) {
+            WriteTransaction.run(connection, () -> {
                 int from = 0;
                 for (int i = 1; i <= sorted.length; i++) {
                     if (i == sorted.length || sorted[i] > sorted[i - 1] + 1) {
@@ -102,12 +100,8 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
                         from = i;
                     }
                 }
-                update.executeBatch();
-                begin.execute("COMMIT");
-            } catch (SQLException e) {
-                begin.execute("ROLLBACK");
-                throw e;
-            }
+                return update.executeBatch();
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot mark events sent: " + e.getMessage(), e);
         }

@@ -9,10 +9,10 @@ import java.util.Locale;
  * Where each campaign run leaves its row of docs/reliability.md's figures table:
  * {@code controller/target/reliability/NAME.md}, one file per fault, printed as well.
  */
-final class CampaignReport {
+public final class CampaignReport {
     private CampaignReport() {}
 
-    static void row(String name, String fault, String run, String counts, long seconds) throws IOException {
+    public static void row(String name, String fault, String run, String counts, long seconds) throws IOException {
         String row = String.format(Locale.ROOT, "| %s | %s | %s | %,d s |", fault, run, counts, seconds);
         System.out.println(row);
         Path out = Path.of("target", "reliability");
@@ -21,7 +21,7 @@ final class CampaignReport {
     }
 
     /** "short" or "long": the CI's short campaign runs the defaults. */
-    static String size(int trials, int shortTrials) {
+    public static String size(int trials, int shortTrials) {
         return trials <= shortTrials ? "short" : "long";
     }
 }

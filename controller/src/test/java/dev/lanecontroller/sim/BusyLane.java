@@ -4,7 +4,10 @@ import dev.lanecontroller.config.LaneSetup;
 import dev.lanecontroller.core.CommandKind;
 import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.LaneSettings;
+import dev.lanecontroller.core.LaneState;
+import dev.lanecontroller.core.Phase;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.hal.GateDirection;
@@ -12,6 +15,7 @@ import dev.lanecontroller.hal.ReadFilter;
 import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.ClearanceLookup;
 import dev.lanecontroller.store.EventDraft;
 import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
@@ -32,8 +36,12 @@ public final class BusyLane {
     public static final long START_WALL_MS = 1_795_852_800_000L; // 2026-11-28T00:00:00Z
     public static final double VEHICLES_PER_HOUR = 400;
 
+    /** The cards the traffic carries (most of them members on the list). */
+    public static final List<CardRecord> CARDS = DemoList.cards(5_000, 7);
+
     public final Simulation sim;
-    public final MemoryClearance clearance = new MemoryClearance();
+    /** Every gate command and signal aspect driven, with the monotonic time: the campaigns check them against faults. */
+    public final List<String> outputs = new ArrayList<>();
     private final Journal journal;
     private final TrafficGenerator generator;
     private final Map<String, Integer> eventsByType = new HashMap<>();
@@ -46,36 +54,58 @@ public final class BusyLane {
 
     /** {@code listIssuedWallMs}: when central signed the list in force (the lane's clock starts at {@link #START_WALL_MS}). */
     public BusyLane(Journal journal, long seed, long listIssuedWallMs) {
+        this(journal, seed, memoryList(listIssuedWallMs));
+    }
+
+    /** Against a clearance store of the test's own (it must hold {@link #CARDS}). */
+    public BusyLane(Journal journal, long seed, ClearanceLookup clearance) {
         this.journal = journal;
-        List<CardRecord> cards = DemoList.cards(5_000, 7);
-        clearance.put(new ListInfo("NEXUS", 1, listIssuedWallMs, ListInfo.NO_EXPIRY, cards.size()), cards);
-        generator = new TrafficGenerator(cards, new SplittableRandom(seed), true);
+        generator = new TrafficGenerator(CARDS, new SplittableRandom(seed), true);
         Simulation[] self = new Simulation[1];
         LaneObserver officer = new LaneObserver() {
             @Override
             public void onEvent(JournalEntry entry) {
                 events.add(entry);
                 eventsByType.merge(entry.type(), 1, Integer::sum);
-                if (entry.type().equals("DECISION") && !entry.payloadJson().contains("\"outcome\":\"CLEARED\"")) {
-                    self[0].scheduler.after(8_000, () -> self[0].submit(new LaneInput.Command("release-" + entry.seq(), CommandKind.RELEASE,
-                            null, "officer")));
-                }
             }
 
             @Override
             public void onSignal(SignalAspect aspect, Now at) {
-                // The safety monitor inside the shell watches the outputs.
+                outputs.add(at.monoMs() + " " + aspect);
             }
 
             @Override
             public void onGate(GateDirection direction, Now at) {
-                // The safety monitor inside the shell watches the outputs.
+                outputs.add(at.monoMs() + " " + direction);
             }
         };
         sim = new Simulation(new LaneSetup(LaneSettings.defaults("lane-busy"), new ReadFilter(Set.of(1, 2), -90)), 1_500, 1_000,
                 clearance, journal, START_WALL_MS, true, seed, 0.01, officer);
         self[0] = sim;
+        patrol();
         nextArrivalMs = generator.nextGapMs(VEHICLES_PER_HOUR);
+    }
+
+    /** The officer looks at the lane every 5 s and releases a vehicle referred 8 s or more ago (not in FAULT: the lane refuses). */
+    private void patrol() {
+        LaneState state = sim.shell().state();
+        if (state.phase() instanceof Phase.Referred referred && state.mode() != LaneMode.FAULT && sim.now().monoMs() - referred.sinceMs() >= 8_000) {
+            sim.submit(new LaneInput.Command("release-" + referred.transactionId() + "-" + sim.now().monoMs(), CommandKind.RELEASE, null,
+                    "officer"));
+        }
+        sim.scheduler.after(5_000, this::patrol);
+    }
+
+    private static MemoryClearance memoryList(long issuedWallMs) {
+        MemoryClearance clearance = new MemoryClearance();
+        clearance.put(new ListInfo("NEXUS", 1, issuedWallMs, ListInfo.NO_EXPIRY, CARDS.size()), CARDS);
+        return clearance;
+    }
+
+    /** Gate openings and greens driven at or after monotonic {@code fromMonoMs}. */
+    public List<String> openingsSince(long fromMonoMs) {
+        return outputs.stream().filter(o -> Long.parseLong(o.substring(0, o.indexOf(' '))) >= fromMonoMs)
+                .filter(o -> o.endsWith(" UP") || o.endsWith(" PROCEED")).toList();
     }
 
     /** Runs the traffic up to {@code elapsedMs} after the start. */
