@@ -54,11 +54,20 @@ public final class BusyLane {
 
     /** {@code listIssuedWallMs}: when central signed the list in force (the lane's clock starts at {@link #START_WALL_MS}). */
     public BusyLane(Journal journal, long seed, long listIssuedWallMs) {
-        this(journal, seed, memoryList(listIssuedWallMs));
+        this(journal, seed, memoryList(listIssuedWallMs), true);
+    }
+
+    /** {@code clockSyncedAtBoot} false: the wall clock is not synchronised from the first event on. */
+    public BusyLane(Journal journal, long seed, long listIssuedWallMs, boolean clockSyncedAtBoot) {
+        this(journal, seed, memoryList(listIssuedWallMs), clockSyncedAtBoot);
     }
 
     /** Against a clearance store of the test's own (it must hold {@link #CARDS}). */
     public BusyLane(Journal journal, long seed, ClearanceLookup clearance) {
+        this(journal, seed, clearance, true);
+    }
+
+    private BusyLane(Journal journal, long seed, ClearanceLookup clearance, boolean clockSyncedAtBoot) {
         this.journal = journal;
         generator = new TrafficGenerator(CARDS, new SplittableRandom(seed), true);
         Simulation[] self = new Simulation[1];
@@ -80,7 +89,7 @@ public final class BusyLane {
             }
         };
         sim = new Simulation(new LaneSetup(LaneSettings.defaults("lane-busy"), new ReadFilter(Set.of(1, 2), -90)), 1_500, 1_000,
-                clearance, journal, START_WALL_MS, true, seed, 0.01, officer);
+                clearance, journal, START_WALL_MS, clockSyncedAtBoot, seed, 0.01, officer);
         self[0] = sim;
         patrol();
         nextArrivalMs = generator.nextGapMs(VEHICLES_PER_HOUR);
