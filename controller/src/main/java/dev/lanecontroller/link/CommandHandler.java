@@ -61,9 +61,7 @@ public final class CommandHandler {
     private final Wiring wiring;
     private final ReplyWire wire;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
-    private long refusals;
-    private long refusalsThisMinute;
-    private long minuteStartMs;
+    private final RefusalCap refusals = new RefusalCap(REFUSALS_JOURNALED_PER_MINUTE);
     private long accepted;
 
     private record Pending(String type, long sinceWallMs) {}
@@ -73,8 +71,8 @@ public final class CommandHandler {
         this.wire = new ReplyWire(wiring.site(), wiring.lane());
     }
 
-    public synchronized long refusals() {
-        return refusals;
+    public long refusals() {
+        return refusals.total();
     }
 
     public synchronized long accepted() {
@@ -261,25 +259,14 @@ public final class CommandHandler {
     }
 
     private void refuse(String commandId, String type, String code, String why, long now) {
-        boolean journal;
-        long suppressed;
-        synchronized (this) {
-            refusals++;
-            if (now - minuteStartMs >= 60_000) {
-                minuteStartMs = now;
-                refusalsThisMinute = 0;
-            }
-            journal = ++refusalsThisMinute <= REFUSALS_JOURNALED_PER_MINUTE;
-            suppressed = refusals;
-        }
         JournalEntry event = null;
-        if (journal) {
+        if (refusals.admit(now)) {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("command", type);
             details.put("commandId", commandId);
             details.put("actor", "central");
             details.put("why", code + ": " + why);
-            details.put("refusalsSinceStart", suppressed);
+            details.put("refusalsSinceStart", refusals.total());
             event = wiring.recorder().record(EventType.COMMAND_REJECTED, details);
         }
         reply(commandId, type, Result.REJECTED, code, why, event == null ? null : event.seq(), now, null);

@@ -42,7 +42,9 @@ public final class ListReceiver {
 
     private final Wiring wiring;
     private final Map<String, Assembly> assemblies = new HashMap<>();
-    private final AtomicLong rejected = new AtomicLong();
+    /** A flood of bad list messages is counted in full and journaled at most this often. */
+    static final int REJECTIONS_JOURNALED_PER_MINUTE = 60;
+    private final RefusalCap rejected = new RefusalCap(REJECTIONS_JOURNALED_PER_MINUTE);
     private final AtomicLong applied = new AtomicLong();
     private LinkControl link;
 
@@ -75,7 +77,7 @@ public final class ListReceiver {
     }
 
     public long rejected() {
-        return rejected.get();
+        return rejected.total();
     }
 
     public long applied() {
@@ -363,12 +365,13 @@ public final class ListReceiver {
     }
 
     private void reject(String program, Long version, String kind, String code, String why) {
-        rejected.incrementAndGet();
-        ListInfo current = wiring.store().inForce(program);
-        wiring.recorder().record(EventType.LIST_REJECTED, Details.of("program", program, "version", version, "kind", kind, "code", code,
-                "why", why, "inForceVersion", current == null ? null : current.version()));
-        LOG.log(System.Logger.Level.WARNING, program + (version == null ? "" : " v" + version) + " " + kind + " rejected, " + code + ": "
-                + why);
+        if (rejected.admit(wiring.wallClock().getAsLong())) {
+            ListInfo current = wiring.store().inForce(program);
+            wiring.recorder().record(EventType.LIST_REJECTED, Details.of("program", program, "version", version, "kind", kind, "code", code,
+                    "why", why, "inForceVersion", current == null ? null : current.version(), "rejectedSinceStart", rejected.total()));
+            LOG.log(System.Logger.Level.WARNING, program + (version == null ? "" : " v" + version) + " " + kind + " rejected, " + code + ": "
+                    + why);
+        }
     }
 
 }
