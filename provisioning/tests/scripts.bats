@@ -8,7 +8,7 @@ SCRIPTS=(install.sh provision.sh upgrade.sh decommission.sh make-release.sh)
 
 @test "every script and test helper passes shellcheck" {
   cd "$PROVISIONING"
-  shellcheck -x -P SCRIPTDIR install.sh provision.sh upgrade.sh decommission.sh make-release.sh lib.sh
+  shellcheck -x -P SCRIPTDIR install.sh provision.sh upgrade.sh decommission.sh make-release.sh lib.sh broker/broker-acl.sh
   shellcheck -x -P SCRIPTDIR tests/lane-ns.sh tests/run-execstart.sh tests/bin/systemctl tests/helpers.bash
 }
 
@@ -78,4 +78,17 @@ SCRIPTS=(install.sh provision.sh upgrade.sh decommission.sh make-release.sh)
   rmdir "$root"
   [ "$status" -eq 2 ]
   [[ $output == *"run as root"* ]]
+}
+
+@test "broker-acl.sh prints the example ACL and refuses a malformed lane" {
+  run "$PROVISIONING/broker/broker-acl.sh" --central central poe-01/lane-03
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$PROVISIONING/broker/acl.example")" ]
+  run "$PROVISIONING/broker/broker-acl.sh" poe-01/lane-03/events
+  [ "$status" -eq 2 ]
+  [[ $output == *"SITE/LANE"* ]]
+  run "$PROVISIONING/broker/broker-acl.sh" --root 'lc/#' poe-01/lane-03
+  [ "$status" -eq 2 ]
+  run "$PROVISIONING/broker/broker-acl.sh" --help
+  [[ $output == Usage:* ]]
 }

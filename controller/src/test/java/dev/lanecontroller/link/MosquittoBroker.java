@@ -11,6 +11,8 @@ final class MosquittoBroker implements TestBroker {
     private final Path dataDir;
     private final int port;
     private final String extraConfig;
+    /** A whole listener configuration of the test's own (the broker example in provisioning/), or null. */
+    private String ownConfig;
     private Process process;
 
     MosquittoBroker(Path dataDir, int port) {
@@ -22,6 +24,13 @@ final class MosquittoBroker implements TestBroker {
         this.dataDir = dataDir;
         this.port = port;
         this.extraConfig = extraConfig;
+    }
+
+    /** Mosquitto on {@code listenerConfig} as given (its listener on {@code port}); the test adds only where to log. */
+    static MosquittoBroker withConfig(Path dataDir, int port, String listenerConfig) {
+        MosquittoBroker broker = new MosquittoBroker(dataDir, port, listenerConfig);
+        broker.ownConfig = listenerConfig;
+        return broker;
     }
 
     @Override
@@ -38,7 +47,9 @@ final class MosquittoBroker implements TestBroker {
     public synchronized void start() throws Exception {
         Files.createDirectories(dataDir);
         Path config = dataDir.resolve("mosquitto.conf");
-        Files.writeString(config, String.join("\n",
+        Files.writeString(config, ownConfig != null ? String.join("\n", ownConfig,
+                "root".equals(System.getProperty("user.name")) ? "user root" : "",
+                "log_dest file " + dataDir.toAbsolutePath().resolve("mosquitto.log"), "") : String.join("\n",
                 "listener " + port + " 127.0.0.1",
                 "allow_anonymous true",
                 // As root, mosquitto drops to its own user, which cannot write the test's folder.
