@@ -55,7 +55,7 @@ public final class ConfigLoader {
         Section reader = top.section("reader");
         ReadFilter readFilter = readFilterKeys(reader);
         Section storage = top.section("storage");
-        String storagePath = storage.text("path", "lane-data/lane.db", Pattern.compile(".{1,512}"), "a file path");
+        String storagePath = storage.text("path", "lane-data/lane.db", FILE_PATH, "a file path");
         int retentionDays = (int) storage.integer("retentionDays", 30, 1, 3650);
         storage.rejectUnknownKeys();
         Section hardware = top.section("hardware");
@@ -86,7 +86,8 @@ public final class ConfigLoader {
 
     static final Pattern BROKER_URI = Pattern.compile("(ssl|tcp)://[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?");
     static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    static final Pattern FILE_PATH = Pattern.compile(".{1,512}");
+    /** A file path: up to 512 characters, no control characters (a NUL is no path on Linux). */
+    static final Pattern FILE_PATH = Pattern.compile("[^\\x00-\\x1f\\x7f]{1,512}");
 
     private static CentralSettings central(Section central, String laneId, Path base) {
         String broker = central.text("broker", "ssl://localhost:8883", BROKER_URI, "ssl://HOST:PORT (or tcp://HOST:PORT with allowPlainTcp)");

@@ -203,7 +203,7 @@ final class HardwareLoader {
         int port = (int) s.integer("port", 8088, 1, 65_535);
         String path = s.text("path", "/plates", URL_PATH, "a path such as /plates");
         String header = s.text("secretHeader", "Authorization", HEADER, "a header name");
-        String secretFile = s.text("secretFile", null, Pattern.compile(".{1,512}"), "a file holding the secret");
+        String secretFile = s.text("secretFile", null, ConfigLoader.FILE_PATH, "a file holding the secret");
         String secret = null;
         if (secretFile == null) {
             s.problem("secretFile", "a file holding the shared secret (at least 16 characters) is needed");

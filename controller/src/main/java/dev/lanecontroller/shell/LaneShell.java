@@ -6,6 +6,7 @@ import dev.lanecontroller.core.LaneAction;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneState;
 import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.LogThinning;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.core.SafetyMonitor;
 import dev.lanecontroller.hal.GateDirection;
@@ -51,6 +52,7 @@ public final class LaneShell {
     private final ArrayDeque<EventDraft> held = new ArrayDeque<>();
     private volatile int heldCount;
     private volatile long eventsLost;
+    private long lookupFailures;
     private long steps;
 
     public LaneShell(Lane lane, LaneHardware hardware, Journal journal, ClearanceLookup clearance, Supplier<Now> clock,
@@ -120,7 +122,9 @@ public final class LaneShell {
         } catch (StoreException e) {
             // A store that cannot be read puts the lane in FAULT (an alert, everyone referred) until a
             // technician resets it; the card itself counts as unknown.
-            LOG.log(System.Logger.Level.ERROR, "card lookup failed: " + e.getMessage());
+            if (LogThinning.worthLogging(++lookupFailures)) {
+                LOG.log(System.Logger.Level.ERROR, "card lookup failed (failure " + lookupFailures + "): " + e.getMessage());
+            }
             handle(new LaneInput.HardwareFault("store", "card lookup failed: " + e.getMessage()));
         }
         Now now = clock.get();
@@ -176,13 +180,6 @@ public final class LaneShell {
         }
     }
 
-    private static boolean isPowerOfTen(long n) {
-        while (n >= 10 && n % 10 == 0) {
-            n /= 10;
-        }
-        return n == 1;
-    }
-
     /**
      * Writes the held events and {@code pending} in one commit; returns whether they are durable.
      * After a failure in this step ({@code tryWrite} false) the events are only held: one failed
@@ -210,7 +207,7 @@ public final class LaneShell {
                 } catch (StoreException | IllegalArgumentException e) {
                     journalFailures++;
                     // The lane retries at every input (the reader's heartbeat: each second); the log gets the 1st, 10th, 100th...
-                    if (isPowerOfTen(journalFailures)) {
+                    if (LogThinning.worthLogging(journalFailures)) {
                         LOG.log(System.Logger.Level.ERROR, "journal write failed (failure " + journalFailures + "), " + batch.size()
                                 + " events held until it works again: " + e.getMessage());
                     }

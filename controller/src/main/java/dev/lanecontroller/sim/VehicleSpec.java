@@ -1,5 +1,7 @@
 package dev.lanecontroller.sim;
 
+import dev.lanecontroller.hal.PlateEventKind;
+import dev.lanecontroller.hal.PlateReport;
 import dev.lanecontroller.hal.TagRead;
 import java.util.List;
 
@@ -30,6 +32,12 @@ public record VehicleSpec(
         }
         if (speedKmh < SPEED_KMH_MIN || speedKmh > SPEED_KMH_MAX) {
             throw new IllegalArgumentException("vehicle speed must be " + SPEED_KMH_MIN + ".." + SPEED_KMH_MAX + " km/h");
+        }
+        // What the camera will report must be a report it can make: checked here, not when the car arrives.
+        for (String text : new String[] {plateText, plateMisread}) {
+            if (text != null) {
+                new PlateReport(text, plateJurisdiction == null ? "" : plateJurisdiction, 95, PlateEventKind.NEW);
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.lanecontroller.store;
 import dev.lanecontroller.core.CardEntry;
 import dev.lanecontroller.core.CardStatus;
 import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.LogThinning;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ import org.sqlite.SQLiteConfig;
 public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
     public static final Pattern PROGRAM_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,15}");
     private static final System.Logger LOG = System.getLogger(ClearanceStore.class.getName());
+    private long readFailures;
 
     private final Database database;
     private final Path listDir;
@@ -117,11 +119,14 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
             try {
                 list.connection().commit();
             } catch (SQLException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot end the lookups' read transaction on " + list.list().program() + " v" + list.list().version() + ": " + e.getMessage());
+                if (LogThinning.worthLogging(++readFailures)) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot end the lookups' read transaction on " + list.list().program() + " v"
+                            + list.list().version() + " (failure " + readFailures + "): " + e.getMessage());
+                }
                 try {
                     list.connection().rollback();
-                } catch (SQLException rollbackFailure) {
-                    LOG.log(System.Logger.Level.WARNING, "and cannot roll it back: " + rollbackFailure.getMessage());
+                } catch (SQLException alreadyEnded) {
+                    // SQLite ended it itself: nothing more to do.
                 }
             }
         }

@@ -49,4 +49,26 @@ class CentralConfigTest {
         assertTrue(ConfigLoader.parse("central: {broker: 'tcp://127.0.0.1:1883', site: s, allowPlainTcp: true}\n", "t.yaml", null)
                 .hasCentral());
     }
+
+    @Test
+    void backlogAlarmThresholdsDefaultAndMustAscend() {
+        CentralSettings defaults = ConfigLoader.parse("central: {broker: 'tcp://127.0.0.1:1883', site: s, allowPlainTcp: true}\n", "t.yaml",
+                null).central();
+        assertEquals(java.util.List.of(10_000L, 100_000L), defaults.backlogAlarmEvents());
+        assertEquals(java.util.List.of(900_000L, 14_400_000L), defaults.backlogAlarmAgeMs());
+        CentralSettings set = ConfigLoader.parse("central: {broker: 'tcp://127.0.0.1:1883', site: s, allowPlainTcp: true, "
+                + "backlogAlarm: {events: [500], ageMinutes: [5, 60, 1440]}}\n", "t.yaml", null).central();
+        assertEquals(java.util.List.of(500L), set.backlogAlarmEvents());
+        assertEquals(java.util.List.of(300_000L, 3_600_000L, 86_400_000L), set.backlogAlarmAgeMs());
+        ConfigException descending = assertThrows(ConfigException.class, () -> ConfigLoader.parse("central: {broker: 'tcp://127.0.0.1:1883', "
+                + "site: s, allowPlainTcp: true, backlogAlarm: {events: [1000, 10], size: 3}}\n", "t.yaml", null));
+        assertTrue(descending.getMessage().contains("central.backlogAlarm.events: thresholds must be ascending"), descending.getMessage());
+        assertTrue(descending.getMessage().contains("central.backlogAlarm.size: unknown key"), descending.getMessage());
+    }
+
+    @Test
+    void aPathWithAControlCharacterIsAProblemNotACrash() {
+        ConfigException nul = assertThrows(ConfigException.class, () -> ConfigLoader.parse("storage: {path: \"lane\\0.db\"}\n", "t.yaml", null));
+        assertTrue(nul.getMessage().contains("storage.path"), nul.getMessage());
+    }
 }

@@ -62,7 +62,7 @@ class HostileFilesTest {
             }
         }
         assertTrue(refused > iterations / 2 && loaded > 0, loaded + " loaded, " + refused + " refused");
-        CampaignReport.row("hostile-config", "mangled config files", "every CI run (ordinary test), seed " + seed,
+        CampaignReport.row("hostile-config", "mangled config files", CampaignReport.size(iterations, 3_000) + ", seed " + seed,
                 String.format(Locale.ROOT, "%d files from config/ and its examples mangled (and a YAML alias bomb): %d loaded, %d "
                         + "refused with their problems named, 0 other exceptions", iterations, loaded, refused),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
@@ -97,7 +97,7 @@ class HostileFilesTest {
             }
         }
         assertTrue(refused > iterations / 4 && ran > 0, ran + " ran, " + refused + " refused");
-        CampaignReport.row("hostile-scenarios", "mangled scenario files", "every CI run (ordinary test), seed " + seed,
+        CampaignReport.row("hostile-scenarios", "mangled scenario files", CampaignReport.size(iterations, 3_000) + ", seed " + seed,
                 String.format(Locale.ROOT, "%d files from docs/examples mangled: %d loaded and ran, %d refused with their problems "
                         + "named, 0 other exceptions", iterations, ran, refused), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
     }

@@ -20,8 +20,8 @@ public final class CampaignReport {
         Files.writeString(out.resolve(name + ".md"), row + "\n");
     }
 
-    /** "short" or "long": the CI's short campaign runs the defaults. */
+    /** "short (every CI run)" or "long": CI runs every fault at its default (short) count. */
     public static String size(int trials, int shortTrials) {
-        return trials <= shortTrials ? "short" : "long";
+        return trials <= shortTrials ? "short (every CI run)" : "long";
     }
 }

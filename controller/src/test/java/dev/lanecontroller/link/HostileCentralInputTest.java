@@ -225,7 +225,7 @@ class HostileCentralInputTest {
         assertTrue(journaled.size() <= minutes * ListReceiver.REJECTIONS_JOURNALED_PER_MINUTE, journaled.size() + " journaled" + replay);
         JsonNode lastJournaled = JSON.readTree(journaled.get(journaled.size() - 1).payloadJson());
         assertTrue(lastJournaled.get("rejectedSinceStart").asLong() <= rejected, replay);
-        CampaignReport.row("hostile-lists", "hostile list messages (chunks, manifests, deltas)", "every CI run (ordinary test), seed " + seed,
+        CampaignReport.row("hostile-lists", "hostile list messages (chunks, manifests, deltas)", CampaignReport.size(iterations, 3_000) + ", seed " + seed,
                 String.format(Locale.ROOT, "%d rounds: %d real snapshots reordered and duplicated, %d replays, %d mutations, %d from an "
                                 + "unknown key, %d random, %d re-signed with wrong fields, %d deltas, %d oversized or truncated; 0 "
                                 + "exceptions, every list in force complete and signed, never rolled back (last v%d); %d refusals "
@@ -298,7 +298,7 @@ class HostileCentralInputTest {
         long journaled = rig.events("COMMAND_REJECTED").size();
         assertTrue(!reached.isEmpty() && refusals > iterations / 3, reached.size() + " reached, " + refusals + " refused" + replay);
         assertTrue(journaled <= (iterations * 300L / 60_000 + 2) * CommandHandler.REFUSALS_JOURNALED_PER_MINUTE, replay);
-        CampaignReport.row("hostile-commands", "hostile commands", "every CI run (ordinary test), seed " + seed,
+        CampaignReport.row("hostile-commands", "hostile commands", CampaignReport.size(iterations, 3_000) + ", seed " + seed,
                 String.format(Locale.ROOT, "%d commands: %d good, %d replays, %d from an unknown key, %d expired or from the future, %d "
                                 + "bit-flipped, %d re-signed with wrong fields, %d random or oversized; 0 exceptions; %d reached the lane, "
                                 + "each once, all fresh and well signed; %d refused and counted, %d journaled (at most %d a minute)",

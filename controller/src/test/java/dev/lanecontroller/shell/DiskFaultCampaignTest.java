@@ -68,7 +68,7 @@ class DiskFaultCampaignTest {
         long seed = Long.getLong("lane.campaign.seed", 20_261_128L);
         String replay = " (replay with -Dlane.campaign.seed=" + seed + " -Dlane.campaign.diskFaults=" + trials + ")";
         SplittableRandom random = new SplittableRandom(seed);
-        volume = mountTmpfs(dir.resolve("volume"), "8m");
+        volume = mountTmpfs(dir.resolve("volume"), "64m"); // room for 20 trials of journal: the fill takes the rest
         Path db = volume.resolve("lane.db");
         long startNanos = System.nanoTime();
         long journalFaults = 0;
