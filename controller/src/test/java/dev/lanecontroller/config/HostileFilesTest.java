@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lanecontroller.link.CampaignReport;
+import dev.lanecontroller.link.CampaignRun;
 import dev.lanecontroller.sim.Scenario;
 import dev.lanecontroller.sim.ScenarioException;
 import dev.lanecontroller.sim.ScenarioLoader;
@@ -16,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /**
  * Config and scenario files mangled at random, seeded (docs/reliability.md): lines dropped,
@@ -34,9 +35,8 @@ class HostileFilesTest {
 
     @Test
     void mangledConfigFilesAreLoadedOrRefusedWithTheirProblemsNamed() throws Exception {
-        int iterations = Integer.getInteger("lane.fuzz.iterations", 3_000);
-        long seed = Long.getLong("lane.campaign.seed", 20_261_128L);
-        SplittableRandom random = new SplittableRandom(seed);
+        CampaignRun run = CampaignRun.of("lane.fuzz.iterations", 3_000);
+        int iterations = run.trials();
         List<String> corpus = new ArrayList<>();
         corpus.add(Files.readString(Path.of("..", "config", "lane.yaml")));
         try (Stream<Path> examples = Files.list(Path.of("..", "config", "examples"))) {
@@ -46,60 +46,59 @@ class HostileFilesTest {
         }
         corpus.add("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
                 + "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n");
-        long startNanos = System.nanoTime();
-        int loaded = 0;
-        int refused = 0;
-        for (int i = 0; i < iterations; i++) {
-            String text = mangle(corpus.get(random.nextInt(corpus.size())), random);
-            try {
-                ConfigLoader.parse(text, "fuzz.yaml", Path.of("..", "config"));
-                loaded++;
-            } catch (ConfigException e) {
-                assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "a refusal says why");
-                refused++;
-            } catch (Throwable t) {
-                fail("config iteration " + i + " threw " + t + " (replay with -Dlane.campaign.seed=" + seed + ")\n---\n" + text, t);
-            }
-        }
+        int[] outcome = feed(run, corpus, "config", ConfigException.class, text -> ConfigLoader.parse(text, "fuzz.yaml", Path.of("..", "config")));
+        int loaded = outcome[0];
+        int refused = outcome[1];
         assertTrue(refused > iterations / 2 && loaded > 0, loaded + " loaded, " + refused + " refused");
-        CampaignReport.row("hostile-config", "mangled config files", CampaignReport.size(iterations, 3_000) + ", seed " + seed,
+        CampaignReport.row("hostile-config", "mangled config files", run, 3_000,
                 String.format(Locale.ROOT, "%d files from config/ and its examples mangled (and a YAML alias bomb): %d loaded, %d "
-                        + "refused with their problems named, 0 other exceptions", iterations, loaded, refused),
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
+                        + "refused with their problems named, 0 other exceptions", iterations, loaded, refused));
     }
 
     @Test
     void mangledScenarioFilesAreRunOrRefusedWithTheirProblemsNamed() throws Exception {
-        int iterations = Integer.getInteger("lane.fuzz.iterations", 3_000);
-        long seed = Long.getLong("lane.campaign.seed", 20_261_128L);
-        SplittableRandom random = new SplittableRandom(seed);
+        CampaignRun run = CampaignRun.of("lane.fuzz.iterations", 3_000);
+        int iterations = run.trials();
         List<String> corpus = new ArrayList<>();
         try (Stream<Path> examples = Files.list(Path.of("..", "docs", "examples"))) {
             for (Path file : examples.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 corpus.add(Files.readString(file));
             }
         }
-        long startNanos = System.nanoTime();
-        int ran = 0;
-        int refused = 0;
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-        for (int i = 0; i < iterations; i++) {
-            String text = mangle(corpus.get(random.nextInt(corpus.size())), random);
+        int[] outcome = feed(run, corpus, "scenario", ScenarioException.class, text -> {
+            Scenario scenario = ScenarioLoader.parse(text, "fuzz.json");
+            ScenarioRunner.run(scenario, scenario.seed(), nowhere);
+        });
+        int ran = outcome[0];
+        int refused = outcome[1];
+        assertTrue(refused > iterations / 4 && ran > 0, ran + " ran, " + refused + " refused");
+        CampaignReport.row("hostile-scenarios", "mangled scenario files", run, 3_000,
+                String.format(Locale.ROOT, "%d files from docs/examples mangled: %d loaded and ran, %d refused with their problems "
+                        + "named, 0 other exceptions", iterations, ran, refused));
+    }
+
+    /**
+     * Feeds mangled copies of the corpus to {@code load}: {accepted, refused with {@code refusal}};
+     * any other exception fails the test with the file that caused it.
+     */
+    private static int[] feed(CampaignRun run, List<String> corpus, String what, Class<? extends RuntimeException> refusal,
+                              ThrowingConsumer<String> load) {
+        int[] outcome = new int[2];
+        for (int i = 0; i < run.trials(); i++) {
+            String text = mangle(corpus.get(run.random().nextInt(corpus.size())), run.random());
             try {
-                Scenario scenario = ScenarioLoader.parse(text, "fuzz.json");
-                ScenarioRunner.run(scenario, scenario.seed(), nowhere);
-                ran++;
-            } catch (ScenarioException e) {
-                assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "a refusal says why");
-                refused++;
+                load.accept(text);
+                outcome[0]++;
             } catch (Throwable t) {
-                fail("scenario iteration " + i + " threw " + t + " (replay with -Dlane.campaign.seed=" + seed + ")\n---\n" + text, t);
+                if (!refusal.isInstance(t)) {
+                    fail(what + " iteration " + i + " threw " + t + " " + run.replay() + "\n---\n" + text, t);
+                }
+                assertTrue(t.getMessage() != null && !t.getMessage().isBlank(), "a refusal says why");
+                outcome[1]++;
             }
         }
-        assertTrue(refused > iterations / 4 && ran > 0, ran + " ran, " + refused + " refused");
-        CampaignReport.row("hostile-scenarios", "mangled scenario files", CampaignReport.size(iterations, 3_000) + ", seed " + seed,
-                String.format(Locale.ROOT, "%d files from docs/examples mangled: %d loaded and ran, %d refused with their problems "
-                        + "named, 0 other exceptions", iterations, ran, refused), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
+        return outcome;
     }
 
     /** One to three random edits of a text file, line- or character-wise. */

@@ -32,11 +32,8 @@ class BrokerAclTest {
     @Test
     void onlyTheLanesOwnCertificatePublishesAsTheLaneAndOnlyCentralCommands() throws Exception {
         assumeTrue(MosquittoBroker.installed(), "mosquitto is not installed here; .ci/run installs it and runs this test");
-        TestPki pki = new TestPki(dir.resolve("pki"));
-        pki.issue("broker", "127.0.0.1", "ip:127.0.0.1");
-        pki.issue("lane", "test-site-lane-07", null);
+        TestPki pki = TestPki.forLane(dir.resolve("pki"));
         pki.issue("other-lane", "test-site-lane-08", null);
-        pki.issue("central", "central", null);
         TestPki strangers = new TestPki(dir.resolve("strangers"));
         strangers.issue("lane", "test-site-lane-07", null);
         Path acl = pki.dir.resolve("acl");

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,15 +49,7 @@ class BrokerFaultCampaignTest {
             try (CentralConsumer central = new CentralConsumer(broker.uri(), "central-faults", "lc/v1/+/+/events")) {
                 CentralLink link = LinkHarness.link(broker.uri(), journal, Inbound.NONE, 64);
                 link.start();
-                AtomicBoolean producing = new AtomicBoolean(true);
-                Thread producer = new Thread(() -> {
-                    while (producing.get()) {
-                        LinkHarness.append(journal, 1, "DECISION");
-                        link.sync().wake();
-                        EventSyncTest.sleep(10);
-                    }
-                }, "traffic");
-                producer.start();
+                LinkHarness.SteadyTraffic traffic = new LinkHarness.SteadyTraffic(journal, link, 10);
                 for (int trial = 1; trial <= trials; trial++) {
                     String at = "trial " + trial + replay;
                     assertTrue(EventSyncTest.waitFor(link::isConnected, 30_000), "the lane is connected before " + at);
@@ -91,8 +82,7 @@ class BrokerFaultCampaignTest {
                     assertTrue(EventSyncTest.waitFor(() -> link.isConnected() && link.connects() > connectsBefore, 60_000),
                             "the lane reconnected after " + List.of("SIGKILL", "SIGTERM", "SIGSTOP").get(kind) + ", " + at);
                 }
-                producing.set(false);
-                producer.join();
+                traffic.close();
                 long last = journal.lastSeq();
                 assertTrue(EventSyncTest.waitFor(() -> journal.outbox().unsentCount() == 0, 120_000), "the broker acknowledged every event" + replay);
                 central.await(() -> central.distinctEvents() == last, 15_000);
@@ -124,14 +114,10 @@ class BrokerFaultCampaignTest {
      */
     @Test
     void eventsJournaledWhileTheBrokerRefusedTheLanesCertificateArriveOnceItIsReplaced() throws Exception {
-        TestPki pki = new TestPki(dir.resolve("pki"));
-        pki.issue("broker", "127.0.0.1", "ip:127.0.0.1");
-        pki.issue("lane", "test-site-lane-07", null);
-        pki.issue("central", "central", null);
+        TestPki pki = TestPki.forLane(dir.resolve("pki"));
         TestPki wrongPki = new TestPki(dir.resolve("wrong-pki"));
         wrongPki.issue("lane", "test-site-lane-07", null);
-        String tls = String.join("\n", "cafile " + pki.file("ca.pem"), "certfile " + pki.file("broker.pem"),
-                "keyfile " + pki.file("broker.key"), "require_certificate true");
+        String tls = pki.mosquittoTls();
         Path laneDir = dir.resolve("lane");
         long startNanos = System.nanoTime();
         try (MosquittoBroker broker = new MosquittoBroker(dir.resolve("broker"), TestBroker.freePort(), tls)) {
@@ -226,24 +212,14 @@ class BrokerFaultCampaignTest {
                     link.start();
                     assertTrue(EventSyncTest.waitFor(link::isConnected, 30_000), "the lane connected" + replay);
                     long drainStart = System.nanoTime(); // the drain rate counts from the connection, as the benchmark does
-                    AtomicBoolean producing = new AtomicBoolean(true);
-                    int[] live = new int[1];
-                    Thread producer = new Thread(() -> {
-                        while (producing.get()) { // a busy lane's pace, and then some: one event every 20 ms
-                            LinkHarness.append(journal, 1, "DECISION");
-                            link.sync().wake();
-                            live[0]++;
-                            EventSyncTest.sleep(20);
-                        }
-                    }, "live-traffic");
-                    producer.start();
+                    LinkHarness.SteadyTraffic traffic = new LinkHarness.SteadyTraffic(journal, link, 20); // a busy lane's pace, and then some
                     while (journal.outbox().unsentCount() > 0 && journal.outbox().oldestUnsentSeq() <= backlog
                             && System.nanoTime() - drainStart < TimeUnit.MINUTES.toNanos(2)) {
                         Thread.onSpinWait();
                     }
                     long drainedNanos = System.nanoTime() - drainStart;
-                    producing.set(false);
-                    producer.join();
+                    traffic.close();
+                    int live = traffic.produced();
                     assertTrue(central.await(() -> central.missing(backlog).isEmpty(), 120_000), "the backlog drained" + replay);
                     double drainSeconds = drainedNanos / 1e9;
                     long last = journal.lastSeq();
@@ -259,7 +235,7 @@ class BrokerFaultCampaignTest {
                             firstLiveArrival = Math.min(firstLiveArrival, i);
                         }
                     }
-                    assertTrue(live[0] > 0 && firstLiveArrival < lastBacklogArrival, "live events did not wait for the backlog" + replay);
+                    assertTrue(live > 0 && firstLiveArrival < lastBacklogArrival, "live events did not wait for the backlog" + replay);
                     assertTrue(central.chainIntact(), replay);
                     List<BacklogAlarm.Change> cleared = watch.check();
                     assertEquals(2, cleared.size(), "both alarms clear once the backlog is through: " + cleared + replay);
@@ -273,7 +249,7 @@ class BrokerFaultCampaignTest {
                                             + "all %d at central, 0 missing, chain intact; both alarms cleared", backlog, raised.size(),
                                     java.util.Arrays.toString(eventThresholds),
                                     java.util.Arrays.toString(java.util.Arrays.stream(ageThresholdsMs).map(ms -> ms / 60_000).toArray()),
-                                    backlog / drainSeconds, live[0], last),
+                                    backlog / drainSeconds, live, last),
                             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
                 }
             }

@@ -20,6 +20,11 @@ public final class CampaignReport {
         Files.writeString(out.resolve(name + ".md"), row + "\n");
     }
 
+    /** The row of a seeded run: short or long by its trial count, its seed, its time so far. */
+    public static void row(String name, String fault, CampaignRun run, int shortTrials, String counts) throws IOException {
+        row(name, fault, size(run.trials(), shortTrials) + ", seed " + run.seed(), counts, run.seconds());
+    }
+
     /** "short (every CI run)" or "long": CI runs every fault at its default (short) count. */
     public static String size(int trials, int shortTrials) {
         return trials <= shortTrials ? "short (every CI run)" : "long";

@@ -8,7 +8,6 @@ import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.SqliteJournal;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,22 +23,13 @@ class EventSyncTest {
              CentralConsumer central = new CentralConsumer(broker.uri(), "central-events", "lc/v1/+/+/events")) {
             CentralLink link = LinkHarness.link(broker.uri(), journal, Inbound.NONE, 64);
             link.start();
-            AtomicBoolean producing = new AtomicBoolean(true);
-            Thread producer = new Thread(() -> {
-                while (producing.get()) {
-                    LinkHarness.append(journal, 1, "DECISION");
-                    link.sync().wake();
-                    sleep(5);
-                }
-            });
-            producer.start();
-            sleep(1_500);
-            broker.stop();
-            sleep(2_000);
-            broker.start();
-            sleep(1_500);
-            producing.set(false);
-            producer.join();
+            try (LinkHarness.SteadyTraffic traffic = new LinkHarness.SteadyTraffic(journal, link, 5)) {
+                sleep(1_500);
+                broker.stop();
+                sleep(2_000);
+                broker.start();
+                sleep(1_500);
+            }
             long last = journal.lastSeq();
             assertTrue(waitFor(() -> journal.outbox().unsentCount() == 0, 60_000), "the broker acknowledged every event");
             central.await(() -> central.distinctEvents() == last, 10_000);

@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,11 +121,10 @@ class HostileCentralInputTest {
 
     @Test
     void listMessagesFromAHostileBrokerNeverPutAnIncompleteOrUnsignedListInForce() throws Exception {
-        int iterations = Integer.getInteger("lane.fuzz.iterations", 3_000);
-        long seed = Long.getLong("lane.campaign.seed", 20_261_128L);
-        String replay = " (replay with -Dlane.campaign.seed=" + seed + " -Dlane.fuzz.iterations=" + iterations + ")";
-        SplittableRandom random = new SplittableRandom(seed);
-        long startNanos = System.nanoTime();
+        CampaignRun run = CampaignRun.of("lane.fuzz.iterations", 3_000);
+        int iterations = run.trials();
+        String replay = run.replay();
+        SplittableRandom random = run.random();
         rig = new Rig();
         List<CardRecord> cards = DemoList.cards(250, 11);
         // Every version central really signed, with the card counts it may hold: a snapshot's exactly,
@@ -225,23 +223,21 @@ class HostileCentralInputTest {
         assertTrue(journaled.size() <= minutes * ListReceiver.REJECTIONS_JOURNALED_PER_MINUTE, journaled.size() + " journaled" + replay);
         JsonNode lastJournaled = JSON.readTree(journaled.get(journaled.size() - 1).payloadJson());
         assertTrue(lastJournaled.get("rejectedSinceStart").asLong() <= rejected, replay);
-        CampaignReport.row("hostile-lists", "hostile list messages (chunks, manifests, deltas)", CampaignReport.size(iterations, 3_000) + ", seed " + seed,
+        CampaignReport.row("hostile-lists", "hostile list messages (chunks, manifests, deltas)", run, 3_000,
                 String.format(Locale.ROOT, "%d rounds: %d real snapshots reordered and duplicated, %d replays, %d mutations, %d from an "
                                 + "unknown key, %d random, %d re-signed with wrong fields, %d deltas, %d oversized or truncated; 0 "
                                 + "exceptions, every list in force complete and signed, never rolled back (last v%d); %d refusals "
                                 + "counted, %d journaled (at most %d a minute); a clean snapshot afterwards came into force whole",
                         iterations, kinds[0], kinds[1], kinds[2], kinds[3], kinds[4], kinds[5], kinds[6], kinds[7], lastInForce, rejected,
-                        journaled.size(), ListReceiver.REJECTIONS_JOURNALED_PER_MINUTE),
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
+                        journaled.size(), ListReceiver.REJECTIONS_JOURNALED_PER_MINUTE));
     }
 
     @Test
     void onlyFreshWellSignedCommandsReachTheLaneEachOnce() throws Exception {
-        int iterations = Integer.getInteger("lane.fuzz.iterations", 3_000);
-        long seed = Long.getLong("lane.campaign.seed", 20_261_128L);
-        String replay = " (replay with -Dlane.campaign.seed=" + seed + " -Dlane.fuzz.iterations=" + iterations + ")";
-        SplittableRandom random = new SplittableRandom(seed);
-        long startNanos = System.nanoTime();
+        CampaignRun run = CampaignRun.of("lane.fuzz.iterations", 3_000);
+        int iterations = run.trials();
+        String replay = run.replay();
+        SplittableRandom random = run.random();
         rig = new Rig();
         Set<String> trusted = new HashSet<>(); // ids of commands well signed, fresh and not seen before
         Set<String> untrusted = new HashSet<>();
@@ -250,7 +246,7 @@ class HostileCentralInputTest {
         for (int i = 0; i < iterations; i++) {
             rig.wallMs.addAndGet(300); // three messages a second: faster than the journaling cap
             Instant now = Instant.ofEpochMilli(rig.wallMs.get());
-            String id = "cmd-" + seed + "-" + i;
+            String id = "cmd-" + run.seed() + "-" + i;
             int kind = random.nextInt(7);
             kinds[kind]++;
             byte[] message = switch (kind) {
@@ -298,13 +294,12 @@ class HostileCentralInputTest {
         long journaled = rig.events("COMMAND_REJECTED").size();
         assertTrue(!reached.isEmpty() && refusals > iterations / 3, reached.size() + " reached, " + refusals + " refused" + replay);
         assertTrue(journaled <= (iterations * 300L / 60_000 + 2) * CommandHandler.REFUSALS_JOURNALED_PER_MINUTE, replay);
-        CampaignReport.row("hostile-commands", "hostile commands", CampaignReport.size(iterations, 3_000) + ", seed " + seed,
+        CampaignReport.row("hostile-commands", "hostile commands", run, 3_000,
                 String.format(Locale.ROOT, "%d commands: %d good, %d replays, %d from an unknown key, %d expired or from the future, %d "
                                 + "bit-flipped, %d re-signed with wrong fields, %d random or oversized; 0 exceptions; %d reached the lane, "
                                 + "each once, all fresh and well signed; %d refused and counted, %d journaled (at most %d a minute)",
                         iterations, kinds[0], kinds[1], kinds[2], kinds[3], kinds[4], kinds[5], kinds[6], reached.size(), refusals, journaled,
-                        CommandHandler.REFUSALS_JOURNALED_PER_MINUTE),
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
+                        CommandHandler.REFUSALS_JOURNALED_PER_MINUTE));
     }
 
     // ---- message makers ----

@@ -42,4 +42,34 @@ final class LinkHarness {
                 System.getProperty("java.class.path"), dev.lanecontroller.cli.Main.class.getName(), "run", "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
+
+    /** Live traffic: one DECISION journaled and announced every {@code periodMs}, on a thread of its own, until closed. */
+    static final class SteadyTraffic implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
+        private final Thread thread;
+
+        SteadyTraffic(Journal journal, CentralLink link, long periodMs) {
+            thread = new Thread(() -> {
+                while (producing.get()) {
+                    append(journal, 1, "DECISION");
+                    link.sync().wake();
+                    produced.incrementAndGet();
+                    EventSyncTest.sleep(periodMs);
+                }
+            }, "steady-traffic");
+            thread.setDaemon(true); // a failed assertion must not leave it running
+            thread.start();
+        }
+
+        int produced() {
+            return produced.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            producing.set(false);
+            thread.join();
+        }
+    }
 }

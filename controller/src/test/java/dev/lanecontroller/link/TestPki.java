@@ -26,6 +26,24 @@ final class TestPki {
         keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", store("ca"), "-file", dir.resolve("ca.pem").toString());
     }
 
+    /**
+     * The PKI of a lane test: a broker certificate for 127.0.0.1 ({@code broker}), lane-07's client
+     * certificate ({@code lane}, CN test-site-lane-07) and central's ({@code central}).
+     */
+    static TestPki forLane(Path dir) throws Exception {
+        TestPki pki = new TestPki(dir);
+        pki.issue("broker", "127.0.0.1", "ip:127.0.0.1");
+        pki.issue("lane", "test-site-lane-07", null);
+        pki.issue("central", "central", null);
+        return pki;
+    }
+
+    /** Mosquitto's listener options for mutual TLS with this CA. */
+    String mosquittoTls() {
+        return String.join("\n", "cafile " + file("ca.pem"), "certfile " + file("broker.pem"), "keyfile " + file("broker.key"),
+                "require_certificate true");
+    }
+
     /** Issues a certificate signed by this CA: NAME.pem (certificate) and NAME.key (PKCS#8 PEM). */
     void issue(String name, String commonName, String san) throws Exception {
         keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + commonName, "-validity", "2",

@@ -23,17 +23,10 @@ class TlsLinkTest {
     @Test
     void theLaneSpeaksMutualTlsAndAStrangerIsRefused() throws Exception {
         assumeTrue(MosquittoBroker.installed(), "mosquitto is not installed here; .ci/run installs it and runs this test");
-        TestPki pki = new TestPki(dir.resolve("pki"));
-        pki.issue("broker", "127.0.0.1", "ip:127.0.0.1");
-        pki.issue("lane", "test-site-lane-07", null);
-        pki.issue("central", "central", null);
+        TestPki pki = TestPki.forLane(dir.resolve("pki"));
         TestPki otherPki = new TestPki(dir.resolve("other-pki"));
         otherPki.issue("impostor", "test-site-lane-07", null);
-        String tls = String.join("\n",
-                "cafile " + pki.file("ca.pem"),
-                "certfile " + pki.file("broker.pem"),
-                "keyfile " + pki.file("broker.key"),
-                "require_certificate true");
+        String tls = pki.mosquittoTls();
         try (MosquittoBroker broker = new MosquittoBroker(dir.resolve("broker"), TestBroker.freePort(), tls)) {
             broker.start();
             MqttClient central = new MqttClient(broker.uri(), "central-tls", new MemoryPersistence());
