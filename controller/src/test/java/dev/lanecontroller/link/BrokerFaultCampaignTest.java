@@ -97,10 +97,11 @@ class BrokerFaultCampaignTest {
                 assertTrue(central.chainIntact(), "the chain at central" + replay);
                 link.close();
                 CampaignReport.row("broker-faults", "broker killed, stopped, frozen", CampaignReport.size(trials, SHORT_TRIALS) + ", seed " + seed,
-                        String.format(Locale.ROOT, "%d faults (%d SIGKILL, %d SIGTERM+restart, %d SIGSTOP of %s ms until the lane noticed); "
+                        String.format(Locale.ROOT, "%d faults (%d SIGKILL, %d SIGTERM+restart, %d SIGSTOP, each noticed by the lane in %.1f–%.1f s); "
                                         + "%d events journaled, %d at central, 0 missing, 0 reused, chain intact; %d acknowledged by a "
                                         + "killed broker and lost there, all replayed from the lane's journal", trials, byKind[0], byKind[1],
-                                byKind[2], freezeDetectionMs, last, central.distinctEvents(), lostByBroker.size()),
+                                byKind[2], freezeDetectionMs.stream().mapToLong(Long::longValue).min().orElse(0) / 1000.0,
+                                freezeDetectionMs.stream().mapToLong(Long::longValue).max().orElse(0) / 1000.0, last, central.distinctEvents(), lostByBroker.size()),
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
             }
         }
