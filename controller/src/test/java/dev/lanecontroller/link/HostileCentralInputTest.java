@@ -268,10 +268,7 @@ class HostileCentralInputTest {
                     untrusted.add(id);
                     yield mutateBytes(command(id, now, rig.commandKey, random), random);
                 }
-                case 5 -> {
-                    trusted.add(id); // signed by central: may pass if the fields still make sense
-                    yield resignedCommand(id, now, random);
-                }
+                case 5 -> resignedCommand(id, now, random, trusted); // signed by central: may pass if its fields still make sense
                 default -> random.nextBoolean() ? randomBytes(random, random.nextInt(3_000))
                         : randomBytes(random, CommandHandler.COMMAND_BYTES_MAX + 1 + random.nextInt(100));
             };
@@ -332,10 +329,11 @@ class HostileCentralInputTest {
     }
 
     /** A command central really signed, with a field of the wrong kind, missing, or absurd. */
-    private byte[] resignedCommand(String id, Instant now, SplittableRandom random) throws Exception {
+    private byte[] resignedCommand(String id, Instant now, SplittableRandom random, Set<String> trusted) throws Exception {
         ObjectNode command = (ObjectNode) JSON.readTree(CommandWire.payload(id, "test-site", "lane-07", "SET_MODE", now, "officer",
                 Map.of("mode", "MANUAL")));
         breakAField(command, random);
+        trusted.add(command.path("commandId").asText()); // whatever id it now carries, central signed it
         return SignedEnvelope.seal(JSON.writeValueAsBytes(command), COMMAND_KEY_ID, rig.commandKey.getPrivate());
     }
 
