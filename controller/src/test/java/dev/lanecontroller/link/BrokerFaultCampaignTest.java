@@ -167,7 +167,7 @@ class BrokerFaultCampaignTest {
         int hours = Integer.getInteger("lane.campaign.outageHours", 4);
         long seed = Long.getLong("lane.campaign.seed", 20_261_128L);
         String replay = " (replay with -Dlane.campaign.seed=" + seed + " -Dlane.campaign.outageHours=" + hours + ")";
-        long[] eventThresholds = {1_000, 5_000, 20_000};
+        long[] eventThresholds = {1_000, 2_000, 20_000};
         long[] ageThresholdsMs = {15 * 60_000L, 60 * 60_000L, 180 * 60_000L};
         long startNanos = System.nanoTime();
         try (SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("lane.db")), "boot-outage")) {

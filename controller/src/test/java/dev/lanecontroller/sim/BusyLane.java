@@ -28,13 +28,13 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * A lane in virtual time under steady member traffic (400 vehicles/h, a few misbehaving), with an
+ * A lane in virtual time under steady member traffic (300 vehicles/h, a few misbehaving: well inside what the lane passes, so a queue built up in a fault drains afterwards), with an
  * officer who releases every referred vehicle after 8 s: the fault campaigns run it for hours of
  * virtual time against the journal they want to hurt.
  */
 public final class BusyLane {
     public static final long START_WALL_MS = 1_795_852_800_000L; // 2026-11-28T00:00:00Z
-    public static final double VEHICLES_PER_HOUR = 400;
+    public static final double VEHICLES_PER_HOUR = 300;
 
     /** The cards the traffic carries (most of them members on the list). */
     public static final List<CardRecord> CARDS = DemoList.cards(5_000, 7);
