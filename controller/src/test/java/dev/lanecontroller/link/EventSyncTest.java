@@ -24,11 +24,15 @@ class EventSyncTest {
             CentralLink link = LinkHarness.link(broker.uri(), journal, Inbound.NONE, 64);
             link.start();
             try (LinkHarness.SteadyTraffic traffic = new LinkHarness.SteadyTraffic(journal, link, 5)) {
+                // Each phase lasts its time and has at least its 100 events, however loaded the machine.
                 sleep(1_500);
+                assertTrue(traffic.awaitMore(100, 60_000), "traffic before the outage");
                 broker.stop();
                 sleep(2_000);
+                assertTrue(traffic.awaitMore(100, 60_000), "traffic while the broker was down");
                 broker.start();
                 sleep(1_500);
+                assertTrue(traffic.awaitMore(100, 60_000), "traffic after the broker came back");
             }
             long last = journal.lastSeq();
             assertTrue(waitFor(() -> journal.outbox().unsentCount() == 0, 60_000), "the broker acknowledged every event");

@@ -66,6 +66,15 @@ final class LinkHarness {
             return produced.get();
         }
 
+        /**
+         * Waits until this traffic has produced {@code events} more, so a phase of a test has the traffic
+         * it is about however slowly a loaded machine runs; false when that takes longer than the timeout.
+         */
+        boolean awaitMore(int events, long timeoutMs) {
+            int target = produced.get() + events;
+            return EventSyncTest.waitFor(() -> produced.get() >= target, timeoutMs);
+        }
+
         @Override
         public void close() throws InterruptedException {
             producing.set(false);
