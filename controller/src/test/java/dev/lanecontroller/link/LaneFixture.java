@@ -46,6 +46,7 @@ final class LaneFixture implements AutoCloseable {
     final LaneShell shell;
     final LaneRunner runner;
     final LaneLink link;
+    final SimLane hardware;
     final List<JournalEntry> events = new CopyOnWriteArrayList<>();
     final Topics topics = Topics.lane(ROOT, SITE, LANE);
 
@@ -66,7 +67,7 @@ final class LaneFixture implements AutoCloseable {
         journal = new SqliteJournal(database, "boot-fixture");
         store = new ClearanceStore(database);
         nonces = new NonceStore(database);
-        SimLane hardware = new SimLane(scheduler, 500, 1_000, true, true);
+        hardware = new SimLane(scheduler, 500, 1_000, true, true);
         Supplier<Now> clock = () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), true);
         LaneLink[] linkRef = new LaneLink[1];
         shell = new LaneShell(new Lane(LaneSettings.defaults(LANE), () -> 0.5), hardware.ports(), journal, store, clock,
