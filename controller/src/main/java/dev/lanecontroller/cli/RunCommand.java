@@ -27,6 +27,7 @@ import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.SqliteJournal;
 import dev.lanecontroller.core.LaneState;
 import dev.lanecontroller.ops.Health;
+import dev.lanecontroller.ops.Periodic;
 import dev.lanecontroller.ops.HealthServer;
 import dev.lanecontroller.ops.SystemdNotifier;
 import dev.lanecontroller.ops.LaneMetrics;
@@ -144,11 +145,10 @@ final class RunCommand implements Callable<Integer> {
             if (central[0] != null) {
                 central[0].start();
             }
-            java.util.concurrent.ScheduledExecutorService purge = schedulePurge(journal, config.retentionDays());
-            if (central[0] != null) {
-                LaneLink link = central[0];
-                purge.scheduleWithFixedDelay(() -> link.backlog().check(), BACKLOG_CHECK_S, BACKLOG_CHECK_S, TimeUnit.SECONDS);
-            }
+            Periodic purge = schedulePurge(journal, config.retentionDays());
+            LaneLink link = central[0];
+            Periodic backlogWatch = link == null ? null
+                    : Periodic.every("backlog-watch", BACKLOG_CHECK_S, BACKLOG_CHECK_S, TimeUnit.SECONDS, () -> link.backlog().check());
             if (devices != null) {
                 devices.registerMetrics(metrics);
             }
@@ -180,7 +180,10 @@ final class RunCommand implements Callable<Integer> {
             if (health != null) {
                 health.close();
             }
-            purge.shutdownNow();
+            purge.close();
+            if (backlogWatch != null) {
+                backlogWatch.close();
+            }
             systemd.close();
             System.out.println("lane " + config.settings().laneId() + " stopped: " + shell.steps() + " steps, last journal seq "
                     + journal.lastSeq() + (runner.failure() == null ? "" : ", FAILED: " + runner.failure()));
@@ -197,24 +200,14 @@ final class RunCommand implements Callable<Integer> {
      * Deletes events central acknowledged more than {@code retentionDays} ago (DESIGN §8), once an
      * hour on a thread of its own, in small batches so the lane's journal never waits long.
      */
-    private static java.util.concurrent.ScheduledExecutorService schedulePurge(SqliteJournal journal, int retentionDays) {
-        java.util.concurrent.ScheduledExecutorService purge = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "journal-purge");
-            thread.setDaemon(true);
-            return thread;
-        });
-        purge.scheduleWithFixedDelay(() -> {
-            try {
-                int deleted = journal.purgeSentBefore(System.currentTimeMillis() - retentionDays * 86_400_000L);
-                if (deleted > 0) {
-                    System.getLogger(RunCommand.class.getName()).log(System.Logger.Level.INFO,
-                            "purged " + deleted + " events acknowledged more than " + retentionDays + " days ago");
-                }
-            } catch (RuntimeException e) {
-                System.getLogger(RunCommand.class.getName()).log(System.Logger.Level.WARNING, "journal purge failed: " + e.getMessage());
+    private static Periodic schedulePurge(SqliteJournal journal, int retentionDays) {
+        return Periodic.every("journal-purge", PURGE_FIRST_DELAY_MIN, PURGE_INTERVAL_MIN, TimeUnit.MINUTES, () -> {
+            int deleted = journal.purgeSentBefore(System.currentTimeMillis() - retentionDays * 86_400_000L);
+            if (deleted > 0) {
+                System.getLogger(RunCommand.class.getName()).log(System.Logger.Level.INFO,
+                        "purged " + deleted + " events acknowledged more than " + retentionDays + " days ago");
             }
-        }, PURGE_FIRST_DELAY_MIN, PURGE_INTERVAL_MIN, TimeUnit.MINUTES);
-        return purge;
+        });
     }
 
     private static LaneView view(LaneShell shell, Supplier<Now> clock) {

@@ -33,7 +33,13 @@ public final class HealthServer implements AutoCloseable {
             if (!allowed(exchange)) {
                 return;
             }
-            Health.Result result = Health.evaluate(snapshot.get());
+            Health.Result result;
+            try {
+                result = Health.evaluate(snapshot.get());
+            } catch (RuntimeException e) {
+                // The lane's state could not be read (a journal that cannot be read): that is an answer too.
+                result = new Health.Result(false, java.util.Map.of("state", new Health.Check(false, "cannot be read: " + e.getMessage())));
+            }
             ObjectNode body = JSON.createObjectNode();
             body.put("status", result.ok() ? "ok" : "unhealthy");
             ObjectNode checks = body.putObject("checks");

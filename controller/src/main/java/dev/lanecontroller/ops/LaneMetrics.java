@@ -48,18 +48,41 @@ public final class LaneMetrics {
 
     /** A value read when scraped. */
     public void gauge(String name, String help, DoubleSupplier value) {
-        GaugeWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble())).register(registry);
+        GaugeWithCallback.builder().name(name).help(help).callback(callback -> callback.call(readOrNaN(value))).register(registry);
     }
 
     /** A count kept elsewhere, read when scraped. */
     public void counter(String name, String help, DoubleSupplier value) {
-        CounterWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble())).register(registry);
+        CounterWithCallback.builder().name(name).help(help).callback(callback -> {
+            double count = readOrNaN(value);
+            if (!Double.isNaN(count)) {
+                callback.call(count);
+            }
+        }).register(registry);
     }
 
     /** A value per label (e.g. per program), read when scraped. */
     public void gauges(String name, String help, String label, java.util.function.Supplier<java.util.Map<String, Double>> values) {
         GaugeWithCallback.builder().name(name).help(help).labelNames(label)
-                .callback(callback -> values.get().forEach((key, value) -> callback.call(value, key))).register(registry);
+                .callback(callback -> {
+                    try {
+                        values.get().forEach((key, value) -> callback.call(value, key));
+                    } catch (RuntimeException e) {
+                        // Absent from this scrape, like a value that cannot be read (see readOrNaN).
+                    }
+                }).register(registry);
+    }
+
+    /**
+     * A value read when scraped, or NaN when it cannot be read (the backlog of a journal that cannot
+     * be read): one failing value must not take every other metric away with it.
+     */
+    private static double readOrNaN(DoubleSupplier value) {
+        try {
+            return value.getAsDouble();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     public void write(OutputStream out) throws IOException {

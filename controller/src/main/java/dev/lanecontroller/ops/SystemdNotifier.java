@@ -88,7 +88,7 @@ public final class SystemdNotifier implements AutoCloseable {
         if (!enabled()) {
             return;
         }
-        thread.execute(() -> send(List.of("READY=1", statusLine(status.get()))));
+        thread.execute(() -> send(List.of("READY=1", statusLine(statusOrProblem(status)))));
         long periodMs = watchdogIntervalMs > 0 ? watchdogIntervalMs : STATUS_INTERVAL_MS;
         thread.scheduleAtFixedRate(() -> {
             boolean healthy = loopHealthy.getAsBoolean();
@@ -96,9 +96,22 @@ public final class SystemdNotifier implements AutoCloseable {
             if (healthy && watchdogIntervalMs > 0) {
                 message.add("WATCHDOG=1");
             }
-            message.add(statusLine(healthy ? status.get() : "lane loop stalled: watchdog not fed"));
+            message.add(statusLine(healthy ? statusOrProblem(status) : "lane loop stalled: watchdog not fed"));
             send(message);
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The status text, or what kept it from being read: a journal that cannot be read must not end
+     * the pings (a periodic task that throws is never run again, and systemd would then restart a
+     * lane whose loop is healthy, losing the events it holds in memory).
+     */
+    private static String statusOrProblem(Supplier<String> status) {
+        try {
+            return status.get();
+        } catch (RuntimeException e) {
+            return "status unavailable: " + e.getMessage();
+        }
     }
 
     /** STOPPING=1: systemd shows the service as deactivating while the lane stops cleanly. */

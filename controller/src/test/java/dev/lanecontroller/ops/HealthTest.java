@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** /health names what is wrong and answers 503 for it; /metrics counts decisions by outcome and reason. */
@@ -77,6 +78,30 @@ class HealthTest {
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).POST(HttpRequest.BodyPublishers.noBody())
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, post.statusCode());
+        }
+    }
+
+    @Test
+    void aStateThatCannotBeReadIsAnUnhealthyAnswerNotABrokenEndpoint() throws Exception {
+        LaneMetrics metrics = new LaneMetrics();
+        metrics.gauge("lane_outbox_backlog_events", "backlog", () -> {
+            throw new IllegalStateException("disk I/O error");
+        });
+        metrics.gauge("lane_fault", "fault", () -> 1);
+        Supplier<Health.Snapshot> unreadable = () -> {
+            throw new IllegalStateException("cannot count the backlog: disk I/O error");
+        };
+        try (HealthServer server = new HealthServer(new InetSocketAddress("127.0.0.1", 0), unreadable, metrics)) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, health.statusCode());
+            assertTrue(health.body().contains("\"state\":{\"ok\":false,\"detail\":\"cannot be read: cannot count the backlog: disk I/O error\"}"),
+                    health.body());
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, scrape.statusCode());
+            assertTrue(scrape.body().contains("lane_outbox_backlog_events NaN"), scrape.body());
+            assertTrue(scrape.body().contains("lane_fault 1.0"), "the other metrics are still there: " + scrape.body());
         }
     }
 }

@@ -51,6 +51,26 @@ class SystemdNotifierTest {
         }
     }
 
+    @Test
+    void aStatusThatCannotBeReadStillFeedsTheWatchdog(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path sent = dir.resolve("sent");
+        java.nio.file.Path fake = dir.resolve("systemd-notify");
+        java.nio.file.Files.writeString(fake, "#!/bin/sh\necho \"$*\" >> " + sent + "\n");
+        fake.toFile().setExecutable(true);
+        try (SystemdNotifier notifier = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/run/fake", "WATCHDOG_USEC", "200000",
+                "LANE_SYSTEMD_NOTIFY", fake.toString()))) {
+            notifier.ready(() -> true, () -> {
+                throw new IllegalStateException("cannot count the backlog: disk I/O error");
+            });
+            awaitLines(sent, 4);
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(sent);
+            org.junit.jupiter.api.Assertions.assertTrue(lines.get(0).contains("READY=1"), lines.toString());
+            for (String line : lines.subList(1, 4)) {
+                org.junit.jupiter.api.Assertions.assertTrue(line.contains("WATCHDOG=1") && line.contains("status unavailable: cannot count"), line);
+            }
+        }
+    }
+
     private static void awaitLines(java.nio.file.Path file, int count) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!java.nio.file.Files.exists(file) || java.nio.file.Files.readAllLines(file).size() < count) {
