@@ -5,6 +5,15 @@ import java.sql.Statement;
 
 /** The tables every database has; card tables come and go with list versions (see ClearanceStore). */
 final class Schema {
+    /**
+     * The layout this release writes: 1 flagged sent events in the journal, 2 keeps them in the
+     * outbox table. Raise it with every change to the tables, and raise OLDEST_READER too when a
+     * release of the old layout could no longer use the database safely (docs/journal.md).
+     */
+    static final int VERSION = 2;
+    /** The oldest layout whose releases may still open a database this release has written. */
+    static final int OLDEST_READER = 2;
+
     private Schema() {}
 
     private static boolean exists(Statement statement, String table) throws SQLException {
@@ -16,6 +25,14 @@ final class Schema {
     static void create(Statement statement) throws SQLException {
         statement.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         statement.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')");
+        int written = metaInt(statement, "schema_version");
+        // A database from before oldest_reader existed says nothing: its own version is the bound.
+        int oldestReader = hasMeta(statement, "oldest_reader") ? metaInt(statement, "oldest_reader") : written;
+        if (oldestReader > VERSION) {
+            throw new SQLException("it was written by a newer release (schema " + written + ", which releases before schema "
+                    + oldestReader + " cannot use); this release knows schema " + VERSION
+                    + ". Run the newer release again, or move this database aside and start a fresh one (docs/install.md, Upgrades)");
+        }
         statement.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('journal_id', '" + java.util.UUID.randomUUID() + "')");
         statement.execute("""
                 CREATE TABLE IF NOT EXISTS journal (
@@ -51,5 +68,30 @@ final class Schema {
         // (ClearanceStore.dropOrphanTables), so their rows no longer name anything in force.
         statement.execute("DELETE FROM list_in_force WHERE card_table NOT LIKE '%.db'");
         statement.execute("CREATE TABLE IF NOT EXISTS command_nonce (nonce TEXT PRIMARY KEY, issued_wall_ms INTEGER NOT NULL)");
+        if (written < VERSION) {
+            statement.execute("UPDATE meta SET value = '" + VERSION + "' WHERE key = 'schema_version'");
+        }
+        // Never lowered: a newer release that left it readable by this one keeps its own bound.
+        statement.execute("INSERT INTO meta(key, value) VALUES ('oldest_reader', '" + OLDEST_READER + "') "
+                + "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(value AS INTEGER) < " + OLDEST_READER);
+    }
+
+    private static boolean hasMeta(Statement statement, String key) throws SQLException {
+        try (java.sql.ResultSet rows = statement.executeQuery("SELECT 1 FROM meta WHERE key = '" + key + "'")) {
+            return rows.next();
+        }
+    }
+
+    private static int metaInt(Statement statement, String key) throws SQLException {
+        try (java.sql.ResultSet rows = statement.executeQuery("SELECT value FROM meta WHERE key = '" + key + "'")) {
+            if (!rows.next()) {
+                throw new SQLException("meta has no " + key);
+            }
+            try {
+                return Integer.parseInt(rows.getString(1));
+            } catch (NumberFormatException e) {
+                throw new SQLException("meta " + key + " is not a number: '" + rows.getString(1) + "'");
+            }
+        }
     }
 }
