@@ -35,8 +35,11 @@ final class DaemonHealth {
         Outbox outbox = journal.outbox();
         metrics.gauge("lane_outbox_backlog_events", "events central has not acknowledged yet", outbox::unsentCount);
         metrics.counter("lane_journal_failures", "journal writes that failed", shell::journalFailures);
-        metrics.gauge("lane_journal_held_events", "events waiting for a failed journal to take writes again", shell::heldEvents);
-        metrics.counter("lane_journal_events_lost", "events dropped because too many waited for a failed journal", shell::eventsLost);
+        // The lane's and the central link's own events (commands, lists, alarms), each held apart.
+        metrics.gauge("lane_journal_held_events", "events waiting for a failed journal to take writes again",
+                () -> shell.heldEvents() + (central == null ? 0 : central.heldEvents()));
+        metrics.counter("lane_journal_events_lost", "events dropped because too many waited for a failed journal",
+                () -> shell.eventsLost() + (central == null ? 0 : central.eventsLost()));
         metrics.counter("lane_inbox_dropped", "inputs dropped because the lane's inbox was full", inbox::dropped);
         metrics.gauge("lane_fault", "1 while the lane is in FAULT", () -> shell.state().mode() == LaneMode.FAULT ? 1 : 0);
         metrics.gauges("lane_list_version", "the list version in force, per program", "program", () -> lists(shell, list -> (double) list.version()));

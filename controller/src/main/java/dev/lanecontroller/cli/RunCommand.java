@@ -148,7 +148,10 @@ final class RunCommand implements Callable<Integer> {
             Periodic purge = schedulePurge(journal, config.retentionDays());
             LaneLink link = central[0];
             Periodic backlogWatch = link == null ? null
-                    : Periodic.every("backlog-watch", BACKLOG_CHECK_S, BACKLOG_CHECK_S, TimeUnit.SECONDS, () -> link.backlog().check());
+                    : Periodic.every("backlog-watch", BACKLOG_CHECK_S, BACKLOG_CHECK_S, TimeUnit.SECONDS, () -> {
+                        link.retryHeldEvents();
+                        link.backlog().check();
+                    });
             if (devices != null) {
                 devices.registerMetrics(metrics);
             }

@@ -115,12 +115,13 @@ public final class CommandHandler {
         }
         JournalEntry received = wiring.recorder().record(EventType.COMMAND_RECEIVED, Details.of("commandId", commandId,
                 "type", typeName, "actor", actor, "issuedAt", command.get("issuedAt").asText()));
+        if (received == null) {
+            // Refused, and that refusal is held for the journal: the record shows the command came and was not carried out.
+            refuse(commandId, typeName, "JOURNAL_FAILED", "the command could not be journaled; nothing was done", now);
+            return;
+        }
         synchronized (this) {
             accepted++;
-        }
-        if (received == null) {
-            reply(commandId, typeName, Result.REJECTED, "JOURNAL_FAILED", "the command could not be journaled; nothing was done", null, now, null);
-            return;
         }
         carryOut(type, command, commandId, actor, received, now);
     }

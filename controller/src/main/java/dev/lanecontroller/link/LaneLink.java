@@ -9,6 +9,7 @@ import dev.lanecontroller.core.RandomSource;
 import dev.lanecontroller.link.MqttTransport.TransportException;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.HeldEvents;
 import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.NonceStore;
@@ -36,6 +37,11 @@ public final class LaneLink implements AutoCloseable {
     private final ListReceiver lists;
     private final EventSync sync;
     private final BacklogWatch backlog;
+    /** The link's own events (commands, lists, backlog alarms) while the journal fails; guarded by this. */
+    private final HeldEvents writer;
+    private final Consumer<JournalEntry> echo;
+    /** Link events are a few a minute even under attack (refusals are capped at 60 a minute): 1,000 is a long failure. */
+    public static final int HELD_EVENTS_MAX = 1_000;
 
     /** What the link needs of the lane. */
     public record Lane(String laneId, Set<String> programs, Journal journal, ClearanceStore store, NonceStore nonces,
@@ -50,6 +56,8 @@ public final class LaneLink implements AutoCloseable {
         String journalId = lane.journal().outbox().journalId();
         sync = new EventSync(lane.journal().outbox(), new EventWire(settings.site(), lane.laneId(), journalId), topics,
                 settings.inFlightWindow());
+        writer = new HeldEvents(lane.journal(), HELD_EVENTS_MAX, "the central link");
+        echo = lane.echo();
         EventRecorder recorder = (type, details) -> record(lane, type, details);
         backlog = new BacklogWatch(lane.journal().outbox(), longs(settings.backlogAlarmEvents()), longs(settings.backlogAlarmAgeMs()),
                 recorder, () -> lane.clock().get().wallMs());
@@ -120,16 +128,47 @@ public final class LaneLink implements AutoCloseable {
         });
     }
 
-    private JournalEntry record(Lane lane, EventType type, Map<String, Object> details) {
+    /**
+     * Journals an event of the link's; null when it is not durable. Events the journal could not
+     * take are held and written first once it can (COMMAND_RECEIVED excepted: its command is then
+     * refused, so it must not appear later).
+     */
+    private synchronized JournalEntry record(Lane lane, EventType type, Map<String, Object> details) {
+        EventDraft draft;
         try {
-            JournalEntry entry = lane.journal().append(List.of(new EventDraft(type.name(), details, lane.clock().get()))).get(0);
-            lane.echo().accept(entry);
-            sync.wake();
-            return entry;
-        } catch (StoreException | IllegalArgumentException e) {
+            draft = new EventDraft(type.name(), details, lane.clock().get());
+        } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.ERROR, type + " could not be journaled: " + e.getMessage());
             return null;
         }
+        List<JournalEntry> written = writer.write(List.of(draft), type != EventType.COMMAND_RECEIVED);
+        if (written == null) {
+            return null;
+        }
+        written.forEach(lane.echo());
+        sync.wake();
+        return written.get(written.size() - 1);
+    }
+
+    /** Writes what a failed journal left held, if it takes writes again (the daemon calls it on a timer). */
+    public synchronized void retryHeldEvents() {
+        if (writer.held() > 0) {
+            List<JournalEntry> written = writer.write(List.of(), true);
+            if (written != null) {
+                written.forEach(echo);
+                sync.wake();
+            }
+        }
+    }
+
+    /** Events of the link's waiting for the journal to take writes again. */
+    public int heldEvents() {
+        return writer.held();
+    }
+
+    /** Events of the link's dropped because its hold was full. */
+    public long eventsLost() {
+        return writer.lost();
     }
 
     public void start() {

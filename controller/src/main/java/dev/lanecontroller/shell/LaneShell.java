@@ -14,10 +14,10 @@ import dev.lanecontroller.hal.LaneHardware;
 import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.store.ClearanceLookup;
 import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.HeldEvents;
 import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.StoreException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,7 +35,6 @@ public final class LaneShell {
 
     private final Lane lane;
     private final LaneHardware hardware;
-    private final Journal journal;
     private final ClearanceLookup clearance;
     private final Supplier<Now> clock;
     private final LaneObserver observer;
@@ -43,15 +42,12 @@ public final class LaneShell {
     /** Volatile: the central link reads it (for its status) from its own thread. */
     private volatile LaneState state;
     private volatile boolean journalFailing;
-    private volatile long journalFailures;
     /**
-     * Events a failed journal write left behind, oldest first. They go to the journal ahead of the
-     * next ones, in their order and with their own times, once the disk takes writes again; until
-     * then no output that needs a durable record (a green, an opening gate) is driven.
+     * What a failed journal write left behind goes to the journal ahead of the next events once the
+     * disk takes writes again; until then no output that needs a durable record (a green, an
+     * opening gate) is driven.
      */
-    private final ArrayDeque<EventDraft> held = new ArrayDeque<>();
-    private volatile int heldCount;
-    private volatile long eventsLost;
+    private final HeldEvents writer;
     private long lookupFailures;
     private long steps;
 
@@ -59,7 +55,7 @@ public final class LaneShell {
                      LaneObserver observer) {
         this.lane = lane;
         this.hardware = hardware;
-        this.journal = journal;
+        this.writer = new HeldEvents(journal, HELD_EVENTS_MAX, "the lane");
         this.clearance = clearance;
         this.clock = clock;
         this.observer = Objects.requireNonNull(observer, "observer");
@@ -83,17 +79,17 @@ public final class LaneShell {
     }
 
     public long journalFailures() {
-        return journalFailures;
+        return writer.failures();
     }
 
     /** Events waiting for the journal to take writes again. */
     public int heldEvents() {
-        return heldCount;
+        return writer.held();
     }
 
     /** Events dropped because more than {@link #HELD_EVENTS_MAX} were waiting for a failed journal. */
     public long eventsLost() {
-        return eventsLost;
+        return writer.lost();
     }
 
     /** True while the journal's last write failed (the lane is then in FAULT). */
@@ -187,41 +183,18 @@ public final class LaneShell {
      */
     private boolean flush(List<EventDraft> pending, boolean tryWrite) {
         try {
-            if (pending.isEmpty() && held.isEmpty()) {
-                return true;
+            if (!tryWrite) {
+                writer.hold(pending);
+                return false;
             }
-            if (tryWrite) {
-                List<EventDraft> batch = new ArrayList<>(held.size() + pending.size());
-                batch.addAll(held);
-                batch.addAll(pending);
-                try {
-                    for (JournalEntry entry : journal.append(batch)) {
-                        observer.onEvent(entry);
-                    }
-                    if (!held.isEmpty()) {
-                        LOG.log(System.Logger.Level.WARNING, "the journal takes writes again: " + held.size() + " held events are durable now");
-                        held.clear();
-                        heldCount = 0;
-                    }
-                    return true;
-                } catch (StoreException | IllegalArgumentException e) {
-                    journalFailures++;
-                    // The lane retries at every input (the reader's heartbeat: each second); the log gets the 1st, 10th, 100th...
-                    if (LogThinning.worthLogging(journalFailures)) {
-                        LOG.log(System.Logger.Level.ERROR, "journal write failed (failure " + journalFailures + "), " + batch.size()
-                                + " events held until it works again: " + e.getMessage());
-                    }
-                }
+            List<JournalEntry> written = writer.write(pending, true);
+            if (written == null) {
+                return false;
             }
-            for (EventDraft draft : pending) {
-                if (held.size() < HELD_EVENTS_MAX) {
-                    held.add(draft);
-                } else {
-                    eventsLost++;
-                }
+            for (JournalEntry entry : written) {
+                observer.onEvent(entry);
             }
-            heldCount = held.size();
-            return false;
+            return true;
         } finally {
             pending.clear();
         }

@@ -16,7 +16,7 @@ import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.sim.Simulation;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.EventDraft;
-import dev.lanecontroller.store.Journal;
+import dev.lanecontroller.store.FailingJournal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.MemoryClearance;
 import dev.lanecontroller.store.MemoryJournal;
@@ -27,40 +27,6 @@ import org.junit.jupiter.api.Test;
 
 /** Invariant 4 when the disk fails: no green and no open gate without a durable decision; the lane goes to FAULT. */
 class JournalFailureTest {
-    /** A journal whose disk can be made to fail. */
-    static final class FailingJournal implements Journal {
-        final MemoryJournal inner = new MemoryJournal("failing");
-        boolean failing;
-
-        @Override
-        public List<JournalEntry> append(List<EventDraft> events) {
-            if (failing) {
-                throw new StoreException("disk I/O error (test)");
-            }
-            return inner.append(events);
-        }
-
-        @Override
-        public long lastSeq() {
-            return inner.lastSeq();
-        }
-
-        @Override
-        public List<JournalEntry> read(long afterSeq, int limit) {
-            return inner.read(afterSeq, limit);
-        }
-
-        @Override
-        public Outbox outbox() {
-            return inner;
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
-
     @Test
     void aClearedCarGetsNoGreenAndNoOpenGateWhenItsDecisionCannotBeJournaled() {
         List<CardRecord> cards = DemoList.cards(10, 1);

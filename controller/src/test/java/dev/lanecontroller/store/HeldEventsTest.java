@@ -1,0 +1,34 @@
+package dev.lanecontroller.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.lanecontroller.core.Now;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HeldEventsTest {
+    private static EventDraft event(int n) {
+        return new EventDraft("PASSAGE", Map.of("n", n), new Now(n, 1_795_852_800_000L + n, true));
+    }
+
+    @Test
+    void whatAFailedJournalLeftGoesFirstOnceItWorksAndWhatDidNotFitIsCounted() {
+        FailingJournal journal = new FailingJournal();
+        HeldEvents writer = new HeldEvents(journal, 3, "the test");
+        journal.failing = true;
+        assertNull(writer.write(List.of(event(1), event(2)), true));
+        assertNull(writer.write(List.of(event(3), event(4)), true));
+        assertNull(writer.write(List.of(event(5)), false), "not held: the caller refuses it");
+        assertEquals(3, writer.held());
+        assertEquals(1, writer.lost(), "event 4 did not fit");
+        assertEquals(3, writer.failures());
+        journal.failing = false;
+        List<JournalEntry> written = writer.write(List.of(event(6)), true);
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":6}"), written.stream().map(JournalEntry::payloadJson).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L), written.stream().map(JournalEntry::seq).toList());
+        assertEquals(0, writer.held());
+        assertEquals(List.of(), writer.write(List.of(), true));
+    }
+}
