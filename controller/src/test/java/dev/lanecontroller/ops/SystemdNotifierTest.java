@@ -29,12 +29,8 @@ class SystemdNotifierTest {
     @Test
     void aStalledLaneLoopStopsTheWatchdogPingsButNotTheStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path sent = dir.resolve("sent");
-        java.nio.file.Path fake = dir.resolve("systemd-notify");
-        java.nio.file.Files.writeString(fake, "#!/bin/sh\necho \"$*\" >> " + sent + "\n");
-        fake.toFile().setExecutable(true);
         java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean(true);
-        try (SystemdNotifier notifier = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/run/fake", "WATCHDOG_USEC", "200000",
-                "LANE_SYSTEMD_NOTIFY", fake.toString()))) {
+        try (SystemdNotifier notifier = notifierWritingTo(sent, dir)) {
             assertEquals(100, notifier.watchdogIntervalMs());
             notifier.ready(healthy::get, () -> "lane AUTOMATED, backlog 0");
             awaitLines(sent, 3);
@@ -54,11 +50,7 @@ class SystemdNotifierTest {
     @Test
     void aStatusThatCannotBeReadStillFeedsTheWatchdog(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path sent = dir.resolve("sent");
-        java.nio.file.Path fake = dir.resolve("systemd-notify");
-        java.nio.file.Files.writeString(fake, "#!/bin/sh\necho \"$*\" >> " + sent + "\n");
-        fake.toFile().setExecutable(true);
-        try (SystemdNotifier notifier = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/run/fake", "WATCHDOG_USEC", "200000",
-                "LANE_SYSTEMD_NOTIFY", fake.toString()))) {
+        try (SystemdNotifier notifier = notifierWritingTo(sent, dir)) {
             notifier.ready(() -> true, () -> {
                 throw new IllegalStateException("cannot count the backlog: disk I/O error");
             });
@@ -69,6 +61,15 @@ class SystemdNotifierTest {
                 org.junit.jupiter.api.Assertions.assertTrue(line.contains("WATCHDOG=1") && line.contains("status unavailable: cannot count"), line);
             }
         }
+    }
+
+    /** A notifier under systemd with a 200 ms watchdog, its messages written to {@code sent} by a fake systemd-notify. */
+    private static SystemdNotifier notifierWritingTo(java.nio.file.Path sent, java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path fake = dir.resolve("systemd-notify");
+        java.nio.file.Files.writeString(fake, "#!/bin/sh\necho \"$*\" >> " + sent + "\n");
+        fake.toFile().setExecutable(true);
+        return SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/run/fake", "WATCHDOG_USEC", "200000",
+                "LANE_SYSTEMD_NOTIFY", fake.toString()));
     }
 
     private static void awaitLines(java.nio.file.Path file, int count) throws Exception {
