@@ -88,9 +88,7 @@ class BrokerFaultCampaignTest {
                 central.await(() -> central.distinctEvents() == last, 15_000);
                 List<Long> lostByBroker = central.missing(last);
                 // What a killed broker had acknowledged but not yet handed on: central asks again, the lane still has it.
-                for (long seq : lostByBroker) {
-                    link.sync().requestReplay(seq, seq);
-                }
+                LinkHarness.replayMissing(link, lostByBroker);
                 assertTrue(central.await(() -> central.distinctEvents() == last, 60_000),
                         "missing at central after the replays: " + central.missing(last) + replay);
                 assertEquals(0, central.reusedSeqs(), replay);

@@ -41,9 +41,7 @@ class EventSyncTest {
             // subscriber's queue (Moquette can). The lane has nothing left to send, so, as the
             // contract says, central asks for what is missing again.
             List<Long> lostByBroker = central.missing(last);
-            for (long seq : lostByBroker) {
-                link.sync().requestReplay(seq, seq);
-            }
+            LinkHarness.replayMissing(link, lostByBroker);
             boolean all = central.await(() -> central.distinctEvents() == last, 60_000);
             assertTrue(all, "missing after the outage and a replay: " + central.missing(last).size() + " of " + last + " on "
                     + broker.name() + "; lane connects " + link.connects() + ", consumer connected " + central.isConnected());
@@ -51,6 +49,23 @@ class EventSyncTest {
             assertTrue(central.chainIntact(), "the hash chain of the received events is broken");
             link.close();
             assertTrue(last > 300, "steady traffic produced " + last + " events");
+        }
+    }
+
+    @Test
+    void centralGetsEveryHoleItAsksForEvenMoreThanTheLaneQueuesAtOnce() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
+             SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("lane.db")), "boot-1");
+             CentralConsumer central = new CentralConsumer(broker.uri(), "central-holes", "lc/v1/+/+/events")) {
+            LinkHarness.append(journal, 200, "PASSAGE");
+            CentralLink link = LinkHarness.link(broker.uri(), journal, Inbound.NONE, 64);
+            link.start();
+            assertTrue(central.await(() -> central.distinctEvents() == 200, 30_000), "the events arrived");
+            // Forty separate holes: more runs than the lane queues at once (EventSync.REPLAYS_QUEUED_MAX).
+            List<Long> holes = java.util.stream.LongStream.rangeClosed(1, 40).map(n -> 2 * n).boxed().toList();
+            LinkHarness.replayMissing(link, holes);
+            assertTrue(central.await(() -> central.duplicates() >= holes.size(), 30_000), "every hole sent again: " + central.duplicates());
+            link.close();
         }
     }
 

@@ -44,6 +44,27 @@ final class LinkHarness {
     }
 
     /** Live traffic: one DECISION journaled and announced every {@code periodMs}, on a thread of its own, until closed. */
+    /**
+     * What central does about holes in the sequence: asks once for each run of missing events
+     * (REPLAY), and again when the lane's queue of replays is full
+     * ({@code EventSync.REPLAYS_QUEUED_MAX}); a run the lane can no longer send fails the test.
+     */
+    static void replayMissing(CentralLink link, List<Long> missing) {
+        int i = 0;
+        while (i < missing.size()) {
+            long from = missing.get(i);
+            long to = from;
+            while (i + 1 < missing.size() && missing.get(i + 1) == to + 1) {
+                to = missing.get(++i);
+            }
+            i++;
+            long first = from;
+            long last = to;
+            org.junit.jupiter.api.Assertions.assertTrue(EventSyncTest.waitFor(() -> link.sync().requestReplay(first, last) != null, 60_000),
+                    "the lane queued the replay of " + first + ".." + last);
+        }
+    }
+
     static final class SteadyTraffic implements AutoCloseable {
         private final java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
         private final java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
