@@ -129,16 +129,19 @@ public final class CommandHandler {
     private void carryOut(Type type, JsonNode command, String commandId, String actor, JournalEntry received, long now) {
         switch (type) {
             case REPLAY -> {
-                long[] range = wiring.sync().requestReplay(command.get("fromSeq").asLong(), command.get("toSeq").asLong());
-                if (range == null) {
-                    reply(commandId, type.name(), Result.REJECTED, "NOTHING_TO_REPLAY", "the journal holds none of those events, "
-                            + "or too many replays are queued", received.seq(), now, null);
-                } else {
-                    ObjectNode extra = ReplyWire.object();
-                    extra.put("fromSeq", range[0]);
-                    extra.put("toSeq", range[1]);
-                    reply(commandId, type.name(), Result.ACCEPTED, "OK", "events " + range[0] + ".." + range[1] + " will be sent again",
-                            received.seq(), now, extra);
+                EventSync.Replay replay = wiring.sync().requestReplay(command.get("fromSeq").asLong(), command.get("toSeq").asLong());
+                switch (replay.outcome()) {
+                    case NOTHING_TO_REPLAY -> reply(commandId, type.name(), Result.REJECTED, "NOTHING_TO_REPLAY",
+                            "the journal holds none of those events", received.seq(), now, null);
+                    case BUSY -> reply(commandId, type.name(), Result.REJECTED, "BUSY", EventSync.REPLAYS_QUEUED_MAX
+                            + " replays are queued already: ask again once one has been sent", received.seq(), now, null);
+                    case QUEUED -> {
+                        ObjectNode extra = ReplyWire.object();
+                        extra.put("fromSeq", replay.fromSeq());
+                        extra.put("toSeq", replay.toSeq());
+                        reply(commandId, type.name(), Result.ACCEPTED, "OK", "events " + replay.fromSeq() + ".." + replay.toSeq()
+                                + " will be sent again", received.seq(), now, extra);
+                    }
                 }
             }
             case LIST_RESYNC -> {

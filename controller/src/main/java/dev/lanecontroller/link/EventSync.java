@@ -31,7 +31,7 @@ public final class EventSync implements AutoCloseable {
     static final long IDLE_POLL_MS = 500;
     /** One replay request covers at most this many events; central asks again for more. */
     public static final long REPLAY_EVENTS_MAX = 100_000;
-    static final int REPLAYS_QUEUED_MAX = 16;
+    public static final int REPLAYS_QUEUED_MAX = 16;
     /** Events read from the outbox at once: one query per page rather than per free slot. */
     static final int PAGE_EVENTS = 1_000;
 
@@ -102,24 +102,39 @@ public final class EventSync implements AutoCloseable {
         notifyAll();
     }
 
+    /** What a replay request came to: the events that will be sent again, or why none will. */
+    public record Replay(Outcome outcome, long fromSeq, long toSeq) {
+        public enum Outcome {
+            QUEUED,
+            /** The journal holds none of those events (any more). */
+            NOTHING_TO_REPLAY,
+            /** {@link #REPLAYS_QUEUED_MAX} replays wait already: ask again once one has been sent. */
+            BUSY
+        }
+
+        public boolean queued() {
+            return outcome == Outcome.QUEUED;
+        }
+    }
+
     /**
-     * Central asked for events {@code fromSeq..toSeq} again. Returns what will be sent (clipped to
-     * what the journal still holds and to {@link #REPLAY_EVENTS_MAX}), or null when nothing can be.
+     * Central asked for events {@code fromSeq..toSeq} again: queues what will be sent (clipped to
+     * what the journal still holds and to {@link #REPLAY_EVENTS_MAX}).
      */
-    public long[] requestReplay(long fromSeq, long toSeq) {
+    public Replay requestReplay(long fromSeq, long toSeq) {
         long first = Math.max(fromSeq, Math.max(1, outbox.firstSeq()));
         long last = Math.min(toSeq, Math.min(outbox.lastSeq(), first + REPLAY_EVENTS_MAX - 1));
         if (first > last) {
-            return null;
+            return new Replay(Replay.Outcome.NOTHING_TO_REPLAY, fromSeq, toSeq);
         }
         synchronized (this) {
             if (replays.size() >= REPLAYS_QUEUED_MAX) {
-                return null;
+                return new Replay(Replay.Outcome.BUSY, fromSeq, toSeq);
             }
             replays.add(new long[] {first - 1, last});
             notifyAll();
         }
-        return new long[] {first, last};
+        return new Replay(Replay.Outcome.QUEUED, first, last);
     }
 
     public long published() {

@@ -46,8 +46,8 @@ final class LinkHarness {
     /** Live traffic: one DECISION journaled and announced every {@code periodMs}, on a thread of its own, until closed. */
     /**
      * What central does about holes in the sequence: asks once for each run of missing events
-     * (REPLAY), and again when the lane's queue of replays is full
-     * ({@code EventSync.REPLAYS_QUEUED_MAX}); a run the lane can no longer send fails the test.
+     * (REPLAY), and again when the lane answers BUSY (its queue of replays is full,
+     * {@code EventSync.REPLAYS_QUEUED_MAX}); a run the lane can no longer send fails the test.
      */
     static void replayMissing(CentralLink link, List<Long> missing) {
         int i = 0;
@@ -60,7 +60,7 @@ final class LinkHarness {
             i++;
             long first = from;
             long last = to;
-            org.junit.jupiter.api.Assertions.assertTrue(EventSyncTest.waitFor(() -> link.sync().requestReplay(first, last) != null, 60_000),
+            org.junit.jupiter.api.Assertions.assertTrue(EventSyncTest.waitFor(() -> link.sync().requestReplay(first, last).queued(), 60_000),
                     "the lane queued the replay of " + first + ".." + last);
         }
     }
