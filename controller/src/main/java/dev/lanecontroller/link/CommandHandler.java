@@ -113,7 +113,7 @@ public final class CommandHandler {
             refuse(commandId, typeName, "REPLAYED", "command id " + commandId + " was used before", now);
             return;
         }
-        JournalEntry received = wiring.recorder().record(EventType.COMMAND_RECEIVED, Details.of("commandId", commandId,
+        JournalEntry received = wiring.recorder().recordNowOrNever(EventType.COMMAND_RECEIVED, Details.of("commandId", commandId,
                 "type", typeName, "actor", actor, "issuedAt", command.get("issuedAt").asText()));
         if (received == null) {
             // Refused, and that refusal is held for the journal: the record shows the command came and was not carried out.

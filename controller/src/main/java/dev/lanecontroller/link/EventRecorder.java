@@ -4,8 +4,19 @@ import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.store.JournalEntry;
 import java.util.Map;
 
-/** Journals an event of the link's own (a command, a list); thread-safe. Null when the journal failed. */
+/**
+ * Journals an event of the link's own (a command, a list); thread-safe. Null when it is not durable
+ * now; the daemon's recorder then holds it and writes it once the journal works again.
+ */
 @FunctionalInterface
 public interface EventRecorder {
     JournalEntry record(EventType type, Map<String, Object> details);
+
+    /**
+     * For an event whose consequence waits on it (a command is carried out only once its
+     * COMMAND_RECEIVED is durable): durable now, or never written — the caller refuses instead.
+     */
+    default JournalEntry recordNowOrNever(EventType type, Map<String, Object> details) {
+        return record(type, details);
+    }
 }

@@ -40,6 +40,7 @@ public final class LaneLink implements AutoCloseable {
     /** The link's own events (commands, lists, backlog alarms) while the journal fails; guarded by this. */
     private final HeldEvents writer;
     private final Consumer<JournalEntry> echo;
+    private final Supplier<Now> clock;
     /** Link events are a few a minute even under attack (refusals are capped at 60 a minute): 1,000 is a long failure. */
     public static final int HELD_EVENTS_MAX = 1_000;
 
@@ -58,7 +59,18 @@ public final class LaneLink implements AutoCloseable {
                 settings.inFlightWindow());
         writer = new HeldEvents(lane.journal(), HELD_EVENTS_MAX, "the central link");
         echo = lane.echo();
-        EventRecorder recorder = (type, details) -> record(lane, type, details);
+        clock = lane.clock();
+        EventRecorder recorder = new EventRecorder() {
+            @Override
+            public JournalEntry record(EventType type, Map<String, Object> details) {
+                return LaneLink.this.record(type, details, true);
+            }
+
+            @Override
+            public JournalEntry recordNowOrNever(EventType type, Map<String, Object> details) {
+                return LaneLink.this.record(type, details, false);
+            }
+        };
         backlog = new BacklogWatch(lane.journal().outbox(), longs(settings.backlogAlarmEvents()), longs(settings.backlogAlarmAgeMs()),
                 recorder, () -> lane.clock().get().wallMs());
         lists = new ListReceiver(new ListReceiver.Wiring(settings.site(), lane.laneId(), topics, lane.programs(), listKeys, lane.store(),
@@ -129,36 +141,35 @@ public final class LaneLink implements AutoCloseable {
     }
 
     /**
-     * Journals an event of the link's; null when it is not durable. Events the journal could not
-     * take are held and written first once it can (COMMAND_RECEIVED excepted: its command is then
-     * refused, so it must not appear later).
+     * Journals an event of the link's; null when it is not durable now. If {@code holdIfFailed}, an
+     * event the journal could not take is held and written first once it can.
      */
-    private synchronized JournalEntry record(Lane lane, EventType type, Map<String, Object> details) {
+    private synchronized JournalEntry record(EventType type, Map<String, Object> details, boolean holdIfFailed) {
         EventDraft draft;
         try {
-            draft = new EventDraft(type.name(), details, lane.clock().get());
+            draft = new EventDraft(type.name(), details, clock.get());
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.ERROR, type + " could not be journaled: " + e.getMessage());
             return null;
         }
-        List<JournalEntry> written = writer.write(List.of(draft), type != EventType.COMMAND_RECEIVED);
-        if (written == null) {
-            return null;
-        }
-        written.forEach(lane.echo());
-        sync.wake();
-        return written.get(written.size() - 1);
+        List<JournalEntry> written = write(List.of(draft), holdIfFailed);
+        return written == null ? null : written.get(written.size() - 1);
     }
 
     /** Writes what a failed journal left held, if it takes writes again (the daemon calls it on a timer). */
     public synchronized void retryHeldEvents() {
         if (writer.held() > 0) {
-            List<JournalEntry> written = writer.write(List.of(), true);
-            if (written != null) {
-                written.forEach(echo);
-                sync.wake();
-            }
+            write(List.of(), true);
         }
+    }
+
+    private List<JournalEntry> write(List<EventDraft> drafts, boolean holdIfFailed) {
+        List<JournalEntry> written = writer.write(drafts, holdIfFailed);
+        if (written != null && !written.isEmpty()) {
+            written.forEach(echo);
+            sync.wake();
+        }
+        return written;
     }
 
     /** Events of the link's waiting for the journal to take writes again. */

@@ -27,7 +27,8 @@ final class Schema {
         statement.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')");
         int written = metaInt(statement, "schema_version");
         // A database from before oldest_reader existed says nothing: its own version is the bound.
-        int oldestReader = hasMeta(statement, "oldest_reader") ? metaInt(statement, "oldest_reader") : written;
+        Integer oldestReaderKept = metaInt(statement, "oldest_reader");
+        int oldestReader = oldestReaderKept == null ? written : oldestReaderKept;
         if (oldestReader > VERSION) {
             throw new SQLException("it was written by a newer release (schema " + written + ", which releases before schema "
                     + oldestReader + " cannot use); this release knows schema " + VERSION
@@ -76,16 +77,11 @@ final class Schema {
                 + "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(value AS INTEGER) < " + OLDEST_READER);
     }
 
-    private static boolean hasMeta(Statement statement, String key) throws SQLException {
-        try (java.sql.ResultSet rows = statement.executeQuery("SELECT 1 FROM meta WHERE key = '" + key + "'")) {
-            return rows.next();
-        }
-    }
-
-    private static int metaInt(Statement statement, String key) throws SQLException {
+    /** A number kept in meta; null when the key is not there. */
+    private static Integer metaInt(Statement statement, String key) throws SQLException {
         try (java.sql.ResultSet rows = statement.executeQuery("SELECT value FROM meta WHERE key = '" + key + "'")) {
             if (!rows.next()) {
-                throw new SQLException("meta has no " + key);
+                return null;
             }
             try {
                 return Integer.parseInt(rows.getString(1));
