@@ -72,17 +72,21 @@ class BrokerAclTest {
                 assertTrue(forge(broker.uri(), pki, "lc/v1/test-site/lane-08/status", ownStatus, false), "its own topic: this one goes through");
                 assertTrue(central.await(() -> !central.on("lc/v1/test-site/lane-08/status").isEmpty(), 10_000),
                         "the other lane publishes on its own topics (its certificate works)");
-                EventSyncTest.sleep(1_000);
-                assertEquals(laneEvents, central.distinctEvents(), "no forged event arrived as lane-07's");
+                // What comes after the forgeries on the same broker is the signal that they were handled:
+                // the lane's own next event, and central's own command.
+                LinkHarness.append(lane.journal, 1, "PASSAGE");
+                lane.link.link().sync().wake();
+                assertTrue(central.await(() -> central.distinctEvents() > laneEvents, 15_000), "the lane's next event arrived");
+                assertEquals(laneEvents + 1, central.distinctEvents(), "no forged event arrived as lane-07's");
                 assertTrue(central.on("lc/v1/test-site/lane-07/status").stream().noneMatch(m -> m.has("forged")), "no forged status");
                 assertEquals(List.of(), central.on("lc/v1/lists/NEXUS/manifest"), "no lane publishes lists");
-                assertEquals(0, lane.events("COMMAND_RECEIVED").size() + lane.events("COMMAND_REJECTED").size(),
-                        "a command from another lane's certificate never reached the lane, even one signed by central's key");
 
                 // Central's own command reaches the lane (the ACL lets central write commands).
                 central.publish(lane.topics.commands(), CommandWire.sealed(UUID.randomUUID().toString(), LaneFixture.SITE, LaneFixture.LANE,
                         "SET_MODE", Instant.now(), "officer", Map.of("mode", "MANUAL"), "central-ops", lane.commandKey.getPrivate()), false);
-                assertTrue(EventSyncTest.waitFor(() -> lane.events("COMMAND_RECEIVED").size() == 1, 10_000), "central's command arrived");
+                assertTrue(EventSyncTest.waitFor(() -> lane.events("COMMAND_RECEIVED").size() >= 1, 10_000), "central's command arrived");
+                assertEquals(1, lane.events("COMMAND_RECEIVED").size() + lane.events("COMMAND_REJECTED").size(),
+                        "a command from another lane's certificate never reached the lane, even one signed by central's key");
 
                 // No certificate from the CA, no connection.
                 assertThrows(MqttException.class, () -> client(broker.uri(), "test-site-lane-07", strangers.file("lane.pem"),

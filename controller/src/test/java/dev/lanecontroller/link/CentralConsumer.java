@@ -40,9 +40,7 @@ final class CentralConsumer implements AutoCloseable {
     CentralConsumer(String brokerUri, javax.net.SocketFactory socketFactory, String clientId, String... filters) throws Exception {
         client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
-        if (socketFactory != null) {
-            options.setSocketFactory(socketFactory);
-        }
+        options.setSocketFactory(socketFactory != null ? socketFactory : new NoDelaySockets());
         options.setCleanSession(false);
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay(500);

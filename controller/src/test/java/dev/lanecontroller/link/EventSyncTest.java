@@ -38,7 +38,7 @@ class EventSyncTest {
             assertTrue(waitFor(() -> journal.outbox().unsentCount() == 0, 60_000), "the broker acknowledged every event");
             central.await(() -> central.distinctEvents() == last, 10_000);
             // A broker stopped right after acknowledging a message may lose it before it reaches a
-            // subscriber's queue (Moquette can). The lane has nothing left to send, so, as the
+            // subscriber's queue. The lane has nothing left to send, so, as the
             // contract says, central asks for what is missing again.
             List<Long> lostByBroker = central.missing(last);
             LinkHarness.replayMissing(link, lostByBroker);

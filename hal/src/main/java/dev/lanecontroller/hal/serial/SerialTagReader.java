@@ -1,6 +1,7 @@
 package dev.lanecontroller.hal.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
+import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.hal.TagRead;
 import dev.lanecontroller.hal.ListeningTagReader;
@@ -27,6 +28,7 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
     private volatile long reads;
     private volatile long rejectedFrames;
     private volatile long opens;
+    private volatile long failedOpens;
 
     public SerialTagReader(SerialSettings settings) {
         this.settings = settings;
@@ -60,14 +62,25 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
         return opens;
     }
 
+    /** Attempts to open the port that failed (missing device, no permission): a reader that is away is retried. */
+    public long failedOpens() {
+        return failedOpens;
+    }
+
     private void run() {
         FrameParser parser = new FrameParser(settings.format(), this::onFrame);
         byte[] buffer = new byte[256];
         while (running) {
-            SerialPort opened = SerialPort.getCommPort(settings.device());
+            SerialPort opened = portAt(settings.device());
+            if (opened == null) {
+                failedOpens++;
+                sleepBackoff();
+                continue;
+            }
             opened.setComPortParameters(settings.baudRate(), 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
             opened.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_TIMEOUT_MS, 0);
             if (!opened.openPort()) {
+                failedOpens++;
                 problem("cannot open " + settings.device() + " (error " + opened.getLastErrorCode() + "; missing, or not in group dialout?)");
             } else {
                 port = opened;
@@ -81,6 +94,16 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
                 online = false;
             }
             sleepBackoff();
+        }
+    }
+
+    /** The port at that path, or null (a problem noted) while no device is there: unplugged, or not yet enumerated. */
+    private SerialPort portAt(String device) {
+        try {
+            return SerialPort.getCommPort(device);
+        } catch (SerialPortInvalidPortException e) {
+            problem(device + " is not there (unplugged?): " + e.getMessage());
+            return null;
         }
     }
 
