@@ -541,7 +541,14 @@ public final class Lane {
                 commandGate(GateDirection.UP, gateActions);
             } else if (!wantUp && gateCommand != GateDirection.DOWN && !safety.occupied()
                     && t - safety.sinceMs() >= settings.suppressionMs()) {
-                commandGate(GateDirection.DOWN, gateActions);
+                if (gateCommand == null && gatePosition == GateLimit.CLOSED) {
+                    // At start the arm already rests on its closed limit: a close pulse would move
+                    // nothing and bring no new limit report, so the arm is taken as commanded down.
+                    gateCommand = GateDirection.DOWN;
+                    gateCommandAtMs = t;
+                } else {
+                    commandGate(GateDirection.DOWN, gateActions);
+                }
             }
             SignalAspect aspect = wantedAspect();
             if (aspect == SignalAspect.PROCEED && gateCommand != GateDirection.UP) {

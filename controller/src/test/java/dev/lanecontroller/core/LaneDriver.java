@@ -20,16 +20,27 @@ final class LaneDriver {
     final List<LaneAction> actions = new ArrayList<>();
 
     LaneDriver(LaneSettings settings, RandomSource random) {
+        this(settings, random, false);
+        after(settings.suppressionMs());
+        feed(new LaneInput.GateLimitReached(GateLimit.CLOSED));
+        actions.clear();
+    }
+
+    /**
+     * A lane just started, its lists in force; with {@code armDownAtStart} the closed limit switch is
+     * reported before the first tick, as a GPIO lane does for an arm already down. Nothing cleared.
+     */
+    LaneDriver(LaneSettings settings, RandomSource random, boolean armDownAtStart) {
         lane = new Lane(settings, random);
         state = lane.initialState(now());
         monitor = new SafetyMonitor(lane, monoMs);
         feed(new LaneInput.Start());
+        if (armDownAtStart) {
+            feed(new LaneInput.GateLimitReached(GateLimit.CLOSED));
+        }
         for (String program : settings.acceptedPrograms()) {
             feed(new LaneInput.ListInForce(new ListInfo(program, 1, LIST_ISSUED_WALL_MS, ListInfo.NO_EXPIRY, 1)));
         }
-        after(settings.suppressionMs());
-        feed(new LaneInput.GateLimitReached(GateLimit.CLOSED));
-        actions.clear();
     }
 
     Now now() {

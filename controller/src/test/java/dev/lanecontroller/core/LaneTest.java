@@ -115,4 +115,32 @@ class LaneTest {
         // Binomial(100000, 0.05): sd 69; the seeded draw sits well inside 5 sd.
         assertTrue(Math.abs(selected - 5_000) < 350, "selected " + selected + " of " + draws);
     }
+
+    @Test
+    void aLaneThatStartsWithTheArmDownDoesNotWaitForALimitSwitchThatCannotChange() {
+        // A close pulse to an arm already down moves nothing, so no new limit report would come: the
+        // lane takes the arm as down instead of faulting GATE_TRAVEL_TIMEOUT at every start.
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99, true);
+        for (long ms = 0; ms < SETTINGS.suppressionMs() + SETTINGS.gateTravelLimitMs() * 2; ms += 500) {
+            lane.feed(new LaneInput.ReaderAlive()).after(500);
+        }
+        assertEquals(LaneMode.AUTOMATED, lane.state.mode(), lane.events().toString());
+        assertEquals(0, lane.gateCommands(GateDirection.DOWN));
+        lane.loop(LoopId.ARMING, true).card(LaneDriver.member("E2000017000000000000000C")).after(SETTINGS.readWindowMs());
+        assertEquals(List.of("CLEARED"), lane.decisions());
+        assertEquals(1, lane.gateCommands(GateDirection.UP));
+        lane.limit(GateLimit.OPEN).loop(LoopId.ARMING, false).loop(LoopId.SAFETY, true).loop(LoopId.EXIT, true).loop(LoopId.SAFETY, false)
+                .loop(LoopId.EXIT, false).after(SETTINGS.suppressionMs());
+        assertEquals(1, lane.gateCommands(GateDirection.DOWN), "the arm comes down behind the car as usual");
+    }
+
+    @Test
+    void aLaneThatDoesNotKnowWhereTheArmIsSendsItDownAtStart() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99, false);
+        lane.after(SETTINGS.suppressionMs());
+        assertEquals(1, lane.gateCommands(GateDirection.DOWN));
+        lane.feed(new LaneInput.ReaderAlive()).after(SETTINGS.gateTravelLimitMs());
+        assertEquals(LaneMode.FAULT, lane.state.mode(), "an arm that never reports down is a fault");
+        assertTrue(lane.events().contains("FAULT"));
+    }
 }

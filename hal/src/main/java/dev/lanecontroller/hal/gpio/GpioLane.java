@@ -211,9 +211,15 @@ public final class GpioLane implements AutoCloseable {
             awaitSafety(true, scheduler.nowMs() + settings.safetyTestMs());
         }
 
+        /** The limit the arm rests on now is reported at once: a lane that starts with the arm down knows it is down. */
         @Override
         public void onLimitReached(Consumer<GateLimit> listener) {
             limitListeners.add(listener);
+            if (reported("closedLimit")) {
+                listener.accept(GateLimit.CLOSED);
+            } else if (reported("openLimit")) {
+                listener.accept(GateLimit.OPEN);
+            }
         }
     }
 
@@ -276,16 +282,32 @@ public final class GpioLane implements AutoCloseable {
                 return loop;
             }
 
+            /** A loop occupied now is reported at once: a car under the arm when the daemon starts is seen. */
             @Override
             public void onChange(Consumer<Boolean> occupiedListener) {
                 listeners.add(occupiedListener);
+                if (reported("loop." + loop)) {
+                    occupiedListener.accept(true);
+                }
             }
         }));
         return loops;
     }
 
+    /** A cabinet door open now is reported at once. */
     public TamperInput tamper() {
-        return tamperListeners::add;
+        return listener -> {
+            tamperListeners.add(listener);
+            if (reported("tamper")) {
+                listener.accept(true);
+            }
+        };
+    }
+
+    /** What the lane was last told of an input (its debounced level); false for an input not wired. */
+    private boolean reported(String input) {
+        Debouncer debouncer = debouncers.get(input);
+        return debouncer != null && debouncer.reported();
     }
 
     public DeviceFaults faults() {

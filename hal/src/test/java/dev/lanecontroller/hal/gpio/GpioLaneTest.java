@@ -22,6 +22,7 @@ import dev.lanecontroller.hal.sim.VirtualScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -229,5 +230,40 @@ class GpioLaneTest {
         assertTrue(e.getMessage().contains("openLimit: GPIO 40 does not exist"), e.getMessage());
         assertTrue(e.getMessage().contains("feedback.lamp.CLOSING: no output of that name"), e.getMessage());
         assertEquals(0, pi4j.registry().all().size(), "no pin was claimed");
+    }
+
+    @Test
+    void whatTheInputsShowAtStartIsReportedToTheLaneWhenItSubscribes() {
+        // The arm rests down, a car stands on the safety loop and the cabinet door is open as the daemon starts.
+        Set<String> onAtStart = Set.of("closedLimit", "loop.SAFETY");
+        GpioPins pins = new Pi4jPins(pi4j, "mock");
+        GpioPins wired = new GpioPins() {
+            @Override
+            public Output output(String name, PinSpec pin, boolean initialHigh) {
+                return pins.output(name, pin, initialHigh);
+            }
+
+            @Override
+            public Input input(String name, PinSpec pin, java.util.function.Consumer<Boolean> onChange) {
+                Input input = pins.input(name, pin, onChange);
+                if (onAtStart.contains(name)) {
+                    GpioLaneTest.this.input(name).mockState(DigitalState.HIGH);
+                } else if (name.equals("tamper")) {
+                    GpioLaneTest.this.input(name).mockState(DigitalState.HIGH); // pulled up: the open door
+                }
+                return input;
+            }
+
+            @Override
+            public void close() {
+                pins.close();
+            }
+        };
+        lane = GpioLane.open(wiring(null, Map.of()), wired, scheduler);
+        lane.loops().forEach((id, loop) -> loop.onChange(occupied -> events.add(id + "=" + occupied)));
+        lane.gate().onLimitReached(limit -> events.add("limit " + limit));
+        lane.tamper().onChange(tampered -> events.add("tamper=" + tampered));
+        assertTrue(events.containsAll(List.of("SAFETY=true", "limit CLOSED", "tamper=true")), events.toString());
+        assertFalse(events.contains("ARMING=true") || events.contains("limit OPEN"), events.toString());
     }
 }
