@@ -15,7 +15,12 @@ public final class Main {
     }
 
     public static int execute(String... args) {
-        CommandLine commandLine = new CommandLine(new Main());
+        return execute(CommandLine.defaultFactory(), args);
+    }
+
+    /** The same with the commands made by {@code factory}: tests give {@code run} the GPIO pins of Pi4J's mock platform. */
+    static int execute(CommandLine.IFactory factory, String... args) {
+        CommandLine commandLine = new CommandLine(new Main(), factory);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
             return 2;

@@ -55,12 +55,32 @@ final class RunCommand implements Callable<Integer> {
     private static final Path CLOCK_SYNCED_FLAG = Path.of("/run/systemd/timesync/synchronized");
     /** The simulated officer releases a referred vehicle after this long (a real one takes 10-40 s). */
     private static final long OFFICER_RELEASE_DELAY_MS = 8_000;
+    /** The actor the demo's simulated officer releases as, in the journal and on the console. */
+    private static final String SIMULATED_OFFICER = "officer-sim";
     private static final long PURGE_FIRST_DELAY_MIN = 1;
     private static final long PURGE_INTERVAL_MIN = 60;
     /** The lane thread puts the outputs in the safe state and journals LANE_STARTED well within this. */
     private static final long STARTUP_TIMEOUT_MS = 30_000;
     /** How often the central backlog is held against its alarm thresholds. */
     private static final long BACKLOG_CHECK_S = 10;
+
+    /** Opens the Pi's GPIO for a {@code gpio} lane; null for Pi4J's provider named in the config. */
+    private final java.util.function.Function<HardwareSettings, dev.lanecontroller.hal.gpio.GpioPins> gpioPins;
+    /** Counted down to stop the daemon as SIGTERM does. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    RunCommand() {
+        this(null);
+    }
+
+    RunCommand(java.util.function.Function<HardwareSettings, dev.lanecontroller.hal.gpio.GpioPins> gpioPins) {
+        this.gpioPins = gpioPins;
+    }
+
+    /** What SIGTERM does: the daemon stops cleanly. */
+    void stop() {
+        stopped.countDown();
+    }
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the lane config (YAML)")
     Path configFile;
@@ -96,7 +116,8 @@ final class RunCommand implements Callable<Integer> {
                 ports = hardware.ports();
             } else {
                 try {
-                    devices = LaneDevices.open(config.hardware(), scheduler);
+                    devices = gpioPins == null ? LaneDevices.open(config.hardware(), scheduler)
+                            : LaneDevices.open(config.hardware(), gpioPins.apply(config.hardware()), scheduler);
                 } catch (IOException | RuntimeException e) {
                     System.err.println("lane hardware: " + e.getMessage());
                     return 2;
@@ -109,7 +130,11 @@ final class RunCommand implements Callable<Integer> {
             ConsoleObserver console = new ConsoleObserver(System.out);
             LaneLink[] central = new LaneLink[1];
             LaneMetrics metrics = new LaneMetrics();
-            LaneObserver observer = withCentral(officer(console, scheduler, inbox), central).also(metrics::onEvent, metrics::onDecision);
+            // Only the demo's simulated traffic has a simulated officer: on any other lane a referral
+            // ends by an officer's signed RELEASE from central, never by a timer in the controller.
+            boolean simulatedTraffic = simulated && sim.trafficEnabled() && !demoCards.isEmpty();
+            LaneObserver observer = withCentral(simulatedTraffic ? simulatedOfficer(console, scheduler, inbox) : console, central)
+                    .also(metrics::onEvent, metrics::onDecision);
             Supplier<Now> clock = () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), Files.exists(CLOCK_SYNCED_FLAG));
             LaneShell shell = new LaneShell(new Lane(config.settings(), new SecureRandom()::nextDouble), ports, journal,
                     clearance, clock, observer);
@@ -134,7 +159,6 @@ final class RunCommand implements Callable<Integer> {
                 devices.start();
             }
             LaneRunner runner = new LaneRunner(shell, inbox, scheduler::nowMs);
-            CountDownLatch stopped = new CountDownLatch(1);
             // SIGTERM/Ctrl-C: the JVM exits when the hook returns, so the hook waits for the clean stop below.
             Thread hook = new Thread(() -> {
                 stopped.countDown();
@@ -161,7 +185,9 @@ final class RunCommand implements Callable<Integer> {
                 systemd.ready(() -> Health.laneLoop(runner.isAlive(), runner.lastTurnMs(), scheduler.nowMs()).ok(),
                         () -> DaemonHealth.statusLine(shell, journal, central[0]));
             }
-            if (hardware != null && sim.trafficEnabled() && !demoCards.isEmpty()) {
+            if (simulatedTraffic) {
+                System.out.println("simulated traffic: " + sim.vehiclesPerHour() + " vehicles/h from the demo list; a simulated officer ("
+                        + SIMULATED_OFFICER + ") releases each referred vehicle after " + OFFICER_RELEASE_DELAY_MS / 1000 + " s");
                 long seed = sim.seed() == null ? wallAtStart ^ monoAtStart : sim.seed();
                 startTraffic(scheduler, hardware, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
                         new Traffic(scheduler, hardware, new SplittableRandom(seed + 1), 0.01), sim.vehiclesPerHour());
@@ -283,12 +309,15 @@ final class RunCommand implements Callable<Integer> {
         });
     }
 
-    /** Wraps the console with a simulated officer who releases each referred vehicle after a short look. */
-    private static LaneObserver officer(LaneObserver console, RealTimeScheduler scheduler, Inbox inbox) {
+    /**
+     * Wraps the console with the demo's simulated officer, who releases each referred vehicle after a
+     * short look. Simulated traffic only: nothing else in the controller ever releases a referral.
+     */
+    private static LaneObserver simulatedOfficer(LaneObserver console, RealTimeScheduler scheduler, Inbox inbox) {
         return console.alsoOnEvent(entry -> {
             if (entry.type().equals("DECISION") && !entry.payloadJson().contains("\"outcome\":\"CLEARED\"")) {
                 scheduler.after(OFFICER_RELEASE_DELAY_MS, () -> inbox.offer(
-                        new LaneInput.Command("sim-release-" + entry.seq(), CommandKind.RELEASE, null, "officer-sim")));
+                        new LaneInput.Command("sim-release-" + entry.seq(), CommandKind.RELEASE, null, SIMULATED_OFFICER)));
             }
         });
     }
