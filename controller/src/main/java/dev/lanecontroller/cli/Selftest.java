@@ -1,5 +1,6 @@
 package dev.lanecontroller.cli;
 
+import dev.lanecontroller.daemon.LaneDevices;
 import dev.lanecontroller.hal.GateDirection;
 import dev.lanecontroller.hal.GateLimit;
 import dev.lanecontroller.hal.LoopId;
@@ -63,9 +64,9 @@ final class Selftest {
 
     private void inputs() {
         out.println("Inputs (live):");
-        devices.gpio.inputNames().forEach((name, pin) -> {
+        devices.gpio().inputNames().forEach((name, pin) -> {
             if (!name.startsWith("feedback.")) {
-                boolean on = devices.gpio.logical(name);
+                boolean on = devices.gpio().logical(name);
                 out.printf(Locale.ROOT, "  %-20s GPIO %2d  %s%n", name, pin.bcm(), on ? "ON (occupied / reached / open)" : "off");
                 lines.add(new Line(name, Result.PASS, "reads " + (on ? "on" : "off")));
             }
@@ -73,20 +74,20 @@ final class Selftest {
     }
 
     private void lamps() throws IOException, InterruptedException {
-        for (String output : devices.gpio.outputNames().keySet()) {
+        for (String output : devices.gpio().outputNames().keySet()) {
             if (!output.startsWith("lamp.")) {
                 continue;
             }
-            PinSpec pin = devices.gpio.outputNames().get(output);
+            PinSpec pin = devices.gpio().outputNames().get(output);
             if (!ask("Light " + output + " (GPIO " + pin.bcm() + ") for " + stepMs + " ms?")) {
                 lines.add(new Line(output, Result.SKIPPED, "not driven"));
                 continue;
             }
-            devices.gpio.signal().show(SignalAspect.valueOf(output.substring("lamp.".length())));
+            devices.gpio().signal().show(SignalAspect.valueOf(output.substring("lamp.".length())));
             Thread.sleep(stepMs);
             String feedback = "feedback." + output;
-            Boolean readBack = devices.gpio.inputNames().containsKey(feedback) ? devices.gpio.logical(feedback) : null;
-            devices.gpio.signal().show(SignalAspect.STOP);
+            Boolean readBack = devices.gpio().inputNames().containsKey(feedback) ? devices.gpio().logical(feedback) : null;
+            devices.gpio().signal().show(SignalAspect.STOP);
             if (readBack != null) {
                 lines.add(new Line(output, readBack ? Result.PASS : Result.FAIL, readBack ? "lit, confirmed by its feedback"
                         : "its feedback did not see it lit"));
@@ -100,7 +101,7 @@ final class Selftest {
     }
 
     private void gate() throws IOException, InterruptedException {
-        if (devices.gpio.logical("loop." + LoopId.SAFETY)) {
+        if (devices.gpio().logical("loop." + LoopId.SAFETY)) {
             out.println("The safety loop is occupied: the gate is not moved.");
             lines.add(new Line("gate", Result.FAIL, "REFUSED: the safety loop is occupied; clear it and run again"));
             return;
@@ -110,26 +111,26 @@ final class Selftest {
             return;
         }
         lines.add(new Line("gate open", move(GateDirection.UP, GateLimit.OPEN), "to the open limit switch"));
-        if (devices.gpio.logical("loop." + LoopId.SAFETY)) {
+        if (devices.gpio().logical("loop." + LoopId.SAFETY)) {
             lines.add(new Line("gate close", Result.FAIL, "REFUSED: the safety loop became occupied"));
             return;
         }
         lines.add(new Line("gate close", move(GateDirection.DOWN, GateLimit.CLOSED), "to the closed limit switch"
-                + (devices.gpio.outputNames().containsKey("safetyTest") ? ", after the safety sensor's check" : "")));
+                + (devices.gpio().outputNames().containsKey("safetyTest") ? ", after the safety sensor's check" : "")));
     }
 
     private Result move(GateDirection direction, GateLimit limit) throws InterruptedException {
         CountDownLatch reached = new CountDownLatch(1);
         List<String> faults = new ArrayList<>();
-        devices.gpio.gate().onLimitReached(l -> {
+        devices.gpio().gate().onLimitReached(l -> {
             if (l == limit) {
                 reached.countDown();
             }
         });
-        devices.gpio.faults().onFault(fault -> faults.add(fault.component() + ": " + fault.detail()));
-        devices.gpio.gate().move(direction);
+        devices.gpio().faults().onFault(fault -> faults.add(fault.component() + ": " + fault.detail()));
+        devices.gpio().gate().move(direction);
         boolean ok = reached.await(gateTimeoutMs, TimeUnit.MILLISECONDS)
-                || devices.gpio.logical(limit == GateLimit.OPEN ? "openLimit" : "closedLimit");
+                || devices.gpio().logical(limit == GateLimit.OPEN ? "openLimit" : "closedLimit");
         if (!faults.isEmpty()) {
             out.println("  " + String.join("; ", faults));
             return Result.FAIL;
@@ -146,10 +147,10 @@ final class Selftest {
         devices.start();
         boolean ok = alive.await(10, TimeUnit.SECONDS);
         String detail;
-        if (devices.llrp != null) {
-            detail = ok ? "LLRP reader online" : "LLRP reader offline: " + devices.llrp.lastProblem();
-        } else if (devices.serial != null) {
-            detail = ok ? "serial port open" : "serial reader: " + devices.serial.lastProblem();
+        if (devices.llrp() != null) {
+            detail = ok ? "LLRP reader online" : "LLRP reader offline: " + devices.llrp().lastProblem();
+        } else if (devices.serial() != null) {
+            detail = ok ? "serial port open" : "serial reader: " + devices.serial().lastProblem();
         } else {
             detail = ok ? "Wiegand lines idle high" : "Wiegand: a line is held low (wiring?)";
         }
@@ -157,21 +158,21 @@ final class Selftest {
     }
 
     private void camera() throws IOException, InterruptedException {
-        if (devices.camera == null) {
+        if (devices.camera() == null) {
             lines.add(new Line("camera", Result.SKIPPED, "none configured"));
             return;
         }
         // Without the secret the endpoint must answer 401: it is up, and it checks.
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         try {
-            int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + devices.camera.port() + "/"))
+            int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + devices.camera().port() + "/"))
                     .timeout(Duration.ofSeconds(3)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
             lines.add(new Line("camera endpoint", status == 401 || status == 404 ? Result.PASS : Result.FAIL,
-                    "listening on port " + devices.camera.port() + " (" + status + " without the secret); "
-                            + devices.camera.accepted() + " posts from the camera so far"));
+                    "listening on port " + devices.camera().port() + " (" + status + " without the secret); "
+                            + devices.camera().accepted() + " posts from the camera so far"));
         } catch (IOException e) {
-            lines.add(new Line("camera endpoint", Result.FAIL, "not answering on port " + devices.camera.port() + ": " + e.getMessage()));
+            lines.add(new Line("camera endpoint", Result.FAIL, "not answering on port " + devices.camera().port() + ": " + e.getMessage()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.lanecontroller.cli;
 
+import dev.lanecontroller.daemon.LaneDevices;
 import dev.lanecontroller.config.HardwareSettings;
 import dev.lanecontroller.config.LaneConfig;
 import dev.lanecontroller.hal.sim.RealTimeScheduler;

@@ -1,5 +1,6 @@
 package dev.lanecontroller.cli;
 
+import dev.lanecontroller.daemon.LaneDevices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -164,7 +165,7 @@ class PhysicalLaneTest {
             try {
                 assertTrue(runner.awaitStarted(5_000));
                 await(reader::started, 10_000, "the reader set up");
-                Vehicles vehicles = new Vehicles(pi4j, reader, devices.camera.port(), events, openLimit);
+                Vehicles vehicles = new Vehicles(pi4j, reader, devices.camera().port(), events, openLimit);
                 for (JsonNode step : steps) {
                     if (step.has("vehicle")) {
                         vehicles.arrive(step.get("vehicle"));

@@ -1,5 +1,6 @@
 package dev.lanecontroller.cli;
 
+import dev.lanecontroller.daemon.LaneDevices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,7 +125,7 @@ class SelftestTest {
         PhysicalLaneTest.await(reader::started, 10_000, "the reader set up");
         reader.report(List.of("E20000170000000000000001", "E20000170000000000000002"));
         int status = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + devices.camera.port() + "/plates")).POST(
+                java.net.URI.create("http://127.0.0.1:" + devices.camera().port() + "/plates")).POST(
                 java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
         assertEquals(401, status);
         PhysicalLaneTest.await(() -> devices.readerReads() == 2, 10_000, "two reads");

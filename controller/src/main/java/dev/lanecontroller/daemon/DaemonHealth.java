@@ -1,4 +1,4 @@
-package dev.lanecontroller.cli;
+package dev.lanecontroller.daemon;
 
 import dev.lanecontroller.config.LaneConfig;
 import dev.lanecontroller.core.LaneMode;

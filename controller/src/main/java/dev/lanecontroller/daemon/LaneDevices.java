@@ -1,4 +1,4 @@
-package dev.lanecontroller.cli;
+package dev.lanecontroller.daemon;
 
 import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
@@ -23,12 +23,12 @@ import java.io.IOException;
  * reader (LLRP, serial or Wiegand) and the camera webhook (or none). The wiring is checked before
  * any pin is claimed; the outputs start, and end, in the safe state.
  */
-final class LaneDevices implements AutoCloseable {
-    final GpioLane gpio;
-    final LlrpReader llrp;
-    final SerialTagReader serial;
-    final WiegandReader wiegand;
-    final PlateWebhook camera;
+public final class LaneDevices implements AutoCloseable {
+    private final GpioLane gpio;
+    private final LlrpReader llrp;
+    private final SerialTagReader serial;
+    private final WiegandReader wiegand;
+    private final PlateWebhook camera;
     private final LaneHardware ports;
 
     private LaneDevices(GpioLane gpio, LlrpReader llrp, SerialTagReader serial, WiegandReader wiegand, PlateWebhook camera) {
@@ -43,7 +43,7 @@ final class LaneDevices implements AutoCloseable {
     }
 
     /** Opens the lane's devices on the Pi's GPIO through Pi4J's provider named in the config. */
-    static LaneDevices open(HardwareSettings settings, Scheduler scheduler) throws IOException {
+    public static LaneDevices open(HardwareSettings settings, Scheduler scheduler) throws IOException {
         // Pi4J's auto context keeps only the highest-priority provider per kind (gpiod), so linuxfs is named explicitly.
         Context pi4j = settings.gpioProvider().equals("linuxfs")
                 ? Pi4J.newContextBuilder().add(LinuxFsDigitalInputProvider.newInstance(), LinuxFsDigitalOutputProvider.newInstance()).build()
@@ -59,7 +59,7 @@ final class LaneDevices implements AutoCloseable {
     }
 
     /** The same on given pins (Pi4J's mock platform in tests). */
-    static LaneDevices open(HardwareSettings settings, GpioPins pins, Scheduler scheduler) throws IOException {
+    public static LaneDevices open(HardwareSettings settings, GpioPins pins, Scheduler scheduler) throws IOException {
         GpioLane gpio = GpioLane.open(settings.gpio(), pins, scheduler);
         LlrpReader llrp = null;
         SerialTagReader serial = null;
@@ -84,22 +84,42 @@ final class LaneDevices implements AutoCloseable {
         return new LaneDevices(gpio, llrp, serial, wiegand, camera);
     }
 
-    LaneHardware ports() {
+    /** The GPIO lane (signal, gate, loops, tamper), for the technician's self-test. */
+    public GpioLane gpio() {
+        return gpio;
+    }
+
+    /** The LLRP reader, or null for another kind. */
+    public LlrpReader llrp() {
+        return llrp;
+    }
+
+    /** The serial reader, or null for another kind. */
+    public SerialTagReader serial() {
+        return serial;
+    }
+
+    /** The camera webhook, or null without a camera. */
+    public PlateWebhook camera() {
+        return camera;
+    }
+
+    public LaneHardware ports() {
         return ports;
     }
 
     /** Cards the reader passed on, whatever the lane's filter then made of them. */
-    long readerReads() {
+    public long readerReads() {
         return llrp != null ? llrp.reads() : serial != null ? serial.reads() : wiegand.cards();
     }
 
     /** What the reader sent that was not a card: undecodable reports, bad frames, bad Wiegand frames. */
-    long readerErrors() {
+    public long readerErrors() {
         return llrp != null ? llrp.badReports() : serial != null ? serial.rejectedFrames() : wiegand.rejectedFrames();
     }
 
     /** Registers the devices' own counters with the lane's metrics (docs/configuration.md#health). */
-    void registerMetrics(dev.lanecontroller.ops.LaneMetrics metrics) {
+    public void registerMetrics(dev.lanecontroller.ops.LaneMetrics metrics) {
         metrics.counter("lane_reader_reads", "cards the RFID reader reported", this::readerReads);
         metrics.counter("lane_reader_errors", "reports or frames from the reader that were not a card", this::readerErrors);
         if (llrp != null) {
@@ -115,7 +135,7 @@ final class LaneDevices implements AutoCloseable {
     }
 
     /** The reader's connection and the camera's endpoint; the GPIO is live from open. */
-    void start() {
+    public void start() {
         if (llrp != null) {
             llrp.start();
         }

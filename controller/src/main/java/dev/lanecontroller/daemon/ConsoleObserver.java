@@ -1,4 +1,4 @@
-package dev.lanecontroller.cli;
+package dev.lanecontroller.daemon;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,12 +14,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /** One readable line per event and per output change, for a person watching the daemon. */
-final class ConsoleObserver implements LaneObserver {
+public final class ConsoleObserver implements LaneObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private final PrintStream out;
 
-    ConsoleObserver(PrintStream out) {
+    public ConsoleObserver(PrintStream out) {
         this.out = out;
     }
 

@@ -1,0 +1,419 @@
+package dev.lanecontroller.daemon;
+
+import dev.lanecontroller.config.HardwareSettings;
+import dev.lanecontroller.config.LaneConfig;
+import dev.lanecontroller.config.SimulatedHardware;
+import dev.lanecontroller.core.CommandKind;
+import dev.lanecontroller.core.Lane;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LaneState;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.hal.LaneHardware;
+import dev.lanecontroller.hal.SignalAspect;
+import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.hal.sim.SimLane;
+import dev.lanecontroller.link.LaneLink;
+import dev.lanecontroller.link.LaneView;
+import dev.lanecontroller.link.MqttTransport;
+import dev.lanecontroller.ops.Health;
+import dev.lanecontroller.ops.HealthServer;
+import dev.lanecontroller.ops.LaneMetrics;
+import dev.lanecontroller.ops.Periodic;
+import dev.lanecontroller.ops.SystemdNotifier;
+import dev.lanecontroller.shell.HardwareInputs;
+import dev.lanecontroller.shell.Inbox;
+import dev.lanecontroller.shell.LaneObserver;
+import dev.lanecontroller.shell.LaneRunner;
+import dev.lanecontroller.shell.LaneShell;
+import dev.lanecontroller.sim.DemoList;
+import dev.lanecontroller.sim.Traffic;
+import dev.lanecontroller.sim.TrafficGenerator;
+import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.ClearanceStore;
+import dev.lanecontroller.store.Database;
+import dev.lanecontroller.store.NonceStore;
+import dev.lanecontroller.store.SqliteJournal;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The one place a lane is assembled from its config: storage, hardware (simulated or the Pi's),
+ * the lane core on its thread, the central link, health and metrics, housekeeping and systemd.
+ * {@code lane-controller run} and every test that runs a whole daemon start a lane here, so what is
+ * tested is what runs at the border; only a {@link Host} differs.
+ */
+public final class LaneDaemon implements AutoCloseable {
+    /** The demo's simulated officer releases a referred vehicle after this long (a real one takes 10-40 s). */
+    static final long SIMULATED_OFFICER_DELAY_MS = 8_000;
+    /** The actor the demo's simulated officer releases as, in the journal and on the console. */
+    static final String SIMULATED_OFFICER = "officer-sim";
+    private static final long PURGE_FIRST_DELAY_MIN = 1;
+    private static final long PURGE_INTERVAL_MIN = 60;
+    /** The lane thread puts the outputs in the safe state and journals LANE_STARTED well within this. */
+    private static final long STARTUP_TIMEOUT_MS = 30_000;
+    /** How often the central backlog is held against its alarm thresholds. */
+    private static final long BACKLOG_CHECK_S = 10;
+    /** Simulated traffic keeps at most this many vehicles queued on the road. */
+    private static final int SIMULATED_QUEUE_MAX = 10;
+
+    /** The daemon cannot start: bad hardware, unreadable keys or certificates. Exit 2, the problem named. */
+    public static final class StartFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final LaneConfig config;
+    private final Host host;
+    private final RealTimeScheduler scheduler;
+    private final ClearanceStore store;
+    private final SqliteJournal journal;
+    private final NonceStore nonces;
+    private final SimLane simulated;
+    private final LaneDevices devices;
+    private final LaneHardware ports;
+    private final Inbox inbox;
+    private final LaneShell shell;
+    private final LaneRunner runner;
+    private final LaneLink link;
+    private final Periodic purge;
+    private final Periodic backlogWatch;
+    private final HealthServer health;
+    private final SystemdNotifier systemd;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private boolean closing;
+
+    private LaneDaemon(LaneConfig config, Host host, Parts parts) {
+        this.config = config;
+        this.host = host;
+        this.scheduler = parts.scheduler;
+        this.store = parts.store;
+        this.journal = parts.journal;
+        this.nonces = parts.nonces;
+        this.simulated = parts.simulated;
+        this.devices = parts.devices;
+        this.ports = parts.ports;
+        this.inbox = parts.inbox;
+        this.shell = parts.shell;
+        this.runner = parts.runner;
+        this.link = parts.link;
+        this.purge = parts.purge;
+        this.backlogWatch = parts.backlogWatch;
+        this.health = parts.health;
+        this.systemd = parts.systemd;
+    }
+
+    /** What is opened while a lane starts, so a start that fails part-way closes what it opened. */
+    private static final class Parts {
+        RealTimeScheduler scheduler;
+        ClearanceStore store;
+        SqliteJournal journal;
+        NonceStore nonces;
+        SimLane simulated;
+        LaneDevices devices;
+        LaneHardware ports;
+        final Inbox inbox = new Inbox();
+        LaneShell shell;
+        LaneRunner runner;
+        LaneLink link;
+        Periodic purge;
+        Periodic backlogWatch;
+        HealthServer health;
+        SystemdNotifier systemd;
+
+        void closeAll() {
+            for (AutoCloseable part : new AutoCloseable[] {runner, devices, link, health, purge, backlogWatch, systemd, nonces, journal,
+                    store, scheduler}) {
+                if (part != null) {
+                    try {
+                        part.close();
+                    } catch (Exception e) {
+                        // Closing after a failed start: the start's own failure is the one reported.
+                    }
+                }
+            }
+        }
+    }
+
+    /** Builds the lane from its config on {@code host} and starts it; it runs until {@link #close()}. */
+    public static LaneDaemon start(LaneConfig config, Host host) throws StartFailure {
+        Parts parts = new Parts();
+        try {
+            return start(config, host, parts);
+        } catch (StartFailure | RuntimeException | Error e) {
+            parts.closeAll();
+            throw e;
+        }
+    }
+
+    private static LaneDaemon start(LaneConfig config, Host host, Parts parts) throws StartFailure {
+        String bootId = UUID.randomUUID().toString();
+        boolean simulatedHardware = config.hardware().kind() == HardwareSettings.Kind.SIMULATED;
+        host.console().println("lane " + config.settings().laneId() + " starting: boot " + bootId + ", database " + config.storagePath()
+                + ", " + config.hardware().kind().name().toLowerCase(Locale.ROOT) + " hardware, "
+                + (config.hasCentral() ? "central " + config.central().brokerUri() : "no central link"));
+        Database database = Database.open(config.storagePath());
+        parts.scheduler = new RealTimeScheduler();
+        parts.store = new ClearanceStore(database);
+        parts.journal = new SqliteJournal(database, bootId);
+        parts.nonces = new NonceStore(database);
+        parts.store.dropOrphanTables();
+        List<CardRecord> demoCards = simulatedHardware ? ensureDemoLists(config, parts.store, host) : List.of();
+        if (simulatedHardware) {
+            SimulatedHardware sim = config.simulated();
+            parts.simulated = new SimLane(parts.scheduler, sim.gateTravelMs(), sim.readerHeartbeatIntervalMs(),
+                    config.settings().hasArmingLoop(), config.settings().hasExitLoop());
+            parts.ports = parts.simulated.ports();
+        } else {
+            try {
+                parts.devices = host.gpioPins() == null ? LaneDevices.open(config.hardware(), parts.scheduler)
+                        : LaneDevices.open(config.hardware(), host.gpioPins().apply(config.hardware()), parts.scheduler);
+            } catch (IOException | RuntimeException e) {
+                throw new StartFailure("lane hardware: " + e.getMessage(), e);
+            }
+            parts.ports = parts.devices.ports();
+        }
+        RealTimeScheduler scheduler = parts.scheduler;
+        Inbox inbox = parts.inbox;
+        ConsoleObserver console = new ConsoleObserver(host.console());
+        LaneMetrics metrics = new LaneMetrics();
+        LaneLink[] central = new LaneLink[1];
+        // Only the demo's simulated traffic has a simulated officer: on any other lane a referral
+        // ends by an officer's signed RELEASE from central, never by a timer in the controller.
+        boolean simulatedTraffic = simulatedHardware && config.simulated().trafficEnabled() && !demoCards.isEmpty();
+        LaneObserver observer = (simulatedTraffic ? simulatedOfficer(console, scheduler, inbox) : console)
+                .alsoOnEvent(entry -> {
+                    if (central[0] != null) {
+                        central[0].onLaneEvent(entry);
+                    }
+                })
+                .also(metrics::onEvent, metrics::onDecision);
+        Supplier<Now> clock = () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), host.clockSynced().getAsBoolean());
+        LaneShell shell = new LaneShell(new Lane(config.settings(), new SecureRandom()::nextDouble), parts.ports, parts.journal, parts.store,
+                clock, observer);
+        parts.shell = shell;
+        if (config.hasCentral()) {
+            try {
+                central[0] = new LaneLink(config.central(), new LaneLink.Lane(config.settings().laneId(),
+                        config.settings().acceptedPrograms(), parts.journal, parts.store, parts.nonces, inbox::offer,
+                        () -> view(shell, clock), clock, entry -> {
+                            console.onEvent(entry);
+                            metrics.onEvent(entry);
+                        }, bootId, host.softwareVersion(), new SecureRandom()::nextDouble));
+            } catch (IOException | MqttTransport.TransportException e) {
+                throw new StartFailure("central link: " + e.getMessage(), e);
+            }
+            parts.link = central[0];
+        }
+        HardwareInputs.subscribe(parts.ports, config.readFilter(), inbox::offer);
+        if (parts.simulated != null) {
+            parts.simulated.tagReader.start();
+        } else {
+            parts.devices.start();
+        }
+        LaneRunner runner = new LaneRunner(shell, inbox, scheduler::nowMs);
+        parts.runner = runner;
+        runner.start();
+        if (parts.link != null) {
+            parts.link.start();
+        }
+        parts.purge = schedulePurge(parts.journal, config.retentionDays());
+        LaneLink link = parts.link;
+        parts.backlogWatch = link == null ? null
+                : Periodic.every("backlog-watch", BACKLOG_CHECK_S, BACKLOG_CHECK_S, TimeUnit.SECONDS, () -> {
+                    link.retryHeldEvents();
+                    link.backlog().check();
+                });
+        if (parts.devices != null) {
+            parts.devices.registerMetrics(metrics);
+        }
+        parts.health = DaemonHealth.start(config, metrics, shell, runner, parts.journal, inbox, link, clock, scheduler);
+        parts.systemd = SystemdNotifier.fromEnvironment(host.environment());
+        try {
+            if (runner.awaitStarted(STARTUP_TIMEOUT_MS)) {
+                SqliteJournal journal = parts.journal;
+                parts.systemd.ready(() -> Health.laneLoop(runner.isAlive(), runner.lastTurnMs(), scheduler.nowMs()).ok(),
+                        () -> DaemonHealth.statusLine(shell, journal, link));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartFailure("interrupted while the lane started", e);
+        }
+        if (simulatedTraffic) {
+            SimulatedHardware sim = config.simulated();
+            host.console().println("simulated traffic: " + sim.vehiclesPerHour() + " vehicles/h from the demo list; a simulated officer ("
+                    + SIMULATED_OFFICER + ") releases each referred vehicle after " + SIMULATED_OFFICER_DELAY_MS / 1000 + " s");
+            long seed = sim.seed() == null ? System.currentTimeMillis() ^ scheduler.nowMs() : sim.seed();
+            startTraffic(scheduler, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
+                    new Traffic(scheduler, parts.simulated, new SplittableRandom(seed + 1), 0.01), sim.vehiclesPerHour());
+        }
+        return new LaneDaemon(config, host, parts);
+    }
+
+    /** Whether the lane thread is still running (it ends only on a programming error, which stops the daemon). */
+    public boolean laneAlive() {
+        return runner.isAlive();
+    }
+
+    /**
+     * Stops the lane cleanly: the lane thread ends, LANE_STOPPED is journaled, the outputs go to
+     * their safe state, central hears of the stop, and the stores close. Idempotent.
+     *
+     * @return 0, or 1 when the lane thread had failed
+     */
+    public synchronized int stop() {
+        if (closing) {
+            return runner.failure() == null ? 0 : 1;
+        }
+        closing = true;
+        try {
+            systemd.stopping();
+            runner.close();
+            // The lane thread has ended: this thread is now the only one touching the shell.
+            if (runner.failure() == null) {
+                shell.handle(new LaneInput.Stop());
+            }
+            ports.signal().show(SignalAspect.STOP);
+            if (devices != null) {
+                devices.close(); // the outputs in their safe state, the pins released
+            }
+            if (link != null) {
+                link.close(); // after LANE_STOPPED, so central hears of the clean stop now
+            }
+            if (health != null) {
+                health.close();
+            }
+            purge.close();
+            if (backlogWatch != null) {
+                backlogWatch.close();
+            }
+            systemd.close();
+            host.console().println("lane " + config.settings().laneId() + " stopped: " + shell.steps() + " steps, last journal seq "
+                    + journal.lastSeq() + (runner.failure() == null ? "" : ", FAILED: " + runner.failure()));
+            return runner.failure() == null ? 0 : 1;
+        } finally {
+            nonces.close();
+            store.close();
+            journal.close();
+            scheduler.close();
+            closed.countDown(); // the journal and the lists are closed: the JVM may exit
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Waits until {@link #stop()} has finished (a shutdown hook must not let the JVM exit before). */
+    public boolean awaitStopped(long timeoutMs) throws InterruptedException {
+        return closed.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Where inputs reach the lane (tests drive a simulated lane's commands through it). */
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    public LaneShell shell() {
+        return shell;
+    }
+
+    public SqliteJournal journal() {
+        return journal;
+    }
+
+    public ClearanceStore store() {
+        return store;
+    }
+
+    /** The central link, or null for a lane without a {@code central} section. */
+    public LaneLink link() {
+        return link;
+    }
+
+    /** The simulated lane's devices, or null on real hardware. */
+    public SimLane simulatedHardware() {
+        return simulated;
+    }
+
+    /**
+     * Deletes events central acknowledged more than {@code retentionDays} ago (DESIGN §8), once an
+     * hour on a thread of its own, in small batches so the lane's journal never waits long.
+     */
+    private static Periodic schedulePurge(SqliteJournal journal, int retentionDays) {
+        return Periodic.every("journal-purge", PURGE_FIRST_DELAY_MIN, PURGE_INTERVAL_MIN, TimeUnit.MINUTES, () -> {
+            int deleted = journal.purgeSentBefore(System.currentTimeMillis() - retentionDays * 86_400_000L);
+            if (deleted > 0) {
+                System.getLogger(LaneDaemon.class.getName()).log(System.Logger.Level.INFO,
+                        "purged " + deleted + " events acknowledged more than " + retentionDays + " days ago");
+            }
+        });
+    }
+
+    private static LaneView view(LaneShell shell, Supplier<Now> clock) {
+        LaneState state = shell.state();
+        return new LaneView(state.mode().name(), state.lists().values(), clock.get().clockSynced());
+    }
+
+    /** Puts a demo list in force for every accepted program that has no fresh one (simulated hardware only). */
+    private static List<CardRecord> ensureDemoLists(LaneConfig config, ClearanceStore clearance, Host host) {
+        int count = config.simulated().demoListCards();
+        if (count == 0) {
+            return List.of();
+        }
+        List<CardRecord> cards = DemoList.cards(count, 7);
+        long now = System.currentTimeMillis();
+        for (String program : config.settings().acceptedPrograms().stream().sorted().toList()) {
+            ListInfo current = clearance.listsInForce().stream().filter(l -> l.program().equals(program)).findFirst().orElse(null);
+            if (current == null || !current.isFreshAt(now, config.settings().maxListAgeMs())) {
+                try {
+                    ListInfo list = clearance.importList(program, current == null ? 1 : current.version() + 1, now, ListInfo.NO_EXPIRY,
+                            now, sink -> {
+                                cards.forEach(sink);
+                                return cards.size();
+                            });
+                    host.console().println("demo list in force: " + list.program() + " v" + list.version() + ", " + list.entryCount() + " cards");
+                } catch (IOException e) {
+                    throw new IllegalStateException("the demo list is made in memory; it cannot fail to read", e);
+                }
+            }
+        }
+        return cards;
+    }
+
+    private static void startTraffic(RealTimeScheduler scheduler, TrafficGenerator generator, Traffic traffic, double vehiclesPerHour) {
+        scheduler.after(generator.nextGapMs(vehiclesPerHour), new Runnable() {
+            @Override
+            public void run() {
+                if (traffic.vehiclesInLane() < SIMULATED_QUEUE_MAX) {
+                    traffic.add(generator.next());
+                }
+                scheduler.after(generator.nextGapMs(vehiclesPerHour), this);
+            }
+        });
+    }
+
+    /**
+     * Wraps the console with the demo's simulated officer, who releases each referred vehicle after a
+     * short look. Simulated traffic only: nothing else in the controller ever releases a referral.
+     */
+    private static LaneObserver simulatedOfficer(LaneObserver console, RealTimeScheduler scheduler, Inbox inbox) {
+        return console.alsoOnEvent(entry -> {
+            if (entry.type().equals("DECISION") && !entry.payloadJson().contains("\"outcome\":\"CLEARED\"")) {
+                scheduler.after(SIMULATED_OFFICER_DELAY_MS, () -> inbox.offer(
+                        new LaneInput.Command("sim-release-" + entry.seq(), CommandKind.RELEASE, null, SIMULATED_OFFICER)));
+            }
+        });
+    }
+}
