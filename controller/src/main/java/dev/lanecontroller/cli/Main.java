@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code lane-controller <command>}: exit 0 on success, 1 on a failed run or check, 2 on bad input. */
-@Command(name = "lane-controller", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "lane-controller", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Trusted-traveller lane controller: decides, drives the lane, journals every event.",
         subcommands = {RunCommand.class, SimulateCommand.class, ListCommand.class, CheckConfigCommand.class,
                 JournalCommand.class, BenchmarkCommand.class, CentralCommand.class, SelftestCommand.class})

@@ -2,6 +2,7 @@ package dev.lanecontroller.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lanecontroller.core.LaneMode;
@@ -25,7 +26,8 @@ public final class ConfigLoader {
     static final Pattern LANE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     static final Pattern PROGRAM = Pattern.compile("[A-Z][A-Z0-9_]{0,15}");
     static final long DAY_MS = 24L * 3600 * 1000;
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A key given twice is refused: YAML would otherwise keep the last one silently. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ConfigLoader() {}
 
@@ -51,6 +53,9 @@ public final class ConfigLoader {
         }
         List<String> problems = new ArrayList<>();
         Section top = new Section("", root, problems);
+        // A device must never come up as another lane or as the demo: it names itself and its hardware.
+        top.section("lane").require("id", "this lane's id, e.g. lane-03");
+        top.section("hardware").require("kind", "simulated for the demo, gpio for a real lane");
         LaneSettings settings = settings(top, LaneSettings.defaults("lane-01"));
         Section reader = top.section("reader");
         ReadFilter readFilter = readFilterKeys(reader);
@@ -75,7 +80,7 @@ public final class ConfigLoader {
         healthSection.rejectUnknownKeys();
         top.rejectUnknownKeys();
         if (!problems.isEmpty()) {
-            throw new ConfigException(source, problems);
+            throw new ConfigException(source, KeyLines.of(yaml).annotate(problems));
         }
         Path path = Path.of(storagePath);
         if (!path.isAbsolute() && baseDir != null) {

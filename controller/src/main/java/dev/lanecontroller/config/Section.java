@@ -35,6 +35,13 @@ final class Section {
         return new Section(name(key), value(key), problems);
     }
 
+    /** Notes a problem when {@code key} is missing: what a device must say itself, never take from a default. */
+    void require(String key, String allowedText) {
+        if (value(key) == null) {
+            problems.add(name(key) + ": required (" + allowedText + ")");
+        }
+    }
+
     boolean has(String key) {
         known.add(key);
         return node != null && node.has(key) && !node.get(key).isNull();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanecontroller.cli.Main;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -48,5 +49,50 @@ class ConfigLoaderTest {
         Path file = dir.resolve("bad.yaml");
         java.nio.file.Files.writeString(file, "timings: {readWindowMs: -1}\n");
         assertEquals(2, Main.execute("check-config", file.toString()));
+    }
+
+    @Test
+    void aConfigThatDoesNotSayWhichLaneAndWhichHardwareIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // An empty file, or one without lane.id, would otherwise start a demo lane called lane-01.
+        Path empty = java.nio.file.Files.writeString(dir.resolve("empty.yaml"), "");
+        assertEquals(2, Main.execute("check-config", empty.toString()));
+        ConfigException none = assertThrows(ConfigException.class, () -> ConfigLoader.load(empty));
+        assertEquals(List.of("lane.id: required (this lane's id, e.g. lane-03)",
+                "hardware.kind: required (simulated for the demo, gpio for a real lane)"), none.problems());
+        ConfigException noId = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                programs: {accepted: [NEXUS]}
+                lane:
+                  initialMode: AUTOMATED
+                hardware: {kind: simulated}
+                """, "no-id.yaml", null));
+        assertEquals(List.of("lane.id: required (this lane's id, e.g. lane-03) (line 2)"), noId.problems());
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedWithItsLine() {
+        ConfigException twice = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                lane:
+                  id: lane-03
+                hardware: {kind: simulated}
+                lane:
+                  id: lane-04
+                """, "twice.yaml", null));
+        String problem = String.join("\n", twice.problems());
+        assertTrue(problem.contains("Duplicate field 'lane'") && problem.contains("line 4"), problem);
+    }
+
+    @Test
+    void everyProblemNamesTheLineOfItsKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                lane: {id: lane-03}
+                hardware:
+                  kind: simulated
+                timings:
+                  readWindowMs: 5
+                  suppresionMs: 1000
+                """, "lines.yaml", null));
+        String all = String.join("\n", e.problems());
+        assertTrue(all.contains("timings.readWindowMs: ") && all.contains("(line 5)"), all);
+        assertTrue(all.contains("timings.suppresionMs") && all.contains("(line 6)"), all);
     }
 }

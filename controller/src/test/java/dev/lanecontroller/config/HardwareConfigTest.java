@@ -14,6 +14,7 @@ class HardwareConfigTest {
     private static final Path EXAMPLES = Path.of("..", "config", "examples");
     /** The least a GPIO lane needs, less its loops: each test adds those and its reader and camera. */
     private static final String MINIMAL_GPIO = """
+                lane: {id: lane-05}
                 hardware:
                   kind: gpio
                   gpio:
@@ -98,6 +99,8 @@ class HardwareConfigTest {
     @Test
     void simulatedHardwareTakesNoRealReaderAndARealLaneNoSimulatedOne() {
         ConfigException simulated = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                lane: {id: lane-05}
+                hardware: {kind: simulated}
                 reader:
                   kind: llrp
                 """, "sim.yaml", null));
