@@ -5,6 +5,7 @@ import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.hal.TagRead;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
+import dev.lanecontroller.store.DirectoryLock;
 import dev.lanecontroller.store.ListFormatException;
 import dev.lanecontroller.store.StoreException;
 import java.nio.file.Path;
@@ -44,7 +45,18 @@ final class ListCommand {
         public Integer call() {
             long now = System.currentTimeMillis();
             long started = System.nanoTime();
-            try (ClearanceStore store = new ClearanceStore(Database.open(storage.databaseFile()))) {
+            Path dataDir = storage.databaseFile().toAbsolutePath().getParent();
+            DirectoryLock importing;
+            try {
+                importing = DirectoryLock.take(dataDir, DirectoryLock.IMPORT, "another list import");
+            } catch (DirectoryLock.Held e) {
+                System.err.println("import not started, the list in force is unchanged: " + e.getMessage() + "; try again when it is done");
+                return 2;
+            } catch (java.io.IOException e) {
+                System.err.println("import not started: cannot lock " + dataDir + ": " + e.getMessage());
+                return 2;
+            }
+            try (importing; ClearanceStore store = new ClearanceStore(Database.open(storage.databaseFile()))) {
                 ListInfo list = store.importFile(file, program, version, issued == null ? now : issued.toEpochMilli(),
                         expires == null ? ListInfo.NO_EXPIRY : expires.toEpochMilli(), now);
                 System.out.printf("imported %s v%d: %d cards in %.1f s%n", list.program(), list.version(), list.entryCount(),

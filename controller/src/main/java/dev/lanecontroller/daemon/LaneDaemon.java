@@ -32,9 +32,11 @@ import dev.lanecontroller.sim.TrafficGenerator;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
+import dev.lanecontroller.store.DirectoryLock;
 import dev.lanecontroller.store.NonceStore;
 import dev.lanecontroller.store.SqliteJournal;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
@@ -90,6 +92,7 @@ public final class LaneDaemon implements AutoCloseable {
     private final Periodic backlogWatch;
     private final HealthServer health;
     private final SystemdNotifier systemd;
+    private final DirectoryLock lock;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
@@ -111,10 +114,12 @@ public final class LaneDaemon implements AutoCloseable {
         this.backlogWatch = parts.backlogWatch;
         this.health = parts.health;
         this.systemd = parts.systemd;
+        this.lock = parts.lock;
     }
 
     /** What is opened while a lane starts, so a start that fails part-way closes what it opened. */
     private static final class Parts {
+        DirectoryLock lock;
         RealTimeScheduler scheduler;
         ClearanceStore store;
         SqliteJournal journal;
@@ -133,7 +138,7 @@ public final class LaneDaemon implements AutoCloseable {
 
         void closeAll() {
             for (AutoCloseable part : new AutoCloseable[] {runner, devices, link, health, purge, backlogWatch, systemd, nonces, journal,
-                    store, scheduler}) {
+                    store, scheduler, lock}) {
                 if (part != null) {
                     try {
                         part.close();
@@ -162,12 +167,21 @@ public final class LaneDaemon implements AutoCloseable {
         host.console().println("lane " + config.settings().laneId() + " starting: boot " + bootId + ", database " + config.storagePath()
                 + ", " + config.hardware().kind().name().toLowerCase(Locale.ROOT) + " hardware, "
                 + (config.hasCentral() ? "central " + config.central().brokerUri() : "no central link"));
+        Path dataDir = config.storagePath().toAbsolutePath().getParent();
+        try {
+            // One daemon per lane database: a second one would interleave its journal and its MQTT client id.
+            parts.lock = DirectoryLock.take(dataDir, DirectoryLock.DAEMON, "another lane-controller daemon");
+        } catch (DirectoryLock.Held e) {
+            throw new StartFailure(e.getMessage() + ": stop it first (systemctl stop lane-controller)", e);
+        } catch (IOException e) {
+            throw new StartFailure("cannot lock the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
         Database database = Database.open(config.storagePath());
         parts.scheduler = new RealTimeScheduler();
         parts.store = new ClearanceStore(database);
         parts.journal = new SqliteJournal(database, bootId);
         parts.nonces = new NonceStore(database);
-        parts.store.dropOrphanTables();
+        removeOrphans(parts.store, dataDir, host);
         List<CardRecord> demoCards = simulatedHardware ? ensureDemoLists(config, parts.store, host) : List.of();
         if (simulatedHardware) {
             SimulatedHardware sim = config.simulated();
@@ -260,6 +274,23 @@ public final class LaneDaemon implements AutoCloseable {
         return new LaneDaemon(config, host, parts);
     }
 
+    /** Removes part files of interrupted builds, unless an import in another process is building one now. */
+    private static void removeOrphans(ClearanceStore store, Path dataDir, Host host) {
+        DirectoryLock imports;
+        try {
+            imports = DirectoryLock.take(dataDir, DirectoryLock.IMPORT, "a list import");
+        } catch (DirectoryLock.Held e) {
+            host.console().println(e.getMessage() + ": its part file is left alone until the next start");
+            return;
+        } catch (IOException e) {
+            host.console().println("old list files not cleaned up: " + e.getMessage());
+            return;
+        }
+        try (imports) {
+            store.dropOrphanTables();
+        }
+    }
+
     /** Whether the lane thread is still running (it ends only on a programming error, which stops the daemon). */
     public boolean laneAlive() {
         return runner.isAlive();
@@ -306,6 +337,7 @@ public final class LaneDaemon implements AutoCloseable {
             store.close();
             journal.close();
             scheduler.close();
+            lock.close(); // another daemon may use the directory now
             closed.countDown(); // the journal and the lists are closed: the JVM may exit
         }
     }
