@@ -36,7 +36,9 @@ public enum EventType {
     /** Central's backlog (events not yet acknowledged) crossed a configured alarm threshold. */
     CENTRAL_BACKLOG(true),
     /** Central's backlog fell back below half of its lowest alarm threshold. */
-    CENTRAL_BACKLOG_CLEARED(false);
+    CENTRAL_BACKLOG_CLEARED(false),
+    /** An event that could never be journaled (a programming error: not JSON, too large) was refused in its place. */
+    EVENT_REFUSED(true);
 
     private final boolean alert;
 

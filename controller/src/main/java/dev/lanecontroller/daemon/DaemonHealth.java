@@ -40,6 +40,8 @@ final class DaemonHealth {
                 () -> shell.heldEvents() + (central == null ? 0 : central.heldEvents()));
         metrics.counter("lane_journal_events_lost", "events dropped because too many waited for a failed journal",
                 () -> shell.eventsLost() + (central == null ? 0 : central.eventsLost()));
+        metrics.counter("lane_journal_events_refused", "events that could never be journaled (a programming error), each replaced by an EVENT_REFUSED alert",
+                () -> shell.eventsRefused() + (central == null ? 0 : central.eventsRefused()));
         metrics.counter("lane_inbox_dropped", "inputs dropped because the lane's inbox was full", inbox::dropped);
         metrics.gauge("lane_fault", "1 while the lane is in FAULT", () -> shell.state().mode() == LaneMode.FAULT ? 1 : 0);
         metrics.gauges("lane_list_version", "the list version in force, per program", "program", () -> lists(shell, list -> (double) list.version()));

@@ -182,6 +182,11 @@ public final class LaneLink implements AutoCloseable {
         return writer.lost();
     }
 
+    /** Events refused because they could never be journaled (a programming error), each replaced by an EVENT_REFUSED alert. */
+    public long eventsRefused() {
+        return writer.refused();
+    }
+
     public void start() {
         link.start();
     }

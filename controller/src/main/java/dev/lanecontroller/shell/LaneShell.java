@@ -92,6 +92,11 @@ public final class LaneShell {
         return writer.lost();
     }
 
+    /** Events refused because they could never be journaled (a programming error), each replaced by an EVENT_REFUSED alert. */
+    public long eventsRefused() {
+        return writer.refused();
+    }
+
     /** True while the journal's last write failed (the lane is then in FAULT). */
     public boolean journalFailing() {
         return journalFailing;

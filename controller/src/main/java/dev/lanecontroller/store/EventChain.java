@@ -41,20 +41,38 @@ public final class EventChain {
 
     /** The next entry; the chain advances only when {@link #commit} is called after it is stored. */
     public JournalEntry next(EventDraft draft, long seq, String prevHash) {
+        String payload = payload(draft);
+        String hash = hash(seq, bootId, draft.at().monoMs(), draft.at().wallMs(), draft.at().clockSynced(), draft.type(),
+                payload, prevHash);
+        return new JournalEntry(seq, bootId, draft.at().monoMs(), draft.at().wallMs(), draft.at().clockSynced(), draft.type(),
+                payload, prevHash, hash);
+    }
+
+    /**
+     * Why {@code draft} can never be journaled (its details are not JSON, or too large), or null. A
+     * programming error in an event, not a journal that fails: it is refused, the journal goes on.
+     */
+    public static String problem(EventDraft draft) {
+        try {
+            payload(draft);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String payload(EventDraft draft) {
         String payload;
         try {
             payload = JSON.writeValueAsString(draft.details());
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("event " + draft.type() + " cannot be written as JSON: " + e.getMessage(), e);
         }
         if (payload.length() > PAYLOAD_BYTES_MAX) {
             throw new IllegalArgumentException("event " + draft.type() + " payload is " + payload.length() + " bytes, over "
                     + PAYLOAD_BYTES_MAX);
         }
-        String hash = hash(seq, bootId, draft.at().monoMs(), draft.at().wallMs(), draft.at().clockSynced(), draft.type(),
-                payload, prevHash);
-        return new JournalEntry(seq, bootId, draft.at().monoMs(), draft.at().wallMs(), draft.at().clockSynced(), draft.type(),
-                payload, prevHash, hash);
+        return payload;
     }
 
     public void commit(JournalEntry last) {

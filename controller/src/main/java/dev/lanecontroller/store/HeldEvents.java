@@ -1,5 +1,7 @@
 package dev.lanecontroller.store;
 
+import dev.lanecontroller.core.Details;
+import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.LogThinning;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,6 +15,8 @@ import java.util.List;
  */
 public final class HeldEvents {
     private static final System.Logger LOG = System.getLogger(HeldEvents.class.getName());
+    /** An EVENT_REFUSED alert says why in at most this much. */
+    private static final int WHY_CHARS_MAX = 500;
 
     private final Journal journal;
     private final int maxHeld;
@@ -22,6 +26,7 @@ public final class HeldEvents {
     private volatile int heldCount;
     private volatile long lost;
     private volatile long failures;
+    private volatile long refused;
 
     /** @param owner who writes, for the log ("the lane", "the central link") */
     public HeldEvents(Journal journal, int maxHeld, String owner) {
@@ -42,19 +47,22 @@ public final class HeldEvents {
         if (pending.isEmpty() && held.isEmpty()) {
             return List.of();
         }
-        List<EventDraft> batch = new ArrayList<>(held.size() + pending.size());
-        batch.addAll(held);
-        batch.addAll(pending);
+        List<EventDraft> batch = heldThen(pending);
+        List<JournalEntry> written;
         try {
-            List<JournalEntry> written = journal.append(batch);
-            if (!held.isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, "the journal takes writes again: " + held.size() + " events " + owner
-                        + " held are durable now");
+            try {
+                written = append(batch);
+            } catch (IllegalArgumentException e) {
+                // An event that can never be written must not hold up every event behind it: it is
+                // refused (logged, counted, an EVENT_REFUSED alert in its place) and the rest written.
+                List<EventDraft> cleaned = refuseUnwritable(held);
                 held.clear();
-                heldCount = 0;
+                held.addAll(cleaned);
+                pending = refuseUnwritable(pending);
+                batch = heldThen(pending);
+                written = append(batch);
             }
-            return written;
-        } catch (StoreException | IllegalArgumentException e) {
+        } catch (StoreException e) {
             failures++;
             // Retried at every event (the lane's: each reader heartbeat); the log gets the 1st, 10th, 100th...
             if (LogThinning.worthLogging(failures)) {
@@ -66,6 +74,41 @@ public final class HeldEvents {
             }
             return null;
         }
+        if (!held.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "the journal takes writes again: " + held.size() + " events " + owner
+                    + " held are durable now");
+            held.clear();
+            heldCount = 0;
+        }
+        return written;
+    }
+
+    private List<EventDraft> heldThen(List<EventDraft> pending) {
+        List<EventDraft> batch = new ArrayList<>(held.size() + pending.size());
+        batch.addAll(held);
+        batch.addAll(pending);
+        return batch;
+    }
+
+    private List<JournalEntry> append(List<EventDraft> batch) {
+        return batch.isEmpty() ? List.of() : journal.append(batch);
+    }
+
+    /** {@code drafts} with each that can never be journaled replaced by an EVENT_REFUSED alert saying why. */
+    private List<EventDraft> refuseUnwritable(java.util.Collection<EventDraft> drafts) {
+        List<EventDraft> kept = new ArrayList<>(drafts.size());
+        for (EventDraft draft : drafts) {
+            String problem = EventChain.problem(draft);
+            if (problem == null) {
+                kept.add(draft);
+                continue;
+            }
+            refused++;
+            LOG.log(System.Logger.Level.ERROR, "event refused (" + owner + ", " + refused + " so far), a programming error: " + problem);
+            kept.add(new EventDraft(EventType.EVENT_REFUSED.name(), Details.of("type", draft.type(),
+                    "why", problem.length() > WHY_CHARS_MAX ? problem.substring(0, WHY_CHARS_MAX) : problem), draft.at()));
+        }
+        return kept;
     }
 
     /** Holds {@code pending} without trying the journal (it failed moments ago). */
@@ -88,6 +131,11 @@ public final class HeldEvents {
     /** Events dropped because the hold was full. */
     public long lost() {
         return lost;
+    }
+
+    /** Events refused because they could never be written (each replaced by an EVENT_REFUSED alert). */
+    public long refused() {
+        return refused;
     }
 
     /** Failed journal writes so far. */
