@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.core.LogThinning;
 import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.config.CentralSettings;
 import dev.lanecontroller.core.EventType;
@@ -41,8 +42,18 @@ public final class LaneLink implements AutoCloseable {
     private final HeldEvents writer;
     private final Consumer<JournalEntry> echo;
     private final Supplier<Now> clock;
+    private final java.util.concurrent.BlockingQueue<JournalEntry> laneEvents = new java.util.concurrent.ArrayBlockingQueue<>(LANE_EVENTS_QUEUED_MAX);
+    private final Thread laneEventThread = new Thread(this::runLaneEvents, "central-lane-events");
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong laneEventsDropped = new java.util.concurrent.atomic.AtomicLong();
     /** Link events are a few a minute even under attack (refusals are capped at 60 a minute): 1,000 is a long failure. */
     public static final int HELD_EVENTS_MAX = 1_000;
+    /**
+     * Lane events waiting for the link's hand-over thread. The lane thread only offers to this
+     * queue (it never waits on the link); a full queue drops the event's side effects here (a reply,
+     * a status refresh), counted, while the event itself is in the journal and goes out anyway.
+     */
+    static final int LANE_EVENTS_QUEUED_MAX = 1_024;
 
     /** What the link needs of the lane. */
     public record Lane(String laneId, Set<String> programs, Journal journal, ClearanceStore store, NonceStore nonces,
@@ -74,7 +85,7 @@ public final class LaneLink implements AutoCloseable {
         backlog = new BacklogWatch(lane.journal().outbox(), longs(settings.backlogAlarmEvents()), longs(settings.backlogAlarmAgeMs()),
                 recorder, () -> lane.clock().get().wallMs());
         lists = new ListReceiver(new ListReceiver.Wiring(settings.site(), lane.laneId(), topics, lane.programs(), listKeys, lane.store(),
-                recorder, () -> lane.clock().get().wallMs()));
+                recorder, lane.toLane(), () -> lane.clock().get().wallMs()));
         CentralLink[] self = new CentralLink[1];
         commands = new CommandHandler(new CommandHandler.Wiring(settings.site(), lane.laneId(), commandKeys, settings.commandMaxAgeMs(),
                 lane.nonces(), recorder, lane.toLane(), sync, program -> lists.requestSnapshot(program, "central asked for a resync"),
@@ -188,11 +199,47 @@ public final class LaneLink implements AutoCloseable {
     }
 
     public void start() {
+        laneEventThread.setDaemon(true);
+        laneEventThread.start();
         link.start();
     }
 
-    /** Every event the lane journals passes here: it goes out now, and may answer a command or change the status. */
+    /**
+     * Every event the lane journals passes here, on the lane thread: it is only handed over (DESIGN
+     * §3: the lane thread never calls into the network or waits on the link). The link's own thread
+     * then sends it out, answers the command it settles, and refreshes the status.
+     */
     public void onLaneEvent(JournalEntry entry) {
+        if (!laneEvents.offer(entry)) {
+            long dropped = laneEventsDropped.incrementAndGet();
+            if (LogThinning.worthLogging(dropped)) {
+                LOG.log(System.Logger.Level.WARNING, "lane events queued for the central link: full (" + LANE_EVENTS_QUEUED_MAX + "); "
+                        + dropped + " passed without a reply or status refresh (they are journaled and go out all the same)");
+            }
+            sync.wake();
+        }
+    }
+
+    private void runLaneEvents() {
+        while (!closed) {
+            JournalEntry entry;
+            try {
+                entry = laneEvents.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (entry == null) {
+                continue;
+            }
+            try {
+                handOver(entry);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "lane event " + entry.seq() + " not handed to the central link: " + e);
+            }
+        }
+    }
+
+    private void handOver(JournalEntry entry) {
         sync.wake();
         commands.onLaneEvent(entry);
         switch (entry.type()) {
@@ -226,6 +273,18 @@ public final class LaneLink implements AutoCloseable {
 
     @Override
     public void close() {
+        // What the lane handed over before it stopped (LANE_STOPPED first of all) is dealt with first.
+        long deadlineNs = System.nanoTime() + 2_000_000_000L;
+        while (!laneEvents.isEmpty() && laneEventThread.isAlive() && System.nanoTime() < deadlineNs) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        closed = true;
+        laneEventThread.interrupt();
         link.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.core.LaneInput;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanecontroller.core.Details;
 import dev.lanecontroller.core.EventType;
@@ -37,8 +38,9 @@ public final class ListReceiver {
     static final long ASSEMBLY_STALL_MS = 10 * 60_000;
 
     /** What the receiver needs from around it. */
+    /** @param toLane the lane's inbox: a list swapped in reaches the lane core as an input at once */
     public record Wiring(String site, String lane, Topics topics, Set<String> programs, Map<String, PublicKey> keys,
-                        ClearanceStore store, EventRecorder recorder, LongSupplier wallClock) {}
+                        ClearanceStore store, EventRecorder recorder, java.util.function.Predicate<LaneInput> toLane, LongSupplier wallClock) {}
 
     private final Wiring wiring;
     private final Map<String, Assembly> assemblies = new HashMap<>();
@@ -355,6 +357,12 @@ public final class ListReceiver {
 
     private void applied(ListInfo list, String kind, long tookMs) {
         applied.incrementAndGet();
+        // The lane decides on the new version from its next input on; its slow poll of the store is for
+        // imports made by another process, and catches this one too should the inbox be full.
+        if (!wiring.toLane().test(new LaneInput.ListInForce(list))) {
+            LOG.log(System.Logger.Level.WARNING, list.program() + " v" + list.version() + ": the lane's inbox is full; it learns of the "
+                    + "new version at its next poll of the store");
+        }
         wiring.recorder().record(EventType.LIST_APPLIED, Details.of("program", list.program(), "version", list.version(), "kind", kind,
                 "entries", list.entryCount(), "tookMs", tookMs));
         LOG.log(System.Logger.Level.INFO, list.program() + " v" + list.version() + " in force (" + kind + ", " + list.entryCount()

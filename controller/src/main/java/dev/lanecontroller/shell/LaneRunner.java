@@ -9,8 +9,12 @@ import java.util.function.LongSupplier;
  */
 public final class LaneRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LaneRunner.class.getName());
-    /** How often the lists in force are re-read (an import by another process, central's snapshot). */
-    static final long LIST_POLL_INTERVAL_MS = 1_000;
+    /**
+     * How often the lane looks in the store for a list version it has not been told of: one that
+     * {@code list import} put in force from another process. Central's lists reach it through the
+     * inbox the moment they are swapped in.
+     */
+    static final long LIST_POLL_INTERVAL_MS = 5_000;
 
     private final LaneShell shell;
     private final Inbox inbox;

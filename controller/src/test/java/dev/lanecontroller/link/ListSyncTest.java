@@ -92,6 +92,27 @@ class ListSyncTest {
     }
 
     @Test
+    void aListFromCentralReachesTheLaneCoreTheMomentItIsSwappedIn() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
+             LaneFixture lane = new LaneFixture(dir, broker.uri(), 120_000);
+             CentralConsumer central = new CentralConsumer(broker.uri(), "central-lists", "lc/v1/+/+/requests")) {
+            publishSnapshot(central, lane, lane.listKey, "central-lists", 1, DemoList.cards(1_000, 1), 500, 0);
+            assertTrue(waitForVersion(lane, 1), "v1 in force");
+            publishSnapshot(central, lane, lane.listKey, "central-lists", 2, DemoList.cards(2_000, 2), 500, 2);
+            assertTrue(EventSyncTest.waitFor(() -> lane.events("LIST_APPLIED").size() == 2, 60_000), "v2 swapped in");
+            // The next input the lane takes after the swap is decided with v2 in force: no poll in between.
+            lane.inbox.offer(new LaneInput.Command("after-the-swap", dev.lanecontroller.core.CommandKind.SET_MODE,
+                    dev.lanecontroller.core.LaneMode.AUTOMATED, "test"));
+            assertTrue(EventSyncTest.waitFor(() -> !lane.events("MODE_UNCHANGED").isEmpty(), 10_000), "the input after the swap");
+            long marker = lane.events("MODE_UNCHANGED").get(0).seq();
+            JournalEntry inForce = lane.events("LIST_IN_FORCE").stream().filter(e -> e.payloadJson().contains("\"version\":2"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no LIST_IN_FORCE v2 before the next input"));
+            assertTrue(inForce.seq() < marker, "the lane core had v2 before its next input: LIST_IN_FORCE #" + inForce.seq()
+                    + ", next input's event #" + marker);
+        }
+    }
+
+    @Test
     void aListThatFailsAnyCheckIsRefusedWholeAndTheOldOneStays() throws Exception {
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
              LaneFixture lane = new LaneFixture(dir, broker.uri(), 120_000);
