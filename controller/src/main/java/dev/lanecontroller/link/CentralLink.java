@@ -28,6 +28,8 @@ public final class CentralLink implements AutoCloseable {
     static final int EXTRA_IN_FLIGHT = 64;
     /** On a clean stop the last events (LANE_STOPPED among them) get this long to reach central. */
     static final long DRAIN_ON_STOP_MS = 3_000;
+    /** How often a connected link looks at how long its oldest publish has waited for a PUBACK. */
+    static final long ACK_CHECK_MS = 1_000;
 
     private final MqttTransport transport;
     private final Topics topics;
@@ -48,6 +50,7 @@ public final class CentralLink implements AutoCloseable {
     private final Thread inboundThread;
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong connectFailures = new AtomicLong();
+    private final AtomicLong acknowledgementTimeouts = new AtomicLong();
 
     private boolean connected;
     private boolean statusDue;
@@ -208,17 +211,36 @@ public final class CentralLink implements AutoCloseable {
         while (true) {
             synchronized (this) {
                 long deadline = System.nanoTime() + heartbeatIntervalMs * 1_000_000;
-                while (connected && !closed && !statusDue && System.nanoTime() < deadline) {
-                    waitQuietly(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                while (connected && !closed && !statusDue && System.nanoTime() < deadline
+                        && sync.oldestUnacknowledgedMs() <= ackTimeoutMs()) {
+                    waitQuietly(Math.max(1, Math.min(ACK_CHECK_MS, (deadline - System.nanoTime()) / 1_000_000)));
                 }
                 if (!connected || closed) {
                     return;
                 }
                 statusDue = false;
             }
+            long waitedMs = sync.oldestUnacknowledgedMs();
+            if (waitedMs > ackTimeoutMs()) {
+                // Keepalives may still be answered while publishes are not: only a new connection helps.
+                LOG.log(System.Logger.Level.WARNING, "no PUBACK for " + waitedMs + " ms (limit " + ackTimeoutMs()
+                        + " ms, twice the keepalive): dropping the connection to publish again on a new one");
+                acknowledgementTimeouts.incrementAndGet();
+                return;
+            }
             publishStatus();
             inbound.onHeartbeat();
         }
+    }
+
+    /** A PUBACK later than two keepalive intervals means this connection does not work, whatever its pings say. */
+    private long ackTimeoutMs() {
+        return 2_000L * keepAliveS;
+    }
+
+    /** Connections dropped because a publish waited too long for its PUBACK. */
+    public long acknowledgementTimeouts() {
+        return acknowledgementTimeouts.get();
     }
 
     private void publishStatus() throws TransportException {

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +54,8 @@ public final class EventSync implements AutoCloseable {
     private final AtomicLong failedPublishes = new AtomicLong();
 
     private Publisher publisher;
+    /** The round in progress, for {@link #oldestUnacknowledgedMs()}. */
+    private volatile Round activeRound;
     private long epoch;
     private boolean wakeUp;
     /** Set when events were journaled since the live end of the outbox was last read. */
@@ -79,6 +81,7 @@ public final class EventSync implements AutoCloseable {
     /** The link is up: a new round starts from the outbox. */
     public synchronized void connected(Publisher newPublisher) {
         publisher = newPublisher;
+        activeRound = null; // what waited on the old connection is no longer this connection's
         epoch++;
         notifyAll();
     }
@@ -86,6 +89,7 @@ public final class EventSync implements AutoCloseable {
     /** The link is down: whatever was in flight will be sent again. */
     public synchronized void disconnected() {
         publisher = null;
+        activeRound = null;
         epoch++;
         notifyAll();
     }
@@ -145,6 +149,24 @@ public final class EventSync implements AutoCloseable {
         return acknowledged.get();
     }
 
+    /**
+     * How long the oldest event published on this connection has waited for its PUBACK (0 when none
+     * waits). A broker that stops acknowledging while the connection looks alive (keepalives still
+     * answered) shows here: the link then drops the connection and publishes again after reconnecting.
+     */
+    public long oldestUnacknowledgedMs() {
+        Round round = activeRound;
+        if (round == null || round.inFlight.isEmpty()) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        long oldest = now;
+        for (long sentNs : round.inFlight.values()) {
+            oldest = Math.min(oldest, sentNs);
+        }
+        return (now - oldest) / 1_000_000;
+    }
+
     public long failedPublishes() {
         return failedPublishes.get();
     }
@@ -183,6 +205,7 @@ public final class EventSync implements AutoCloseable {
                 if (round == null || round.epoch != currentEpoch) {
                     end(round);
                     round = new Round(currentEpoch, outbox.lastSeq());
+                    activeRound = round;
                 }
                 round.idle = !fill(round, current);
             } catch (StoreException e) {
@@ -288,7 +311,7 @@ public final class EventSync implements AutoCloseable {
     private boolean sendEncoded(Round round, Publisher current, List<BacklogReader.Outgoing> events) {
         for (BacklogReader.Outgoing event : events) {
             Long seq = event.seq();
-            round.inFlight.add(seq);
+            round.inFlight.put(seq, System.nanoTime());
             try {
                 current.publish(topics.events(), event.payload(), 1, false, failure -> {
                     round.inFlight.remove(seq);
@@ -315,6 +338,9 @@ public final class EventSync implements AutoCloseable {
                         epoch++;
                     }
                 }
+                // Not again at once: a client that refuses one publish (too many in progress, going
+                // down) refuses the next too, and each new round reads the outbox again.
+                sleepQuietly(IDLE_POLL_MS);
                 return false;
             }
         }
@@ -371,7 +397,8 @@ public final class EventSync implements AutoCloseable {
     private static final class Round {
         final long epoch;
         final long liveBoundary;
-        final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+        /** Each event published and not yet acknowledged, with when it was published (System.nanoTime). */
+        final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
         final Deque<JournalEntry> live = new ArrayDeque<>();
         final Deque<BacklogReader.Outgoing> backlog = new ArrayDeque<>();
         BacklogReader reader;

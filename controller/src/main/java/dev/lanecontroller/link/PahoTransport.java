@@ -32,6 +32,11 @@ public final class PahoTransport implements MqttTransport {
         }
     }
 
+    /** Over a client made elsewhere: tests give Paho's failures that a real broker will not provoke on demand. */
+    PahoTransport(MqttAsyncClient client) {
+        this.client = client;
+    }
+
     @Override
     public void connect(ConnectSpec spec, Listener listener) throws TransportException {
         MqttConnectOptions options = new MqttConnectOptions();
