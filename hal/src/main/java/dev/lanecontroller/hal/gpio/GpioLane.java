@@ -116,7 +116,14 @@ public final class GpioLane implements AutoCloseable {
             return;
         }
         commanded.put(output, on);
-        outputs.get(output).set(on != settings.outputs().get(output).activeLow());
+        try {
+            outputs.get(output).set(on != settings.outputs().get(output).activeLow());
+        } catch (RuntimeException e) {
+            // A write the GPIO library refuses is a device fault (the lane goes to FAULT), not a crash
+            // of whichever thread asked: the lane's, or the scheduler's at the end of a pulse.
+            fault(output, "cannot be driven " + (on ? "on" : "off") + ": " + e.getMessage());
+            return;
+        }
         checkFeedbackLater(output);
     }
 

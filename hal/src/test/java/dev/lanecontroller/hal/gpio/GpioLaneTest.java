@@ -266,4 +266,29 @@ class GpioLaneTest {
         assertTrue(events.containsAll(List.of("SAFETY=true", "limit CLOSED", "tamper=true")), events.toString());
         assertFalse(events.contains("ARMING=true") || events.contains("limit OPEN"), events.toString());
     }
+
+    @Test
+    void anOutputThePi4jLibraryCannotWriteIsADeviceFaultNotACrash() {
+        // Pi4J's own output, made to fail on write as a lost gpiochip line does (Mockito: the mock
+        // platform never fails).
+        Context failing = org.mockito.Mockito.spy(pi4j);
+        org.mockito.Mockito.doAnswer(call -> {
+            com.pi4j.io.gpio.digital.DigitalOutput real = (com.pi4j.io.gpio.digital.DigitalOutput) call.callRealMethod();
+            if (!real.id().equals("lamp-PROCEED")) {
+                return real;
+            }
+            com.pi4j.io.gpio.digital.DigitalOutput broken = org.mockito.Mockito.spy(real);
+            org.mockito.Mockito.doThrow(new com.pi4j.io.exception.IOException("gpiochip0 line 6: write failed"))
+                    .when(broken).state(org.mockito.ArgumentMatchers.any(DigitalState.class));
+            return broken;
+        }).when(failing).create(org.mockito.ArgumentMatchers.any(com.pi4j.io.gpio.digital.DigitalOutputConfigBuilder.class));
+        lane = GpioLane.open(wiring(null, Map.of()), new Pi4jPins(failing, "mock"), scheduler);
+        lane.faults().onFault(faults::add);
+        lane.signal().show(SignalAspect.PROCEED); // must not throw into the lane thread
+        assertEquals(1, faults.size(), faults.toString());
+        assertEquals("lamp.PROCEED", faults.get(0).component());
+        assertTrue(faults.get(0).detail().contains("write failed"), faults.get(0).detail());
+        lane.signal().show(SignalAspect.STOP);
+        assertTrue(on("lamp.STOP"), "the other lamps still work");
+    }
 }
