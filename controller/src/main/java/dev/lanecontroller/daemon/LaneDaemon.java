@@ -212,8 +212,8 @@ public final class LaneDaemon implements AutoCloseable {
                     }
                 })
                 .also(metrics::onEvent, metrics::onDecision);
-        Supplier<Now> clock = () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), host.clockSynced().getAsBoolean());
-        LaneShell shell = new LaneShell(new Lane(config.settings(), new SecureRandom()::nextDouble), parts.ports, parts.journal, parts.store,
+        Supplier<Now> clock = () -> new Now(scheduler.nowMs(), host.wallClockMs().getAsLong(), host.clockSynced().getAsBoolean());
+        LaneShell shell = new LaneShell(new Lane(config.settings(), host.random()), parts.ports, parts.journal, parts.store,
                 clock, observer);
         parts.shell = shell;
         if (config.hasCentral()) {
@@ -241,7 +241,7 @@ public final class LaneDaemon implements AutoCloseable {
         if (parts.link != null) {
             parts.link.start();
         }
-        parts.purge = schedulePurge(parts.journal, config.retentionDays());
+        parts.purge = schedulePurge(parts.journal, config.retentionDays(), host);
         LaneLink link = parts.link;
         parts.backlogWatch = link == null ? null
                 : Periodic.every("backlog-watch", BACKLOG_CHECK_S, BACKLOG_CHECK_S, TimeUnit.SECONDS, () -> {
@@ -267,7 +267,7 @@ public final class LaneDaemon implements AutoCloseable {
             SimulatedHardware sim = config.simulated();
             host.console().println("simulated traffic: " + sim.vehiclesPerHour() + " vehicles/h from the demo list; a simulated officer ("
                     + SIMULATED_OFFICER + ") releases each referred vehicle after " + SIMULATED_OFFICER_DELAY_MS / 1000 + " s");
-            long seed = sim.seed() == null ? System.currentTimeMillis() ^ scheduler.nowMs() : sim.seed();
+            long seed = sim.seed() == null ? host.wallClockMs().getAsLong() ^ scheduler.nowMs() : sim.seed();
             startTraffic(scheduler, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
                     new Traffic(scheduler, parts.simulated, new SplittableRandom(seed + 1), 0.01), sim.vehiclesPerHour());
         }
@@ -374,6 +374,11 @@ public final class LaneDaemon implements AutoCloseable {
         return link;
     }
 
+    /** A physical lane's devices (GPIO, reader, camera), or null on simulated hardware. */
+    public LaneDevices devices() {
+        return devices;
+    }
+
     /** The simulated lane's devices, or null on real hardware. */
     public SimLane simulatedHardware() {
         return simulated;
@@ -383,9 +388,9 @@ public final class LaneDaemon implements AutoCloseable {
      * Deletes events central acknowledged more than {@code retentionDays} ago (DESIGN §8), once an
      * hour on a thread of its own, in small batches so the lane's journal never waits long.
      */
-    private static Periodic schedulePurge(SqliteJournal journal, int retentionDays) {
+    private static Periodic schedulePurge(SqliteJournal journal, int retentionDays, Host host) {
         return Periodic.every("journal-purge", PURGE_FIRST_DELAY_MIN, PURGE_INTERVAL_MIN, TimeUnit.MINUTES, () -> {
-            int deleted = journal.purgeSentBefore(System.currentTimeMillis() - retentionDays * 86_400_000L);
+            int deleted = journal.purgeSentBefore(host.wallClockMs().getAsLong() - retentionDays * 86_400_000L);
             if (deleted > 0) {
                 System.getLogger(LaneDaemon.class.getName()).log(System.Logger.Level.INFO,
                         "purged " + deleted + " events acknowledged more than " + retentionDays + " days ago");
@@ -405,7 +410,7 @@ public final class LaneDaemon implements AutoCloseable {
             return List.of();
         }
         List<CardRecord> cards = DemoList.cards(count, 7);
-        long now = System.currentTimeMillis();
+        long now = host.wallClockMs().getAsLong();
         for (String program : config.settings().acceptedPrograms().stream().sorted().toList()) {
             ListInfo current = clearance.listsInForce().stream().filter(l -> l.program().equals(program)).findFirst().orElse(null);
             if (current == null || !current.isFreshAt(now, config.settings().maxListAgeMs())) {

@@ -1,6 +1,5 @@
 package dev.lanecontroller.cli;
 
-import dev.lanecontroller.daemon.LaneDevices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +13,10 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import dev.lanecontroller.config.HardwareSettings;
-import dev.lanecontroller.core.Lane;
-import dev.lanecontroller.core.Now;
+import dev.lanecontroller.daemon.LaneDaemon;
+import dev.lanecontroller.daemon.Host;
+import dev.lanecontroller.config.HealthSettings;
+import dev.lanecontroller.config.LaneConfig;
 import dev.lanecontroller.hal.LoopId;
 import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.hal.camera.PlateMapping;
@@ -25,17 +26,11 @@ import dev.lanecontroller.hal.gpio.Pi4jPins;
 import dev.lanecontroller.hal.gpio.PinSpec;
 import dev.lanecontroller.hal.llrp.LlrpSettings;
 import dev.lanecontroller.hal.sim.RealTimeScheduler;
-import dev.lanecontroller.shell.HardwareInputs;
-import dev.lanecontroller.shell.Inbox;
-import dev.lanecontroller.shell.LaneObserver;
-import dev.lanecontroller.shell.LaneRunner;
-import dev.lanecontroller.shell.LaneShell;
 import dev.lanecontroller.sim.Scenario;
 import dev.lanecontroller.sim.ScenarioLoader;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.JournalEntry;
-import dev.lanecontroller.store.SqliteJournal;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,7 +42,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,14 +105,10 @@ class PhysicalLaneTest {
         JsonNode steps = JSON.readTree(file.toFile()).get("steps");
         Context pi4j = Pi4J.newContextBuilder().add(new MockPlatform())
                 .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build();
-        List<JournalEntry> events = new CopyOnWriteArrayList<>();
+        List<JournalEntry> events;
         try (FakeLlrpServer reader = new FakeLlrpServer();
-             RealTimeScheduler scheduler = new RealTimeScheduler()) {
-            Database database = Database.open(dir.resolve("lane.db"));
-            try (SqliteJournal journal = new SqliteJournal(database, "physical");
-             ClearanceStore store = new ClearanceStore(database)) {
-            run(file, scenario, steps, pi4j, events, reader, scheduler, journal, store);
-            }
+             RealTimeScheduler operator = new RealTimeScheduler()) {
+            events = run(dir, file, scenario, steps, pi4j, reader, operator);
         } finally {
             pi4j.shutdown();
         }
@@ -135,10 +125,16 @@ class PhysicalLaneTest {
         }
     }
 
-    private static void run(Path file, Scenario scenario, JsonNode steps, Context pi4j, List<JournalEntry> events, FakeLlrpServer reader,
-                            RealTimeScheduler scheduler, SqliteJournal journal, ClearanceStore store) throws Exception {
-        {
-            long startWall = scenario.startWallMs();
+    /**
+     * The scenario on the daemon's own assembly ({@link LaneDaemon}): its lists imported first, its
+     * policy, read filter, clock and random draws; GPIO on Pi4J's mock platform, the LLRP reader a
+     * fake one, the camera webhook over HTTP. Returns the journal.
+     */
+    private static List<JournalEntry> run(Path dir, Path file, Scenario scenario, JsonNode steps, Context pi4j, FakeLlrpServer reader,
+                                          RealTimeScheduler operator) throws Exception {
+        Path db = dir.resolve("lane.db");
+        long startWall = scenario.startWallMs();
+        try (ClearanceStore store = new ClearanceStore(Database.open(db))) {
             for (Scenario.ScenarioList list : scenario.lists()) {
                 store.importList(list.info().program(), list.info().version(), list.info().issuedWallMs(), list.info().expiresWallMs(),
                         startWall, sink -> {
@@ -146,40 +142,44 @@ class PhysicalLaneTest {
                             return list.cards().size();
                         });
             }
-            HardwareSettings hardware = new HardwareSettings(HardwareSettings.Kind.GPIO, wiring(), "mock",
-                    new HardwareSettings.Reader(HardwareSettings.ReaderKind.LLRP,
-                            new LlrpSettings("127.0.0.1", reader.port(), List.of(), 1_000, 3_000, 2_000, 50, 500), null, null, null, 1),
-                    new PlateWebhook.Settings("127.0.0.1", 0, "/plates", "Authorization", SECRET, 4_096, PlateMapping.FLAT));
-            LaneDevices devices = LaneDevices.open(hardware, new Pi4jPins(pi4j, "mock"), scheduler);
-            MockGateOperator.attach(pi4j, scheduler, GATE_TRAVEL_MS);
-            MockDigitalInput openLimit = input(pi4j, "openLimit");
-            long monoStart = scheduler.nowMs();
-            Inbox inbox = new Inbox();
-            LaneShell shell = new LaneShell(new Lane(scenario.setup().settings(), new SplittableRandom(scenario.seed())::nextDouble),
-                    devices.ports(), journal, store, () -> new Now(scheduler.nowMs(), startWall + scheduler.nowMs() - monoStart,
-                    scenario.clockSynced()), LaneObserver.NONE.alsoOnEvent(events::add));
-            HardwareInputs.subscribe(devices.ports(), scenario.setup().readFilter(), inbox::offer);
-            devices.start();
-            LaneRunner runner = new LaneRunner(shell, inbox, scheduler::nowMs);
-            runner.start();
-            try {
-                assertTrue(runner.awaitStarted(5_000));
-                await(reader::started, 10_000, "the reader set up");
-                Vehicles vehicles = new Vehicles(pi4j, reader, devices.camera().port(), events, openLimit);
-                for (JsonNode step : steps) {
-                    if (step.has("vehicle")) {
-                        vehicles.arrive(step.get("vehicle"));
-                    } else {
-                        inbox.offer(ScenarioLoader.command(step.get("command"), file.getFileName() + " step"));
-                        vehicles.settle();
-                    }
-                }
-                vehicles.settle();
-            } finally {
-                runner.close();
-                devices.close();
-            }
         }
+        HardwareSettings hardware = new HardwareSettings(HardwareSettings.Kind.GPIO, wiring(), "mock",
+                new HardwareSettings.Reader(HardwareSettings.ReaderKind.LLRP,
+                        new LlrpSettings("127.0.0.1", reader.port(), List.of(), 1_000, 3_000, 2_000, 50, 500), null, null, null, 1),
+                new PlateWebhook.Settings("127.0.0.1", 0, "/plates", "Authorization", SECRET, 4_096, PlateMapping.FLAT));
+        LaneConfig config = new LaneConfig(scenario.setup().settings(), scenario.setup().readFilter(), db, 30, hardware, null, null,
+                new HealthSettings(false, "127.0.0.1", 0));
+        long monoStartNs = System.nanoTime();
+        SplittableRandom draws = new SplittableRandom(scenario.seed());
+        Host host = Host.forTests(System.out).withGpioPins(settings -> new Pi4jPins(pi4j, "mock"))
+                .withClock(() -> startWall + (System.nanoTime() - monoStartNs) / 1_000_000, scenario::clockSynced, draws::nextDouble);
+        try (LaneDaemon daemon = LaneDaemon.start(config, host)) {
+            MockGateOperator.attach(pi4j, operator, GATE_TRAVEL_MS);
+            MockDigitalInput openLimit = input(pi4j, "openLimit");
+            await(reader::started, 10_000, "the reader set up");
+            Vehicles vehicles = new Vehicles(pi4j, reader, daemon.devices().camera().port(), () -> journal(daemon), openLimit);
+            for (JsonNode step : steps) {
+                if (step.has("vehicle")) {
+                    vehicles.arrive(step.get("vehicle"));
+                } else {
+                    daemon.inbox().offer(ScenarioLoader.command(step.get("command"), file.getFileName() + " step"));
+                    vehicles.settle();
+                }
+            }
+            vehicles.settle();
+            return journal(daemon);
+        }
+    }
+
+    /** Everything the daemon journaled so far, in order. */
+    static List<JournalEntry> journal(LaneDaemon daemon) {
+        List<JournalEntry> all = new ArrayList<>();
+        List<JournalEntry> page;
+        do {
+            page = daemon.journal().read(all.isEmpty() ? 0 : all.get(all.size() - 1).seq(), 1_000);
+            all.addAll(page);
+        } while (!page.isEmpty());
+        return all;
     }
 
     static MockDigitalInput input(Context pi4j, String name) {
@@ -191,13 +191,14 @@ class PhysicalLaneTest {
         private final Context pi4j;
         private final FakeLlrpServer reader;
         private final int cameraPort;
-        private final List<JournalEntry> events;
+        private final java.util.function.Supplier<List<JournalEntry>> events;
         private final MockDigitalInput openLimit;
         private final HttpClient http = HttpClient.newHttpClient();
         private volatile boolean waiting;
         private final java.util.concurrent.atomic.AtomicInteger openPulses = new java.util.concurrent.atomic.AtomicInteger();
 
-        Vehicles(Context pi4j, FakeLlrpServer reader, int cameraPort, List<JournalEntry> events, MockDigitalInput openLimit) {
+        Vehicles(Context pi4j, FakeLlrpServer reader, int cameraPort, java.util.function.Supplier<List<JournalEntry>> events,
+                 MockDigitalInput openLimit) {
             this.pi4j = pi4j;
             this.reader = reader;
             this.cameraPort = cameraPort;
@@ -276,7 +277,7 @@ class PhysicalLaneTest {
         }
 
         private long count(String type) {
-            return events.stream().filter(e -> e.type().equals(type)).count();
+            return events.get().stream().filter(e -> e.type().equals(type)).count();
         }
     }
 

@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,7 @@ class DataDirectoryLockTest {
     }
 
     private static Host quietHost(ByteArrayOutputStream console) {
-        return new Host(null, new PrintStream(console, true, StandardCharsets.UTF_8), () -> true, Map.of(), "test");
+        return Host.forTests(new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A whole lane with its central link, assembled as the daemon assembles it ({@link LaneDaemon}, from
@@ -72,7 +71,7 @@ final class LaneFixture implements AutoCloseable {
                     commands: {central-ops: commands.pub}
                   backlogAlarm: {events: [10000], ageMinutes: [15]}
                 """.formatted(LANE, dir.resolve("lane.db"), brokerUri, tls, SITE, ROOT, commandMaxAgeMs / 1000));
-        daemon = LaneDaemon.start(ConfigLoader.load(config), new Host(null, System.out, () -> true, Map.of(), "test"));
+        daemon = LaneDaemon.start(ConfigLoader.load(config), Host.forTests(System.out));
         journal = daemon.journal();
         store = daemon.store();
         inbox = daemon.inbox();
