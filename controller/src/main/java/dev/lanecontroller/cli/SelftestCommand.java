@@ -3,7 +3,7 @@ package dev.lanecontroller.cli;
 import dev.lanecontroller.daemon.LaneDevices;
 import dev.lanecontroller.config.HardwareSettings;
 import dev.lanecontroller.config.LaneConfig;
-import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.hal.RealTimeScheduler;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,6 +3,7 @@ package dev.lanecontroller.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The central link's configuration (the {@code central} section; docs/configuration.md).
@@ -35,6 +36,11 @@ public record CentralSettings(
         Map<String, Path> commandKeys,
         List<Long> backlogAlarmEvents,
         List<Long> backlogAlarmAgeMs) {
+    /** A site's id (and a lane's): the second and third levels of every lane topic. */
+    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    /** The first levels of every topic: 1-4 levels of lower-case letters, digits, '-'. */
+    public static final Pattern TOPIC_ROOT = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}(/[a-z0-9][a-z0-9-]{0,31}){0,3}");
+
 
     public CentralSettings {
         backlogAlarmEvents = List.copyOf(backlogAlarmEvents);

@@ -96,8 +96,8 @@ public final class ConfigLoader {
 
     private static CentralSettings central(Section central, String laneId, Path base) {
         String broker = central.text("broker", "ssl://localhost:8883", BROKER_URI, "ssl://HOST:PORT (or tcp://HOST:PORT with allowPlainTcp)");
-        String site = central.text("site", "site", dev.lanecontroller.link.Topics.ID, "lower-case letters, digits and '-', 1-32 long");
-        String root = central.text("topicRoot", "lc/v1", dev.lanecontroller.link.Topics.ROOT, "1-4 levels of lower-case letters, digits, '-'");
+        String site = central.text("site", "site", CentralSettings.ID, "lower-case letters, digits and '-', 1-32 long");
+        String root = central.text("topicRoot", "lc/v1", CentralSettings.TOPIC_ROOT, "1-4 levels of lower-case letters, digits, '-'");
         String clientId = central.text("clientId", site + "-" + laneId, Pattern.compile("[A-Za-z0-9._-]{1,64}"),
                 "letters, digits, '.', '_', '-', 1-64 long");
         boolean allowPlain = central.bool("allowPlainTcp", false);

@@ -5,7 +5,7 @@ import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.LaneState;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.core.Now;
-import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.hal.RealTimeScheduler;
 import dev.lanecontroller.link.LaneLink;
 import dev.lanecontroller.ops.Health;
 import dev.lanecontroller.ops.HealthServer;

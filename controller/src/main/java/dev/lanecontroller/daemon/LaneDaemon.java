@@ -11,7 +11,7 @@ import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.hal.LaneHardware;
 import dev.lanecontroller.hal.SignalAspect;
-import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.hal.RealTimeScheduler;
 import dev.lanecontroller.hal.sim.SimLane;
 import dev.lanecontroller.link.LaneLink;
 import dev.lanecontroller.link.LaneView;

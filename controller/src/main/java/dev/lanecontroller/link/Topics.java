@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.config.CentralSettings;
 import java.util.regex.Pattern;
 
 /**
@@ -8,8 +9,8 @@ import java.util.regex.Pattern;
  */
 public final class Topics {
     /** Site and lane ids become topic levels: no '/', '+', '#' or spaces can reach them. */
-    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-    public static final Pattern ROOT = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}(/[a-z0-9][a-z0-9-]{0,31}){0,3}");
+    private static final Pattern ID = CentralSettings.ID;
+    private static final Pattern ROOT = CentralSettings.TOPIC_ROOT;
 
     private final String root;
     private final String lanePrefix;

@@ -1,8 +1,7 @@
 package dev.lanecontroller.cli;
 
-import dev.lanecontroller.hal.llrp.LlrpFraming;
-import dev.lanecontroller.hal.llrp.LlrpMessage;
 import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +16,24 @@ import java.util.List;
  * every 500 ms, and reports the tags it is told to, as an Impinj-class reader would.
  */
 final class FakeLlrpServer implements AutoCloseable {
+    private static final int HEADER_BYTES = 10;
+    private static final long BODY_BYTES_MAX = 1 << 20;
+    // Message types, LLRP 1.0.1 section 16.1.
+    private static final int SET_READER_CONFIG = 3;
+    private static final int SET_READER_CONFIG_RESPONSE = 13;
+    private static final int ADD_ROSPEC = 20;
+    private static final int DELETE_ROSPEC = 21;
+    private static final int START_ROSPEC = 22;
+    private static final int ENABLE_ROSPEC = 24;
+    private static final int ADD_ROSPEC_RESPONSE = 30;
+    private static final int DELETE_ROSPEC_RESPONSE = 31;
+    private static final int START_ROSPEC_RESPONSE = 32;
+    private static final int ENABLE_ROSPEC_RESPONSE = 34;
+    private static final int RO_ACCESS_REPORT = 61;
+    private static final int KEEPALIVE = 62;
+    private static final int READER_EVENT_NOTIFICATION = 63;
+    private static final int ENABLE_EVENTS_AND_REPORTS = 64;
+
     private final ServerSocket server;
     private final Thread thread;
     private volatile Socket client;
@@ -45,12 +62,12 @@ final class FakeLlrpServer implements AutoCloseable {
         try (Socket socket = server.accept()) {
             client = socket;
             out = socket.getOutputStream();
-            send(LlrpMessage.READER_EVENT_NOTIFICATION, 0, hex("00F6 0016 0080 000C 0005F8A1B2C3D4E5 0100 0006 0000"));
+            send(READER_EVENT_NOTIFICATION, 0, hex("00F6 0016 0080 000C 0005F8A1B2C3D4E5 0100 0006 0000"));
             Thread keepalive = new Thread(() -> {
                 while (running) {
                     try {
                         Thread.sleep(500);
-                        send(LlrpMessage.KEEPALIVE, nextId(), new byte[0]);
+                        send(KEEPALIVE, nextId(), new byte[0]);
                     } catch (IOException | InterruptedException e) {
                         return;
                     }
@@ -58,25 +75,35 @@ final class FakeLlrpServer implements AutoCloseable {
             }, "fake-llrp-keepalive");
             keepalive.setDaemon(true);
             keepalive.start();
-            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             while (running) {
-                LlrpMessage request = LlrpFraming.read(in);
-                int response = switch (request.type()) {
-                    case LlrpMessage.SET_READER_CONFIG -> LlrpMessage.SET_READER_CONFIG_RESPONSE;
-                    case LlrpMessage.DELETE_ROSPEC -> LlrpMessage.DELETE_ROSPEC_RESPONSE;
-                    case LlrpMessage.ADD_ROSPEC -> LlrpMessage.ADD_ROSPEC_RESPONSE;
-                    case LlrpMessage.ENABLE_ROSPEC -> LlrpMessage.ENABLE_ROSPEC_RESPONSE;
-                    case LlrpMessage.START_ROSPEC -> LlrpMessage.START_ROSPEC_RESPONSE;
+                // The LLRP 1.0.1 header, read here from the standard, not with the driver's own codec:
+                // 3 reserved bits, 3 bits of version, 10 of message type; a 32-bit length that counts
+                // the 10-byte header; a 32-bit message id.
+                int versionAndType = in.readUnsignedShort();
+                int type = versionAndType & 0x3FF;
+                long length = in.readInt() & 0xFFFFFFFFL;
+                long id = in.readInt() & 0xFFFFFFFFL;
+                if (length < HEADER_BYTES || length > BODY_BYTES_MAX) {
+                    return; // not a reader's business to survive a broken client
+                }
+                in.readFully(new byte[(int) (length - HEADER_BYTES)]);
+                int response = switch (type) {
+                    case SET_READER_CONFIG -> SET_READER_CONFIG_RESPONSE;
+                    case DELETE_ROSPEC -> DELETE_ROSPEC_RESPONSE;
+                    case ADD_ROSPEC -> ADD_ROSPEC_RESPONSE;
+                    case ENABLE_ROSPEC -> ENABLE_ROSPEC_RESPONSE;
+                    case START_ROSPEC -> START_ROSPEC_RESPONSE;
                     default -> -1;
                 };
                 if (response > 0) {
-                    send(response, request.id(), hex("011F 0008 0000 0000"));
+                    send(response, id, hex("011F 0008 0000 0000")); // LLRPStatus: M_Success
                 }
-                if (request.type() == LlrpMessage.ENABLE_EVENTS_AND_REPORTS) {
+                if (type == ENABLE_EVENTS_AND_REPORTS) {
                     started = true;
                 }
             }
-        } catch (IOException | RuntimeException | dev.lanecontroller.hal.llrp.LlrpException e) {
+        } catch (IOException | RuntimeException e) {
             // The lane closed the connection, or the test ended.
         }
     }
@@ -94,7 +121,7 @@ final class FakeLlrpServer implements AutoCloseable {
         }
         byte[] bytes = new byte[body.position()];
         body.flip().get(bytes);
-        send(LlrpMessage.RO_ACCESS_REPORT, nextId(), bytes);
+        send(RO_ACCESS_REPORT, nextId(), bytes);
     }
 
     private synchronized long nextId() {
@@ -104,7 +131,10 @@ final class FakeLlrpServer implements AutoCloseable {
     private synchronized void send(int type, long id, byte[] body) throws IOException {
         OutputStream stream = out;
         if (stream != null) {
-            LlrpFraming.write(stream, new LlrpMessage(type, id, body));
+            ByteBuffer message = ByteBuffer.allocate(HEADER_BYTES + body.length);
+            message.putShort((short) ((1 << 10) | type)).putInt(HEADER_BYTES + body.length).putInt((int) id).put(body);
+            stream.write(message.array());
+            stream.flush();
         }
     }
 

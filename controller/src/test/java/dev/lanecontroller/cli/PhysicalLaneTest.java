@@ -25,7 +25,7 @@ import dev.lanecontroller.hal.gpio.GpioSettings;
 import dev.lanecontroller.hal.gpio.Pi4jPins;
 import dev.lanecontroller.hal.gpio.PinSpec;
 import dev.lanecontroller.hal.llrp.LlrpSettings;
-import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.hal.RealTimeScheduler;
 import dev.lanecontroller.sim.Scenario;
 import dev.lanecontroller.sim.ScenarioLoader;
 import dev.lanecontroller.store.ClearanceStore;

@@ -14,7 +14,7 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import dev.lanecontroller.core.CardStatus;
 import dev.lanecontroller.hal.gpio.Pi4jPins;
-import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.hal.RealTimeScheduler;
 import dev.lanecontroller.link.CommandWire;
 import dev.lanecontroller.link.Ed25519Keys;
 import dev.lanecontroller.link.TestBroker;

@@ -17,7 +17,7 @@ import dev.lanecontroller.hal.camera.PlateMapping;
 import dev.lanecontroller.hal.camera.PlateWebhook;
 import dev.lanecontroller.hal.gpio.Pi4jPins;
 import dev.lanecontroller.hal.llrp.LlrpSettings;
-import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.hal.RealTimeScheduler;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -8,7 +8,7 @@ import dev.lanecontroller.core.LaneSettings;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.hal.GateDirection;
 import dev.lanecontroller.hal.SignalAspect;
-import dev.lanecontroller.hal.sim.RealTimeScheduler;
+import dev.lanecontroller.hal.RealTimeScheduler;
 import dev.lanecontroller.hal.sim.SimLane;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.MemoryClearance;

@@ -11,7 +11,7 @@ import java.util.List;
  * length is checked against what encloses it; anything that does not add up is an {@link
  * LlrpException} naming where, never another exception.
  */
-public final class LlrpDecoder {
+final class LlrpDecoder {
     static final int PARAM_TAG_REPORT_DATA = 240;
     static final int PARAM_EPC_DATA = 241;
     static final int PARAM_READER_EVENT_NOTIFICATION_DATA = 246;

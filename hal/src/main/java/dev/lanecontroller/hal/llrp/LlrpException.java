@@ -1,7 +1,7 @@
 package dev.lanecontroller.hal.llrp;
 
 /** Bytes that are not the LLRP they claim to be, or a reader that refused a request. */
-public final class LlrpException extends Exception {
+final class LlrpException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public LlrpException(String message) {

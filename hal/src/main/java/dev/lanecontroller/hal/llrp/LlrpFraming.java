@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * message's length; its id) and the body. A length that cannot be right leaves the stream
  * unreadable from there on: the caller drops the connection.
  */
-public final class LlrpFraming {
+final class LlrpFraming {
     public static final int HEADER_BYTES = 10;
     /** A report of a few hundred tags is tens of kilobytes; more than this is not a reader talking. */
     public static final int MESSAGE_BYTES_MAX = 1 << 20;

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * One LLRP message: its type, its id (a response carries the id of its request) and its body (the
  * bytes after the 10-byte header).
  */
-public record LlrpMessage(int type, long id, byte[] body) {
+record LlrpMessage(int type, long id, byte[] body) {
     public static final int GET_READER_CAPABILITIES = 1;
     public static final int SET_READER_CONFIG = 3;
     public static final int CLOSE_CONNECTION_RESPONSE = 4;

@@ -9,7 +9,7 @@ import java.util.List;
  * ROSpec by one that inventories the lane's antennas continuously and reports each tag as soon as
  * it is seen, enable and start it, and acknowledge keepalives.
  */
-public final class LlrpRequests {
+final class LlrpRequests {
     static final int PARAM_ROSPEC = 177;
     static final int PARAM_RO_BOUNDARY_SPEC = 178;
     static final int PARAM_ROSPEC_START_TRIGGER = 179;

@@ -1,6 +1,5 @@
-package dev.lanecontroller.hal.sim;
+package dev.lanecontroller.hal;
 
-import dev.lanecontroller.hal.Scheduler;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
