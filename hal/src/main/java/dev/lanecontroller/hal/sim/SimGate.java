@@ -45,8 +45,15 @@ public final class SimGate implements Gate {
     }
 
     @Override
+    /** Like a real lane's limit switches ({@code GpioLane}): the limit the arm rests on is reported at once. */
     public void onLimitReached(Consumer<GateLimit> listener) {
         limitListeners.add(listener);
+        double open = openFraction();
+        if (open <= 0.0) {
+            listener.accept(GateLimit.CLOSED);
+        } else if (open >= 1.0) {
+            listener.accept(GateLimit.OPEN);
+        }
     }
 
     /** 0.0 = arm down, 1.0 = arm fully up. */

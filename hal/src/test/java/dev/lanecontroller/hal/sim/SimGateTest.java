@@ -16,6 +16,8 @@ class SimGateTest {
 
     SimGateTest() {
         gate.onLimitReached(limit -> limits.add(time.nowMs() + " " + limit));
+        assertEquals(List.of("0 CLOSED"), limits, "the arm resting down is reported to whoever subscribes, like a real lane's switch");
+        limits.clear();
     }
 
     void runUntil(long ms) {
