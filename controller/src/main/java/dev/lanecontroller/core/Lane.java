@@ -506,7 +506,9 @@ public final class Lane {
             if (phase instanceof Closing && gateCommand == GateDirection.DOWN && gatePosition == GateLimit.CLOSED) {
                 phase = new Idle();
             }
-            if (phase instanceof Idle && pendingMode != null) {
+            if (phase instanceof Idle && pendingMode != null && mode != LaneMode.FAULT) {
+                // A FAULT that latched while the change waited is ended by a reset only (invariant 6);
+                // the change keeps waiting, and takes effect once the lane is reset and empty.
                 changeMode(pendingMode, null);
             }
             // The next vehicle's read window runs while the arm comes down behind the last one, once

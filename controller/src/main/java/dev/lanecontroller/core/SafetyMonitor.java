@@ -125,6 +125,11 @@ public final class SafetyMonitor {
         if (step.state().mode() == LaneMode.FAULT) {
             require(6, signal != SignalAspect.PROCEED, "PROCEED is lit while the lane is in FAULT");
         }
+        if (before.mode() == LaneMode.FAULT && step.state().mode() != LaneMode.FAULT) {
+            // Latched: only a technician's or central's reset ends a FAULT, never a mode change that waited.
+            require(6, step.actions().stream().anyMatch(a -> a instanceof RecordEvent e && e.type() == EventType.FAULT_RESET),
+                    "the lane left FAULT for " + step.state().mode() + " without a FAULT_RESET");
+        }
     }
 
     /** The index of the first DECISION event ({@code decision}) or of the first output command; -1 when none. */

@@ -1,6 +1,7 @@
 package dev.lanecontroller.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanecontroller.hal.GateDirection;
@@ -142,5 +143,23 @@ class LaneTest {
         lane.feed(new LaneInput.ReaderAlive()).after(SETTINGS.gateTravelLimitMs());
         assertEquals(LaneMode.FAULT, lane.state.mode(), "an arm that never reports down is a fault");
         assertTrue(lane.events().contains("FAULT"));
+    }
+
+    @Test
+    void aModeChangeThatWaitedForTheCarNeverClearsAFaultThatLatchedMeanwhile() {
+        LaneDriver lane = clearedCarAtTheGate();
+        lane.command(CommandKind.SET_MODE, LaneMode.CLOSED);
+        assertTrue(lane.events().contains("MODE_CHANGE_PENDING"), lane.events().toString());
+        lane.feed(new LaneInput.HardwareFault("reader", "silent"));
+        assertEquals(LaneMode.FAULT, lane.state.mode());
+        // The car leaves and the arm comes down behind it: the lane is empty, the change waited for that.
+        lane.loop(LoopId.ARMING, false).loop(LoopId.SAFETY, true).loop(LoopId.EXIT, true).loop(LoopId.SAFETY, false)
+                .loop(LoopId.EXIT, false).after(SETTINGS.suppressionMs()).limit(GateLimit.CLOSED).after(10);
+        assertEquals(LaneMode.FAULT, lane.state.mode(), "latched until reset: " + lane.events());
+        assertFalse(lane.events().contains("MODE_CHANGED"), lane.events().toString());
+        lane.command(CommandKind.FAULT_RESET, null);
+        assertTrue(lane.events().contains("FAULT_RESET"), lane.events().toString());
+        lane.after(10);
+        assertEquals(LaneMode.CLOSED, lane.state.mode(), "the closing asked for before the fault takes effect after the reset");
     }
 }
