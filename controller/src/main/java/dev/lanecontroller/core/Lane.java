@@ -207,8 +207,16 @@ public final class Lane {
         // ---- stage 1: the input ----
 
         void take(LaneInput input) {
-            if (input instanceof LaneInput.Start) {
-                record(EventType.LANE_STARTED, Details.of("mode", mode.name(), "laneId", settings.laneId()));
+            if (input instanceof LaneInput.Start start) {
+                // Central's CLOSED or MANUAL outlives a restart or a power cut: the lane never clears
+                // vehicles again just because it started in its configured mode.
+                boolean restored = start.restoredMode() != null && start.restoredMode() != LaneMode.FAULT;
+                if (restored) {
+                    mode = start.restoredMode();
+                    modeBeforeFault = mode;
+                }
+                record(EventType.LANE_STARTED, Details.of("mode", mode.name(), "laneId", settings.laneId(),
+                        "modeFrom", restored ? "command" : "config"));
             } else if (input instanceof LaneInput.Stop) {
                 record(EventType.LANE_STOPPED, Details.of("mode", mode.name(), "phase", phase.getClass().getSimpleName()));
             } else if (input instanceof LaneInput.LoopChanged changed) {

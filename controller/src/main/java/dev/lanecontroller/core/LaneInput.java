@@ -9,7 +9,15 @@ import java.util.Objects;
 /** Everything that can happen to a lane. The shell turns hardware callbacks, commands and timers into these. */
 public sealed interface LaneInput {
     /** The first input after the process starts: outputs go to their safe state. */
-    record Start() implements LaneInput {}
+    /**
+     * The lane starts; {@code restoredMode} is the mode a command last put it in before it stopped
+     * (from the journal), or null to start in the configured {@code initialMode}.
+     */
+    record Start(LaneMode restoredMode) implements LaneInput {
+        public Start() {
+            this(null);
+        }
+    }
 
     /** The process is shutting down: recorded, so the journal shows a clean stop from a crash. */
     record Stop() implements LaneInput {}

@@ -18,6 +18,7 @@ import dev.lanecontroller.store.HeldEvents;
 import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.StoreException;
+import dev.lanecontroller.core.LaneMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +31,8 @@ import java.util.function.Supplier;
  */
 public final class LaneShell {
     private static final System.Logger LOG = System.getLogger(LaneShell.class.getName());
+    /** Read once at start, for the mode a command left the lane in; written only through {@link #writer}. */
+    private final Journal journal;
     /** A lane in FAULT journals a few events a minute: 10,000 is days of a failed disk. */
     public static final int HELD_EVENTS_MAX = 10_000;
 
@@ -56,6 +59,7 @@ public final class LaneShell {
         this.lane = lane;
         this.hardware = hardware;
         this.writer = new HeldEvents(journal, HELD_EVENTS_MAX, "the lane");
+        this.journal = journal;
         this.clearance = clearance;
         this.clock = clock;
         this.observer = Objects.requireNonNull(observer, "observer");
@@ -66,8 +70,19 @@ public final class LaneShell {
 
     /** The first step: outputs to their safe state, and the lists in force made known to the core. */
     public void start() {
-        handle(new LaneInput.Start());
+        handle(new LaneInput.Start(commandedMode()));
         refreshLists();
+    }
+
+    /** The mode a command last left the lane in, from the journal; null when none did (or it cannot be read). */
+    private LaneMode commandedMode() {
+        try {
+            String mode = journal.commandedMode();
+            return mode == null ? null : LaneMode.valueOf(mode);
+        } catch (StoreException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "the mode last commanded cannot be read; starting in the configured mode: " + e.getMessage());
+            return null;
+        }
     }
 
     public LaneState state() {

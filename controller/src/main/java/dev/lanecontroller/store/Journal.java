@@ -19,6 +19,15 @@ public interface Journal extends AutoCloseable {
     /** The outbox view of this journal, for the central link's thread. */
     Outbox outbox();
 
+    /**
+     * The mode a command last put the lane in (the "to" of the last MODE_CHANGED ever journaled), or
+     * null when none did: kept beside the events in the same commit, so neither a restart nor a
+     * purge of old events forgets what central asked for.
+     */
+    default String commandedMode() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -24,6 +24,11 @@ public final class SqliteJournal implements Journal {
     private final EventChain chain;
     private final PreparedStatement insert;
     private final PreparedStatement enqueue;
+    private final PreparedStatement rememberMode;
+    /** The event type whose "to" the journal keeps in meta: the lane's mode as a command left it. */
+    private static final String MODE_CHANGED = "MODE_CHANGED";
+    private static final String COMMANDED_MODE_KEY = "commanded_mode";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Checkpointer checkpointer;
     private final Database database;
     private SqliteOutbox outbox;
@@ -45,6 +50,7 @@ public final class SqliteJournal implements Journal {
             insert = connection.prepareStatement("INSERT INTO journal(seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, "
                     + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
             enqueue = connection.prepareStatement("INSERT INTO outbox(seq) VALUES (?)");
+            rememberMode = connection.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES ('" + COMMANDED_MODE_KEY + "', ?)");
             // A commit that also checkpoints takes tens of milliseconds: leave that to the checkpointer's thread.
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA wal_autocheckpoint = 0");
@@ -91,6 +97,11 @@ public final class SqliteJournal implements Journal {
                     insert.clearBatch();
                     enqueue.clearBatch();
                 }
+                String commanded = lastModeChangedTo(events);
+                if (commanded != null) {
+                    rememberMode.setString(1, commanded);
+                    rememberMode.executeUpdate();
+                }
                 return null;
             });
         } catch (SQLException e) {
@@ -98,6 +109,39 @@ public final class SqliteJournal implements Journal {
         }
         chain.commit(entries.get(entries.size() - 1));
         return entries;
+    }
+
+    /** The "to" of the last MODE_CHANGED among {@code events}, or null. */
+    private static String lastModeChangedTo(List<EventDraft> events) {
+        String to = null;
+        for (EventDraft draft : events) {
+            if (MODE_CHANGED.equals(draft.type()) && draft.details().get("to") instanceof String mode) {
+                to = mode;
+            }
+        }
+        return to;
+    }
+
+    @Override
+    public synchronized String commandedMode() {
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet row = statement.executeQuery("SELECT value FROM meta WHERE key = '" + COMMANDED_MODE_KEY + "'")) {
+                if (row.next()) {
+                    return row.getString(1);
+                }
+            }
+            // A journal from before the mode was kept in meta: its last MODE_CHANGED, once.
+            try (ResultSet row = statement.executeQuery("SELECT payload FROM journal WHERE type = '" + MODE_CHANGED
+                    + "' ORDER BY seq DESC LIMIT 1")) {
+                if (row.next()) {
+                    com.fasterxml.jackson.databind.JsonNode to = JSON.readTree(row.getString(1)).get("to");
+                    return to == null || !to.isTextual() ? null : to.asText();
+                }
+            }
+            return null;
+        } catch (SQLException | java.io.IOException e) {
+            throw new StoreException("cannot read the commanded mode: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -191,6 +235,7 @@ public final class SqliteJournal implements Journal {
         try {
             insert.close();
             enqueue.close();
+            rememberMode.close();
             connection.close();
         } catch (SQLException e) {
             throw new StoreException("cannot close the journal: " + e.getMessage(), e);

@@ -1,0 +1,63 @@
+package dev.lanecontroller.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanecontroller.config.ConfigLoader;
+import dev.lanecontroller.config.LaneConfig;
+import dev.lanecontroller.core.CommandKind;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.store.JournalEntry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A lane central closed stays closed through a restart or a power cut; only a command opens it again. */
+class ModeSurvivesRestartTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theModeACommandSetOutlivesARestart() throws Exception {
+        LaneConfig config = ConfigLoader.load(Files.writeString(dir.resolve("lane.yaml"), """
+                lane: {id: lane-11, initialMode: AUTOMATED}
+                storage: {path: data/lane.db}
+                health: {enabled: false}
+                hardware:
+                  kind: simulated
+                  simulated: {traffic: false, demoListCards: 0}
+                """));
+        Host host = Host.forTests(new PrintStream(new ByteArrayOutputStream(), true));
+        try (LaneDaemon lane = LaneDaemon.start(config, host)) {
+            assertEquals(LaneMode.AUTOMATED, lane.shell().state().mode(), "the configured mode, as nothing commanded another");
+            lane.inbox().offer(new LaneInput.Command("close-1", CommandKind.SET_MODE, LaneMode.CLOSED, "officer-7"));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (lane.shell().state().mode() != LaneMode.CLOSED) {
+                assertTrue(System.currentTimeMillis() < deadline, "the lane closed");
+                Thread.sleep(10);
+            }
+        }
+        try (LaneDaemon lane = LaneDaemon.start(config, host)) {
+            assertEquals(LaneMode.CLOSED, lane.shell().state().mode(), "still closed after the restart, before any input");
+            List<JournalEntry> started = lane.journal().read(0, 1_000).stream().filter(e -> e.type().equals("LANE_STARTED")).toList();
+            assertEquals(2, started.size());
+            assertTrue(started.get(1).payloadJson().contains("\"mode\":\"CLOSED\"") && started.get(1).payloadJson().contains(
+                    "\"modeFrom\":\"command\""), started.get(1).payloadJson());
+            // And a command opens it again, for the next restart too.
+            lane.inbox().offer(new LaneInput.Command("open-1", CommandKind.SET_MODE, LaneMode.AUTOMATED, "officer-7"));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (lane.shell().state().mode() != LaneMode.AUTOMATED) {
+                assertTrue(System.currentTimeMillis() < deadline, "the lane opened");
+                Thread.sleep(10);
+            }
+        }
+        try (LaneDaemon lane = LaneDaemon.start(config, host)) {
+            assertEquals(LaneMode.AUTOMATED, lane.shell().state().mode());
+        }
+    }
+}
