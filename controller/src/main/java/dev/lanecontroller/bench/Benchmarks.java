@@ -38,7 +38,7 @@ public final class Benchmarks {
             long heapBefore = usedHeapMb();
             long started = System.nanoTime();
             long now = System.currentTimeMillis();
-            store.importFile(listFile, "NEXUS", 1, now, ListInfo.NO_EXPIRY, now);
+            store.importFile(listFile, "NEXUS", 1, now, ListInfo.NO_EXPIRY, now, false);
             out.printf("import: %d cards in %.2f s%n", cardCount, (System.nanoTime() - started) / 1e9);
             out.printf("heap used after import: %d MB (before: %d MB)%n", usedHeapMb(), heapBefore);
 

@@ -22,7 +22,7 @@ final class JournalCommand {
 
         @Override
         public Integer call() {
-            try (SqliteJournal journal = new SqliteJournal(Database.open(storage.databaseFile()), "verify")) {
+            try (SqliteJournal journal = new SqliteJournal(Database.open(storage.existingDatabaseFile()), "verify")) {
                 long checked = 0;
                 long after = 0;
                 String prevHash = null;
@@ -58,7 +58,7 @@ final class JournalCommand {
 
         @Override
         public Integer call() {
-            try (SqliteJournal journal = new SqliteJournal(Database.open(storage.databaseFile()), "tail")) {
+            try (SqliteJournal journal = new SqliteJournal(Database.open(storage.existingDatabaseFile()), "tail")) {
                 long from = Math.max(0, journal.lastSeq() - Math.min(count, SqliteJournal.READ_LIMIT_MAX));
                 for (JournalEntry entry : journal.read(from, Math.max(1, Math.min(count, SqliteJournal.READ_LIMIT_MAX)))) {
                     System.out.println(entry.seq() + " " + java.time.Instant.ofEpochMilli(entry.wallMs()) + " " + entry.type() + " "
@@ -76,7 +76,7 @@ final class JournalCommand {
 
         @Override
         public Integer call() {
-            try (SqliteJournal journal = new SqliteJournal(Database.open(storage.databaseFile()), "backlog")) {
+            try (SqliteJournal journal = new SqliteJournal(Database.open(storage.existingDatabaseFile()), "backlog")) {
                 long unsent = journal.outbox().unsentCount();
                 System.out.println(unsent == 0 ? "backlog 0: central has every event (last seq " + journal.lastSeq() + ")"
                         : "backlog " + unsent + ": events central has not acknowledged yet, oldest seq " + journal.outbox().oldestUnsentSeq());

@@ -29,8 +29,12 @@ final class ListCommand {
         @Option(names = "--program", required = true, description = "the program the list is for, e.g. NEXUS")
         String program;
 
-        @Option(names = "--list-version", required = true, description = "the list version; must be newer than the one in force")
-        long version;
+        @Option(names = "--list-version", required = true, paramLabel = "N",
+                description = "the list version, 1 to 2^53; must be newer than the one in force")
+        String version;
+
+        @Option(names = "--allow-empty", description = "put a list with no cards in force (it refers every member of the program)")
+        boolean allowEmpty;
 
         @Option(names = "--issued", description = "when central issued the list (ISO instant); default now")
         Instant issued;
@@ -45,6 +49,13 @@ final class ListCommand {
         public Integer call() {
             long now = System.currentTimeMillis();
             long started = System.nanoTime();
+            long listVersion;
+            try {
+                listVersion = Long.parseLong(version);
+            } catch (NumberFormatException e) {
+                System.err.println("import not started: --list-version '" + version + "' is not a whole number from 1 to " + ClearanceStore.VERSION_MAX);
+                return 2;
+            }
             Path dataDir = storage.databaseFile().toAbsolutePath().getParent();
             DirectoryLock importing;
             try {
@@ -57,8 +68,8 @@ final class ListCommand {
                 return 2;
             }
             try (importing; ClearanceStore store = new ClearanceStore(Database.open(storage.databaseFile()))) {
-                ListInfo list = store.importFile(file, program, version, issued == null ? now : issued.toEpochMilli(),
-                        expires == null ? ListInfo.NO_EXPIRY : expires.toEpochMilli(), now);
+                ListInfo list = store.importFile(file, program, listVersion, issued == null ? now : issued.toEpochMilli(),
+                        expires == null ? ListInfo.NO_EXPIRY : expires.toEpochMilli(), now, allowEmpty);
                 System.out.printf("imported %s v%d: %d cards in %.1f s%n", list.program(), list.version(), list.entryCount(),
                         (System.nanoTime() - started) / 1e9);
                 return 0;
@@ -80,7 +91,7 @@ final class ListCommand {
         @Override
         public Integer call() {
             String epcHex = TagRead.normaliseHex(epc, TagRead.EPC_HEX_LENGTH_MAX, "EPC");
-            try (ClearanceStore store = new ClearanceStore(Database.open(storage.databaseFile()))) {
+            try (ClearanceStore store = new ClearanceStore(Database.open(storage.existingDatabaseFile()))) {
                 CardEntry entry = store.find(epcHex, Set.of());
                 if (entry == null) {
                     System.out.println(epcHex + ": not on any list in force " + store.listsInForce().stream()

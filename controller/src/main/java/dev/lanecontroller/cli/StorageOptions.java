@@ -15,4 +15,13 @@ final class StorageOptions {
     Path databaseFile() {
         return db != null ? db : ConfigLoader.load(config).storagePath();
     }
+
+    /** The database, for a tool that only reads it: a missing file is an error (exit 2), never a new empty database. */
+    Path existingDatabaseFile() {
+        Path file = databaseFile();
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no lane database at " + file + " (this tool reads one; it never makes one)");
+        }
+        return file;
+    }
 }

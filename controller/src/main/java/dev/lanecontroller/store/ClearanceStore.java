@@ -136,10 +136,22 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
      * Imports a list file as the given version of a program's list. The version must be newer than
      * the one in force (no rollback); the whole file is checked before anything changes.
      */
-    public ListInfo importFile(Path file, String program, long version, long issuedWallMs, long expiresWallMs, long nowWallMs) {
+    /**
+     * Imports a list file as a new version. An empty one (no cards: an empty file, a header alone)
+     * is refused unless {@code allowEmpty}: in force it would refer every member of the program.
+     */
+    public ListInfo importFile(Path file, String program, long version, long issuedWallMs, long expiresWallMs, long nowWallMs,
+                               boolean allowEmpty) {
         ListFileReader.Format format = ListFileReader.formatOf(file.getFileName().toString());
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return importList(program, version, issuedWallMs, expiresWallMs, nowWallMs, sink -> ListFileReader.read(in, format, sink));
+            return importList(program, version, issuedWallMs, expiresWallMs, nowWallMs, sink -> {
+                long cards = ListFileReader.read(in, format, sink);
+                if (cards == 0 && !allowEmpty) {
+                    throw new ListFormatException(1, "the file holds no card: in force, an empty list would refer every member of "
+                            + program + " (import it with --allow-empty if that is what is meant)");
+                }
+                return cards;
+            });
         } catch (IOException e) {
             throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -196,6 +208,9 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
 
     private void checkNew(String program, long version, long issuedWallMs, long expiresWallMs) {
         checkProgram(program);
+        if (version < 1 || version > VERSION_MAX) {
+            throw new StoreException("version " + version + " of " + program + " is out of range: 1 to " + VERSION_MAX);
+        }
         ListInfo current = inForce(program);
         if (current != null && version <= current.version()) {
             throw new StoreException("version " + version + " of " + program + " is not newer than version " + current.version()
@@ -205,6 +220,9 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
             throw new StoreException("the list expires before it is issued");
         }
     }
+
+    /** The highest list version: far above any real one, and exact in every JSON consumer (2^53). */
+    public static final long VERSION_MAX = 1L << 53;
 
     /** The one committed step that puts a built version in force; the file it replaces is deleted. */
     synchronized void swapIn(ListInfo list, Path file, long nowWallMs) throws SQLException {

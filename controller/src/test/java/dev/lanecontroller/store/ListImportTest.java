@@ -45,7 +45,7 @@ class ListImportTest {
     @Test
     void aLargeFileImportsAndEveryCardIsFound() throws IOException {
         try (ClearanceStore store = new ClearanceStore(Database.open(dir.resolve("lane.db")))) {
-            ListInfo list = store.importFile(csv("v1.csv", 200_000, -1), "NEXUS", 1, 0, ListInfo.NO_EXPIRY, 0);
+            ListInfo list = store.importFile(csv("v1.csv", 200_000, -1), "NEXUS", 1, 0, ListInfo.NO_EXPIRY, 0, false);
             assertEquals(200_000, list.entryCount());
             CardEntry card = store.find(epc(199_999), Set.of("NEXUS"));
             assertEquals(CardStatus.SUSPENDED, card.status());
@@ -58,9 +58,9 @@ class ListImportTest {
     @Test
     void aBadLineRejectsTheWholeImportAndTheOldVersionStaysInForce() throws IOException {
         try (ClearanceStore store = new ClearanceStore(Database.open(dir.resolve("lane.db")))) {
-            store.importFile(csv("v1.csv", 1_000, -1), "NEXUS", 1, 0, ListInfo.NO_EXPIRY, 0);
+            store.importFile(csv("v1.csv", 1_000, -1), "NEXUS", 1, 0, ListInfo.NO_EXPIRY, 0, false);
             ListFormatException bad = assertThrows(ListFormatException.class,
-                    () -> store.importFile(csv("v2.csv", 5_000, 4_321), "NEXUS", 2, 0, ListInfo.NO_EXPIRY, 0));
+                    () -> store.importFile(csv("v2.csv", 5_000, 4_321), "NEXUS", 2, 0, ListInfo.NO_EXPIRY, 0, false));
             assertEquals(4_321, bad.line());
             assertTrue(bad.getMessage().contains("expires"), bad.getMessage());
             assertEquals(1, store.listsInForce().get(0).version());
@@ -75,14 +75,14 @@ class ListImportTest {
             Path jsonl = dir.resolve("v3.jsonl");
             Files.writeString(jsonl, "{\"epc\":\"" + epc(1) + "\",\"plates\":[\"on:abc 123\"],\"tid\":\"e2801130aa\"}\n"
                     + "{\"epc\":\"" + epc(2) + "\",\"status\":\"REVOKED\",\"lookout\":true}\n");
-            store.importFile(jsonl, "FAST", 3, 0, ListInfo.NO_EXPIRY, 0);
+            store.importFile(jsonl, "FAST", 3, 0, ListInfo.NO_EXPIRY, 0, false);
             assertEquals("E2801130AA", store.find(epc(1), Set.of()).tidHex());
             assertEquals(Set.of("ON:ABC123"), store.find(epc(1), Set.of()).plates());
-            StoreException rollback = assertThrows(StoreException.class, () -> store.importFile(jsonl, "FAST", 2, 0, ListInfo.NO_EXPIRY, 0));
+            StoreException rollback = assertThrows(StoreException.class, () -> store.importFile(jsonl, "FAST", 2, 0, ListInfo.NO_EXPIRY, 0, false));
             assertTrue(rollback.getMessage().contains("never rolled back"), rollback.getMessage());
             Path dup = dir.resolve("dup.csv");
             Files.writeString(dup, "epc\n" + epc(5) + "\n" + epc(6) + "\n" + epc(5) + "\n");
-            StoreException duplicate = assertThrows(StoreException.class, () -> store.importFile(dup, "FAST", 4, 0, ListInfo.NO_EXPIRY, 0));
+            StoreException duplicate = assertThrows(StoreException.class, () -> store.importFile(dup, "FAST", 4, 0, ListInfo.NO_EXPIRY, 0, false));
             assertTrue(duplicate.getMessage().contains("listed twice"), duplicate.getMessage());
             assertEquals(3, store.listsInForce().get(0).version());
             assertEquals(0, store.dropOrphanTables(), "a rejected import leaves no table behind");
