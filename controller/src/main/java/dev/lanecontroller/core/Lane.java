@@ -183,8 +183,8 @@ public final class Lane {
                     lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs());
         }
 
-        void record(EventType type, Map<String, Object> details) {
-            actions.add(new RecordEvent(type, details));
+        void record(LaneEvent event) {
+            actions.add(new RecordEvent(event));
         }
 
         boolean occupied(LoopId loop) {
@@ -199,8 +199,7 @@ public final class Lane {
         void noticeClockStep(long lastWallOffsetMs) {
             long stepMs = now.wallMs() - now.monoMs() - lastWallOffsetMs;
             if (Math.abs(stepMs) >= LaneSettings.CLOCK_STEP_MIN_MS) {
-                record(EventType.CLOCK_STEPPED, Details.of("stepMs", stepMs, "wallBeforeMs", now.monoMs() + lastWallOffsetMs,
-                        "clockSynced", now.clockSynced()));
+                record(new LaneEvent.ClockStepped(stepMs, now.monoMs() + lastWallOffsetMs, now.clockSynced()));
             }
         }
 
@@ -215,10 +214,9 @@ public final class Lane {
                     mode = start.restoredMode();
                     modeBeforeFault = mode;
                 }
-                record(EventType.LANE_STARTED, Details.of("mode", mode.name(), "laneId", settings.laneId(),
-                        "modeFrom", restored ? "command" : "config"));
+                record(new LaneEvent.LaneStarted(mode.name(), settings.laneId(), restored ? "command" : "config"));
             } else if (input instanceof LaneInput.Stop) {
-                record(EventType.LANE_STOPPED, Details.of("mode", mode.name(), "phase", phase.getClass().getSimpleName()));
+                record(new LaneEvent.LaneStopped(mode.name(), phase.getClass().getSimpleName()));
             } else if (input instanceof LaneInput.LoopChanged changed) {
                 loopChanged(changed.loop(), changed.occupied());
             } else if (input instanceof LaneInput.TagSeen seen) {
@@ -232,7 +230,7 @@ public final class Lane {
             } else if (input instanceof LaneInput.TamperChanged change) {
                 if (change.tampered() != tampered) {
                     tampered = change.tampered();
-                    record(EventType.TAMPER, Details.of("tampered", tampered));
+                    record(new LaneEvent.Tamper(tampered));
                 }
             } else if (input instanceof LaneInput.ListInForce inForce) {
                 listInForce(inForce.list());
@@ -248,8 +246,7 @@ public final class Lane {
         void loopChanged(LoopId loop, boolean nowOccupied) {
             LoopTrack track = loops.get(loop);
             if (track == null) {
-                record(EventType.INPUT_REJECTED, Details.of("input", "loop", "loop", loop.name(),
-                        "why", "the lane is configured without this loop"));
+                record(new LaneEvent.InputRejected("loop", loop.name(), "the lane is configured without this loop"));
                 return;
             }
             if (track.occupied() == nowOccupied) {
@@ -280,8 +277,7 @@ public final class Lane {
             } else if (nowOccupied && gateCommand != null && gatePosition != GateLimit.CLOSED) {
                 // No vehicle is cleared to pass, and the arm is not down: whatever is under it came
                 // without a decision (a tailgater behind the last car, or one that slipped in).
-                record(EventType.TAILGATE, Details.of("phase", phase.getClass().getSimpleName(), "lastTransactionId",
-                        nextTransactionId - 1));
+                record(new LaneEvent.Tailgate(phase.getClass().getSimpleName(), nextTransactionId - 1));
             }
         }
 
@@ -304,7 +300,7 @@ public final class Lane {
             }
             String key = Plates.key(seen.report().jurisdiction(), seen.report().text());
             if (key == null) {
-                record(EventType.INPUT_REJECTED, Details.of("input", "plate", "why", "plate text is empty once normalised"));
+                record(new LaneEvent.InputRejected("plate", null, "plate text is empty once normalised"));
                 return;
             }
             phase = new Collecting(c.transaction().withPlate(key));
@@ -314,9 +310,8 @@ public final class Lane {
             Map<String, ListInfo> next = new LinkedHashMap<>(lists);
             next.put(list.program(), list);
             lists = Collections.unmodifiableMap(next);
-            record(EventType.LIST_IN_FORCE, Details.of("program", list.program(), "version", list.version(),
-                    "entries", list.entryCount(), "issuedWallMs", list.issuedWallMs(),
-                    "expiresWallMs", list.expiresWallMs() == ListInfo.NO_EXPIRY ? null : list.expiresWallMs()));
+            record(new LaneEvent.ListInForce(list.program(), list.version(), list.entryCount(), list.issuedWallMs(),
+                    list.expiresWallMs() == ListInfo.NO_EXPIRY ? null : list.expiresWallMs()));
         }
 
         void command(Command command) {
@@ -324,8 +319,7 @@ public final class Lane {
                 case SET_MODE -> setMode(command);
                 case RELEASE -> {
                     if (phase instanceof Referred r && mode != LaneMode.FAULT) {
-                        record(EventType.RELEASED, Details.of("transactionId", r.transactionId(),
-                                "commandId", command.commandId(), "actor", command.actor()));
+                        record(new LaneEvent.Released(r.transactionId(), command.commandId(), command.actor()));
                         phase = new Passage(r.transactionId(), true, t, false, false, t);
                     } else {
                         reject(command, mode == LaneMode.FAULT ? "the lane is in FAULT" : "no referred vehicle is waiting");
@@ -333,8 +327,7 @@ public final class Lane {
                 }
                 case CONFIRM -> {
                     if (phase instanceof AwaitingConfirm a) {
-                        record(EventType.CONFIRMED, Details.of("transactionId", a.transactionId(),
-                                "commandId", command.commandId(), "actor", command.actor()));
+                        record(new LaneEvent.Confirmed(a.transactionId(), command.commandId(), command.actor()));
                         phase = new Passage(a.transactionId(), false, t, false, false, t);
                     } else {
                         reject(command, "no cleared vehicle is waiting for a confirm");
@@ -345,8 +338,7 @@ public final class Lane {
                         reject(command, "the lane is not in FAULT");
                         return;
                     }
-                    record(EventType.FAULT_RESET, Details.of("cause", faultCause, "mode", modeBeforeFault.name(),
-                            "commandId", command.commandId(), "actor", command.actor()));
+                    record(new LaneEvent.FaultReset(faultCause, modeBeforeFault.name(), command.commandId(), command.actor()));
                     mode = modeBeforeFault;
                     faultCause = null;
                     // A fresh start for every detector: a fault that is still there shows itself again.
@@ -368,26 +360,24 @@ public final class Lane {
                 changeMode(wanted, command.commandId());
             } else {
                 pendingMode = wanted;
-                record(EventType.MODE_CHANGE_PENDING, Details.of("from", mode.name(), "to", wanted.name(),
-                        "commandId", command.commandId(), "why", "a vehicle is in the lane"));
+                record(new LaneEvent.ModeChangePending(mode.name(), wanted.name(), command.commandId(), "a vehicle is in the lane"));
             }
         }
 
         void changeMode(LaneMode wanted, String commandId) {
             pendingMode = null;
             if (wanted != mode) {
-                record(EventType.MODE_CHANGED, Details.of("from", mode.name(), "to", wanted.name(), "commandId", commandId));
+                record(new LaneEvent.ModeChanged(mode.name(), wanted.name(), commandId));
                 mode = wanted;
                 modeBeforeFault = wanted;
             } else if (commandId != null) {
                 // Every command gets an answer in the journal, even one that changes nothing.
-                record(EventType.MODE_UNCHANGED, Details.of("mode", mode.name(), "commandId", commandId));
+                record(new LaneEvent.ModeUnchanged(mode.name(), commandId));
             }
         }
 
         void reject(Command command, String why) {
-            record(EventType.COMMAND_REJECTED, Details.of("command", command.kind().name(),
-                    "commandId", command.commandId(), "actor", command.actor(), "why", why));
+            record(new LaneEvent.CommandRejected(command.kind().name(), command.commandId(), command.actor(), why, null));
         }
 
         // ---- stage 2: timeouts ----
@@ -396,15 +386,14 @@ public final class Lane {
             if (phase instanceof Collecting c && t >= c.transaction().openedAtMs() + settings.readWindowMs()) {
                 decide(c.transaction());
             } else if (phase instanceof AwaitingConfirm a && t >= a.sinceMs() + settings.confirmTimeoutMs()) {
-                record(EventType.CONFIRM_TIMEOUT, Details.of("transactionId", a.transactionId()));
+                record(new LaneEvent.ConfirmTimeout(a.transactionId()));
                 phase = new Referred(a.transactionId(), t);
             } else if (phase instanceof Referred r && t >= r.sinceMs() + settings.referralTimeoutMs()) {
                 boolean stillThere = occupied(LoopId.ARMING) || occupied(LoopId.SAFETY);
-                record(EventType.REFERRAL_TIMEOUT, Details.of("transactionId", r.transactionId(), "vehiclePresent", stillThere));
+                record(new LaneEvent.ReferralTimeout(r.transactionId(), stillThere));
                 phase = stillThere ? new Referred(r.transactionId(), t) : new Idle();
             } else if (phase instanceof Passage p && t >= passageDeadlineMs(p, occupied(LoopId.SAFETY))) {
-                record(EventType.ABANDONED, Details.of("transactionId", p.transactionId(),
-                        "reachedSafetyLoop", p.sawSafety()));
+                record(new LaneEvent.Abandoned(p.transactionId(), p.sawSafety()));
                 phase = new Closing(p.transactionId(), false);
             }
             if (mode == LaneMode.FAULT) {
@@ -429,9 +418,9 @@ public final class Lane {
         void decide(Transaction txn) {
             double draw = mode == LaneMode.AUTOMATED ? random.nextUnit() : 0.0;
             Decision decision = Decider.decide(settings, mode, lists, txn, recentCards, now, draw);
-            record(EventType.DECISION, decisionDetails(txn, decision));
+            record(decisionEvent(txn, decision));
             if (decision.reasons().contains(Reason.LOOKOUT)) {
-                record(EventType.LOOKOUT_ALERT, Details.of("transactionId", txn.id(), "cards", txn.cards().stream()
+                record(new LaneEvent.LookoutAlert(txn.id(), txn.cards().stream()
                         .filter(c -> c.entry() != null && c.entry().lookout()).map(Transaction.SeenCard::epcHex).toList()));
             }
             rememberCards(txn);
@@ -444,29 +433,17 @@ public final class Lane {
             }
         }
 
-        Map<String, Object> decisionDetails(Transaction txn, Decision decision) {
-            List<Map<String, Object>> cards = new ArrayList<>();
+        LaneEvent.DecisionMade decisionEvent(Transaction txn, Decision decision) {
+            List<LaneEvent.DecisionCard> cards = new ArrayList<>();
             for (Transaction.SeenCard card : txn.cards()) {
-                cards.add(Details.of("epc", card.epcHex(), "tid", card.tidHex(), "antenna", card.antenna(),
-                        "rssiDbm", card.rssiDbm(), "program", card.entry() == null ? null : card.entry().program(),
-                        "listVersion", card.entry() == null ? null : card.entry().listVersion()));
+                cards.add(new LaneEvent.DecisionCard(card.epcHex(), card.tidHex(), card.antenna(), card.rssiDbm(),
+                        card.entry() == null ? null : card.entry().program(), card.entry() == null ? null : card.entry().listVersion()));
             }
-            Map<String, Object> versions = new LinkedHashMap<>();
+            Map<String, Long> versions = new LinkedHashMap<>();
             lists.forEach((program, list) -> versions.put(program, list.version()));
-            return Details.of(
-                    "transactionId", txn.id(),
-                    "outcome", decision.outcomeName(),
-                    "reasons", decision.reasons().stream().map(Reason::name).toList(),
-                    "mode", mode.name(),
-                    "officerConfirm", settings.officerConfirm(),
-                    "cards", cards,
-                    "cardsOverLimit", txn.tagsOverLimit(),
-                    "plate", txn.plateKey(),
-                    "plateRevisions", txn.plateRevisions(),
-                    "listVersions", Collections.unmodifiableMap(versions),
-                    "randomDraw", decision.randomDraw(),
-                    "randomReferralPercent", settings.randomReferralPercent(),
-                    "openedMonoMs", txn.openedAtMs());
+            return new LaneEvent.DecisionMade(txn.id(), decision.outcomeName(), decision.reasons().stream().map(Reason::name).toList(),
+                    mode.name(), settings.officerConfirm(), cards, txn.tagsOverLimit(), txn.plateKey(), txn.plateRevisions(), versions,
+                    decision.randomDraw(), settings.randomReferralPercent(), txn.openedAtMs());
         }
 
         void rememberCards(Transaction txn) {
@@ -490,7 +467,7 @@ public final class Lane {
             if (mode == LaneMode.FAULT && cause.equals(faultCause)) {
                 return;
             }
-            record(EventType.FAULT, Details.of("cause", cause, "detail", detail, "modeBefore", mode.name()));
+            record(new LaneEvent.Fault(cause, detail, mode.name()));
             if (mode != LaneMode.FAULT) {
                 modeBeforeFault = mode;
             }
@@ -507,8 +484,7 @@ public final class Lane {
 
         void settlePhase() {
             if (phase instanceof Passage p && hasCrossed(p)) {
-                record(EventType.PASSAGE, Details.of("transactionId", p.transactionId(), "released", p.released(),
-                        "passageMs", t - p.openedAtMs()));
+                record(new LaneEvent.Passage(p.transactionId(), p.released(), t - p.openedAtMs()));
                 phase = new Closing(p.transactionId(), true);
             }
             if (phase instanceof Closing && gateCommand == GateDirection.DOWN && gatePosition == GateLimit.CLOSED) {
@@ -545,7 +521,7 @@ public final class Lane {
             LoopTrack safety = loops.get(LoopId.SAFETY);
             if (gateCommand == GateDirection.DOWN && gatePosition != GateLimit.CLOSED && safety.occupied()) {
                 // Invariant 1: an arm on its way down reverses the moment something is under it.
-                record(EventType.SAFETY_REVERSAL, Details.of("phase", phase.getClass().getSimpleName()));
+                record(new LaneEvent.SafetyReversal(phase.getClass().getSimpleName()));
                 commandGate(GateDirection.UP, gateActions);
             } else if (wantUp && gateCommand != GateDirection.UP) {
                 commandGate(GateDirection.UP, gateActions);

@@ -19,15 +19,22 @@ public sealed interface LaneAction {
         }
     }
 
-    /** An event for the journal; {@code details} keep their insertion order, so the record is reproducible. */
-    record RecordEvent(EventType type, Map<String, Object> details) implements LaneAction {
+    /** An event for the journal, recorded before any output after it is actuated. */
+    record RecordEvent(LaneEvent event) implements LaneAction {
         public RecordEvent {
-            Objects.requireNonNull(type, "type");
-            Objects.requireNonNull(details, "details");
+            Objects.requireNonNull(event, "event");
+        }
+
+        public EventType type() {
+            return event.type();
+        }
+
+        public Map<String, Object> details() {
+            return event.details();
         }
 
         public Object detail(String key) {
-            return details.get(key);
+            return event.details().get(key);
         }
     }
 }

@@ -59,14 +59,13 @@ public final class SafetyMonitor {
         long decisionForTransaction = -1;
         for (LaneAction action : step.actions()) {
             if (action instanceof RecordEvent event) {
-                if (event.type() == EventType.DECISION) {
-                    long id = ((Number) event.detail("transactionId")).longValue();
+                if (event.event() instanceof LaneEvent.DecisionMade decision) {
+                    long id = decision.transactionId();
                     require(4, id > lastDecidedTransaction, "transaction " + id + " decided twice or out of order");
                     lastDecidedTransaction = id;
                     decisionSeen = true;
                     decisionForTransaction = id;
-                    boolean cleared = "CLEARED".equals(event.detail("outcome"));
-                    if (cleared && !lane.settings().officerConfirm()) {
+                    if (decision.cleared() && !lane.settings().officerConfirm()) {
                         openAuthorised = true;
                         passageAuthorised = true;
                     }

@@ -1,8 +1,6 @@
 package dev.lanecontroller.daemon;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.hal.GateDirection;
 import dev.lanecontroller.hal.SignalAspect;
@@ -15,7 +13,6 @@ import java.time.format.DateTimeFormatter;
 
 /** One readable line per event and per output change, for a person watching the daemon. */
 public final class ConsoleObserver implements LaneObserver {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private final PrintStream out;
 
@@ -25,18 +22,10 @@ public final class ConsoleObserver implements LaneObserver {
 
     @Override
     public void onEvent(JournalEntry entry) {
-        String summary;
-        try {
-            JsonNode d = JSON.readTree(entry.payloadJson());
-            summary = switch (entry.type()) {
-                case "DECISION" -> "txn " + d.get("transactionId") + " " + d.get("outcome").asText() + "  cards=" + d.get("cards").size()
-                        + " plate=" + (d.get("plate").isNull() ? "-" : d.get("plate").asText())
-                        + (d.get("reasons").size() > 1 ? " also " + d.get("reasons") : "");
-                default -> d.toString();
-            };
-        } catch (JsonProcessingException e) {
-            summary = entry.payloadJson();
-        }
+        String summary = entry.event() instanceof LaneEvent.DecisionMade d
+                ? "txn " + d.transactionId() + " " + d.outcome() + "  cards=" + d.cards().size() + " plate=" + (d.plate() == null ? "-" : d.plate())
+                        + (d.reasons().size() > 1 ? " also " + d.reasons() : "")
+                : entry.payloadJson();
         out.println(TIME.format(Instant.ofEpochMilli(entry.wallMs())) + "  #" + entry.seq() + " " + entry.type() + "  " + summary);
     }
 

@@ -5,6 +5,7 @@ import dev.lanecontroller.config.LaneConfig;
 import dev.lanecontroller.config.SimulatedHardware;
 import dev.lanecontroller.core.CommandKind;
 import dev.lanecontroller.core.Lane;
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneState;
 import dev.lanecontroller.core.ListInfo;
@@ -447,7 +448,7 @@ public final class LaneDaemon implements AutoCloseable {
      */
     private static LaneObserver simulatedOfficer(LaneObserver console, RealTimeScheduler scheduler, Inbox inbox) {
         return console.alsoOnEvent(entry -> {
-            if (entry.type().equals("DECISION") && !entry.payloadJson().contains("\"outcome\":\"CLEARED\"")) {
+            if (entry.event() instanceof LaneEvent.DecisionMade decision && !decision.cleared()) {
                 scheduler.after(SIMULATED_OFFICER_DELAY_MS, () -> inbox.offer(
                         new LaneInput.Command("sim-release-" + entry.seq(), CommandKind.RELEASE, null, SIMULATED_OFFICER)));
             }

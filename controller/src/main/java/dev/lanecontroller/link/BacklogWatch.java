@@ -1,6 +1,6 @@
 package dev.lanecontroller.link;
 
-import dev.lanecontroller.core.EventType;
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.Outbox;
 import dev.lanecontroller.store.StoreException;
@@ -52,11 +52,10 @@ public final class BacklogWatch {
             if (change.level() > 0) {
                 LOG.log(System.Logger.Level.WARNING, "central backlog alarm: " + change.measure() + " " + change.value()
                         + " reached " + change.threshold() + " (level " + change.level() + ")");
-                recorder.record(EventType.CENTRAL_BACKLOG, java.util.Map.of("measure", change.measure(), "value", change.value(),
-                        "threshold", change.threshold(), "level", change.level()));
+                recorder.record(new LaneEvent.CentralBacklog(change.measure(), change.value(), change.threshold(), change.level()));
             } else {
                 LOG.log(System.Logger.Level.INFO, "central backlog alarm cleared: " + change.measure() + " " + change.value());
-                recorder.record(EventType.CENTRAL_BACKLOG_CLEARED, java.util.Map.of("measure", change.measure(), "value", change.value()));
+                recorder.record(new LaneEvent.CentralBacklogCleared(change.measure(), change.value()));
             }
         }
         return changes;

@@ -3,9 +3,8 @@ package dev.lanecontroller.link;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.CommandKind;
-import dev.lanecontroller.core.Details;
-import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.link.ReplyWire.Result;
@@ -13,7 +12,6 @@ import dev.lanecontroller.link.SignedEnvelope.Rejected;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.NonceStore;
 import dev.lanecontroller.store.StoreException;
-import java.io.IOException;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -113,8 +111,8 @@ public final class CommandHandler {
             refuse(commandId, typeName, "REPLAYED", "command id " + commandId + " was used before", now);
             return;
         }
-        JournalEntry received = wiring.recorder().recordNowOrNever(EventType.COMMAND_RECEIVED, Details.of("commandId", commandId,
-                "type", typeName, "actor", actor, "issuedAt", command.get("issuedAt").asText()));
+        JournalEntry received = wiring.recorder().recordNowOrNever(new LaneEvent.CommandReceived(commandId, typeName, actor,
+                command.get("issuedAt").asText()));
         if (received == null) {
             // Refused, and that refusal is held for the journal: the record shows the command came and was not carried out.
             refuse(commandId, typeName, "JOURNAL_FAILED", "the command could not be journaled; nothing was done", now);
@@ -175,27 +173,19 @@ public final class CommandHandler {
         String commandId;
         Pending waiting;
         synchronized (this) {
-            if (pending.isEmpty() || !entry.payloadJson().contains("\"commandId\"")) {
+            if (pending.isEmpty() || !(entry.event() instanceof LaneEvent.SettlesCommand settles) || settles.commandId() == null) {
                 return;
             }
-            try {
-                JsonNode details = JSON.readTree(entry.payloadJson());
-                commandId = details.path("commandId").asText(null);
-                waiting = commandId == null ? null : pending.remove(commandId);
-                if (waiting == null) {
-                    return;
-                }
-                String why = details.path("why").asText(null);
-                Result result = switch (entry.type()) {
-                    case "COMMAND_REJECTED" -> Result.REJECTED;
-                    case "MODE_CHANGE_PENDING" -> Result.ACCEPTED;
-                    default -> Result.DONE;
-                };
-                String code = result == Result.REJECTED ? "REFUSED_BY_LANE" : result == Result.ACCEPTED ? "PENDING" : "OK";
-                reply(commandId, waiting.type(), result, code, why == null ? entry.type() : why, entry.seq(), entry.wallMs(), null);
-            } catch (IOException e) {
-                // The lane's own journal payloads are JSON; nothing to answer if one is not.
+            commandId = settles.commandId();
+            waiting = pending.remove(commandId);
+            if (waiting == null) {
+                return;
             }
+            Result result = settles instanceof LaneEvent.CommandRejected ? Result.REJECTED
+                    : settles instanceof LaneEvent.ModeChangePending ? Result.ACCEPTED : Result.DONE;
+            String code = result == Result.REJECTED ? "REFUSED_BY_LANE" : result == Result.ACCEPTED ? "PENDING" : "OK";
+            String why = settles.why();
+            reply(commandId, waiting.type(), result, code, why == null ? entry.type() : why, entry.seq(), entry.wallMs(), null);
         }
     }
 
@@ -265,13 +255,7 @@ public final class CommandHandler {
     private void refuse(String commandId, String type, String code, String why, long now) {
         JournalEntry event = null;
         if (refusals.admit(now)) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("command", type);
-            details.put("commandId", commandId);
-            details.put("actor", "central");
-            details.put("why", code + ": " + why);
-            details.put("refusalsSinceStart", refusals.total());
-            event = wiring.recorder().record(EventType.COMMAND_REJECTED, details);
+            event = wiring.recorder().record(new LaneEvent.CommandRejected(type, commandId, "central", code + ": " + why, refusals.total()));
         }
         reply(commandId, type, Result.REJECTED, code, why, event == null ? null : event.seq(), now, null);
     }

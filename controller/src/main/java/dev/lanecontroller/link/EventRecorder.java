@@ -1,8 +1,7 @@
 package dev.lanecontroller.link;
 
-import dev.lanecontroller.core.EventType;
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.store.JournalEntry;
-import java.util.Map;
 
 /**
  * Journals an event of the link's own (a command, a list); thread-safe. Null when it is not durable
@@ -10,13 +9,13 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface EventRecorder {
-    JournalEntry record(EventType type, Map<String, Object> details);
+    JournalEntry record(LaneEvent event);
 
     /**
      * For an event whose consequence waits on it (a command is carried out only once its
      * COMMAND_RECEIVED is durable): durable now, or never written — the caller refuses instead.
      */
-    default JournalEntry recordNowOrNever(EventType type, Map<String, Object> details) {
-        return record(type, details);
+    default JournalEntry recordNowOrNever(LaneEvent event) {
+        return record(event);
     }
 }

@@ -3,7 +3,7 @@ package dev.lanecontroller.link;
 import dev.lanecontroller.core.LogThinning;
 import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.config.CentralSettings;
-import dev.lanecontroller.core.EventType;
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.core.RandomSource;
@@ -73,13 +73,13 @@ public final class LaneLink implements AutoCloseable {
         clock = lane.clock();
         EventRecorder recorder = new EventRecorder() {
             @Override
-            public JournalEntry record(EventType type, Map<String, Object> details) {
-                return LaneLink.this.record(type, details, true);
+            public JournalEntry record(LaneEvent event) {
+                return LaneLink.this.record(event, true);
             }
 
             @Override
-            public JournalEntry recordNowOrNever(EventType type, Map<String, Object> details) {
-                return LaneLink.this.record(type, details, false);
+            public JournalEntry recordNowOrNever(LaneEvent event) {
+                return LaneLink.this.record(event, false);
             }
         };
         backlog = new BacklogWatch(lane.journal().outbox(), longs(settings.backlogAlarmEvents()), longs(settings.backlogAlarmAgeMs()),
@@ -155,15 +155,8 @@ public final class LaneLink implements AutoCloseable {
      * Journals an event of the link's; null when it is not durable now. If {@code holdIfFailed}, an
      * event the journal could not take is held and written first once it can.
      */
-    private synchronized JournalEntry record(EventType type, Map<String, Object> details, boolean holdIfFailed) {
-        EventDraft draft;
-        try {
-            draft = new EventDraft(type.name(), details, clock.get());
-        } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.ERROR, type + " could not be journaled: " + e.getMessage());
-            return null;
-        }
-        List<JournalEntry> written = write(List.of(draft), holdIfFailed);
+    private synchronized JournalEntry record(LaneEvent event, boolean holdIfFailed) {
+        List<JournalEntry> written = write(List.of(EventDraft.of(event, clock.get())), holdIfFailed);
         return written == null ? null : written.get(written.size() - 1);
     }
 

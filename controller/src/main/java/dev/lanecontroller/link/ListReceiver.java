@@ -1,9 +1,8 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.LaneInput;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lanecontroller.core.Details;
-import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.link.ListWire.Chunk;
 import dev.lanecontroller.link.ListWire.Delta;
@@ -311,8 +310,7 @@ public final class ListReceiver {
      */
     public synchronized void requestSnapshot(String program, String why) {
         ListInfo current = wiring.store().inForce(program);
-        wiring.recorder().record(EventType.LIST_SNAPSHOT_REQUESTED, Details.of("program", program,
-                "haveVersion", current == null ? null : current.version(), "why", why));
+        wiring.recorder().record(new LaneEvent.ListSnapshotRequested(program, current == null ? null : current.version(), why));
         if (link == null) {
             return;
         }
@@ -363,8 +361,7 @@ public final class ListReceiver {
             LOG.log(System.Logger.Level.WARNING, list.program() + " v" + list.version() + ": the lane's inbox is full; it learns of the "
                     + "new version at its next poll of the store");
         }
-        wiring.recorder().record(EventType.LIST_APPLIED, Details.of("program", list.program(), "version", list.version(), "kind", kind,
-                "entries", list.entryCount(), "tookMs", tookMs));
+        wiring.recorder().record(new LaneEvent.ListApplied(list.program(), list.version(), kind, list.entryCount(), tookMs));
         LOG.log(System.Logger.Level.INFO, list.program() + " v" + list.version() + " in force (" + kind + ", " + list.entryCount()
                 + " cards, " + tookMs + " ms)");
         if (link != null) {
@@ -375,8 +372,8 @@ public final class ListReceiver {
     private void reject(String program, Long version, String kind, String code, String why) {
         if (rejected.admit(wiring.wallClock().getAsLong())) {
             ListInfo current = wiring.store().inForce(program);
-            wiring.recorder().record(EventType.LIST_REJECTED, Details.of("program", program, "version", version, "kind", kind, "code", code,
-                    "why", why, "inForceVersion", current == null ? null : current.version(), "rejectedSinceStart", rejected.total()));
+            wiring.recorder().record(new LaneEvent.ListRejected(program, version, kind, code, why,
+                    current == null ? null : current.version(), rejected.total()));
             LOG.log(System.Logger.Level.WARNING, program + (version == null ? "" : " v" + version) + " " + kind + " rejected, " + code + ": "
                     + why);
         }

@@ -1,5 +1,6 @@
 package dev.lanecontroller.ops;
 
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.store.JournalEntry;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -9,7 +10,6 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Collection;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 
@@ -35,13 +35,11 @@ public final class LaneMetrics {
         events.labelValues(entry.type()).inc();
     }
 
-    /** Counts a decision by outcome and reasons, and times its step; from the details the lane recorded, no JSON parsing. */
-    public void onDecision(Map<String, Object> details, long nanos) {
-        decisions.labelValues(String.valueOf(details.get("outcome"))).inc();
-        if (details.get("reasons") instanceof Collection<?> found) {
-            for (Object reason : found) {
-                reasons.labelValues(String.valueOf(reason)).inc();
-            }
+    /** Counts a decision by outcome and reasons, and times its step. */
+    public void onDecision(LaneEvent.DecisionMade decision, long nanos) {
+        decisions.labelValues(decision.outcome()).inc();
+        for (String reason : decision.reasons()) {
+            reasons.labelValues(reason).inc();
         }
         decisionSeconds.observe(nanos / 1e9);
     }

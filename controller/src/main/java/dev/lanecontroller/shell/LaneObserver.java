@@ -17,16 +17,16 @@ public interface LaneObserver {
      * A step decided a vehicle (its DECISION event's details) and took {@code nanos} from its input to
      * its last output, the journal commit included. Called after the outputs were driven.
      */
-    default void onDecision(java.util.Map<String, Object> details, long nanos) {}
+    default void onDecision(dev.lanecontroller.core.LaneEvent.DecisionMade decision, long nanos) {}
 
     /** This observer, and {@code more} for every journaled event after it. */
     default LaneObserver alsoOnEvent(java.util.function.Consumer<JournalEntry> more) {
-        return also(more, (details, nanos) -> { });
+        return also(more, (decision, nanos) -> { });
     }
 
     /** This observer, and the given callbacks for every journaled event and every decision step after it. */
     default LaneObserver also(java.util.function.Consumer<JournalEntry> more,
-                              java.util.function.ObjLongConsumer<java.util.Map<String, Object>> decision) {
+                              java.util.function.ObjLongConsumer<dev.lanecontroller.core.LaneEvent.DecisionMade> decision) {
         LaneObserver inner = this;
         return new LaneObserver() {
             @Override
@@ -46,9 +46,9 @@ public interface LaneObserver {
             }
 
             @Override
-            public void onDecision(java.util.Map<String, Object> details, long nanos) {
-                inner.onDecision(details, nanos);
-                decision.accept(details, nanos);
+            public void onDecision(dev.lanecontroller.core.LaneEvent.DecisionMade made, long nanos) {
+                inner.onDecision(made, nanos);
+                decision.accept(made, nanos);
             }
         };
     }

@@ -1,6 +1,5 @@
 package dev.lanecontroller.shell;
 
-import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.Lane;
 import dev.lanecontroller.core.LaneAction;
 import dev.lanecontroller.core.LaneInput;
@@ -19,6 +18,7 @@ import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.StoreException;
 import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.core.LaneEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -151,8 +151,8 @@ public final class LaneShell {
         perform(step.actions(), now);
         // After the outputs: what watches decisions (metrics) never delays the gate.
         for (LaneAction action : step.actions()) {
-            if (action instanceof LaneAction.RecordEvent event && event.type() == EventType.DECISION) {
-                observer.onDecision(event.details(), System.nanoTime() - startedNs);
+            if (action instanceof LaneAction.RecordEvent record && record.event() instanceof LaneEvent.DecisionMade decision) {
+                observer.onDecision(decision, System.nanoTime() - startedNs);
                 break;
             }
         }
@@ -170,7 +170,7 @@ public final class LaneShell {
         boolean durable = true;
         for (LaneAction action : actions) {
             if (action instanceof LaneAction.RecordEvent event) {
-                pending.add(new EventDraft(event.type().name(), event.details(), now));
+                pending.add(EventDraft.of(event.event(), now));
                 continue;
             }
             durable = flush(pending, durable);

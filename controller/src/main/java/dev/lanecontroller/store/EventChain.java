@@ -45,7 +45,7 @@ public final class EventChain {
         String hash = hash(seq, bootId, draft.at().monoMs(), draft.at().wallMs(), draft.at().clockSynced(), draft.type(),
                 payload, prevHash);
         return new JournalEntry(seq, bootId, draft.at().monoMs(), draft.at().wallMs(), draft.at().clockSynced(), draft.type(),
-                payload, prevHash, hash);
+                payload, prevHash, hash, draft.event());
     }
 
     /**

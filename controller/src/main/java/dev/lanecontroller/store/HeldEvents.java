@@ -1,7 +1,6 @@
 package dev.lanecontroller.store;
 
-import dev.lanecontroller.core.Details;
-import dev.lanecontroller.core.EventType;
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.LogThinning;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -105,8 +104,8 @@ public final class HeldEvents {
             }
             refused++;
             LOG.log(System.Logger.Level.ERROR, "event refused (" + owner + ", " + refused + " so far), a programming error: " + problem);
-            kept.add(new EventDraft(EventType.EVENT_REFUSED.name(), Details.of("type", draft.type(),
-                    "why", problem.length() > WHY_CHARS_MAX ? problem.substring(0, WHY_CHARS_MAX) : problem), draft.at()));
+            kept.add(EventDraft.of(new LaneEvent.EventRefused(draft.type(),
+                    problem.length() > WHY_CHARS_MAX ? problem.substring(0, WHY_CHARS_MAX) : problem), draft.at()));
         }
         return kept;
     }

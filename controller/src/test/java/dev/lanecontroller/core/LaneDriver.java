@@ -91,8 +91,8 @@ final class LaneDriver {
     }
 
     List<String> decisions() {
-        return actions.stream().filter(a -> a instanceof LaneAction.RecordEvent e && e.type() == EventType.DECISION)
-                .map(a -> (String) ((LaneAction.RecordEvent) a).detail("outcome")).toList();
+        return actions.stream().filter(a -> a instanceof LaneAction.RecordEvent e && e.event() instanceof LaneEvent.DecisionMade)
+                .map(a -> ((LaneEvent.DecisionMade) ((LaneAction.RecordEvent) a).event()).outcome()).toList();
     }
 
     long gateCommands(GateDirection direction) {

@@ -32,7 +32,7 @@ class CommandLimitsTest {
         List<byte[]> replies = new ArrayList<>();
         try (NonceStore nonces = new NonceStore(Database.open(dir.resolve("lane.db")))) {
             CommandHandler handler = new CommandHandler(new CommandHandler.Wiring("site-1", "lane-01", Map.of(), 120_000, nonces,
-                    (type, details) -> journal.append(List.of(new EventDraft(type.name(), details, new Now(0, wallMs.get(), true)))).get(0),
+                    event -> journal.append(List.of(EventDraft.of(event, new Now(0, wallMs.get(), true)))).get(0),
                     input -> true, null, program -> { }, replies::add, wallMs::get));
             for (int i = 0; i < CommandHandler.REFUSALS_JOURNALED_PER_MINUTE + 10; i++) {
                 handler.handle("not json".getBytes(StandardCharsets.UTF_8));

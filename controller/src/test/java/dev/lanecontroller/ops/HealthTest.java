@@ -54,8 +54,8 @@ class HealthTest {
     @Test
     void theEndpointAnswersHealthAndMetrics() throws Exception {
         LaneMetrics metrics = new LaneMetrics();
-        metrics.onDecision(Map.of("outcome", "CLEARED", "reasons", List.of()), 400_000);
-        metrics.onDecision(Map.of("outcome", "NOT_ON_LIST", "reasons", List.of("NOT_ON_LIST", "RANDOM")), 3_000_000);
+        metrics.onDecision(decision("CLEARED", List.of()), 400_000);
+        metrics.onDecision(decision("NOT_ON_LIST", List.of("NOT_ON_LIST", "RANDOM")), 3_000_000);
         metrics.gauge("lane_outbox_backlog_events", "backlog", () -> 7);
         AtomicReference<Health.Snapshot> snapshot = new AtomicReference<>(healthy());
         try (HealthServer server = new HealthServer(new InetSocketAddress("127.0.0.1", 0), snapshot::get, metrics)) {
@@ -103,5 +103,10 @@ class HealthTest {
             assertTrue(scrape.body().contains("lane_outbox_backlog_events NaN"), scrape.body());
             assertTrue(scrape.body().contains("lane_fault 1.0"), "the other metrics are still there: " + scrape.body());
         }
+    }
+
+    private static dev.lanecontroller.core.LaneEvent.DecisionMade decision(String outcome, List<String> reasons) {
+        return new dev.lanecontroller.core.LaneEvent.DecisionMade(1, outcome, reasons, "AUTOMATED", false, List.of(), 0, null, 0, Map.of(),
+                0.5, 0.0, 0);
     }
 }

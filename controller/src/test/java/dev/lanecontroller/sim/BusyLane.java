@@ -2,7 +2,6 @@ package dev.lanecontroller.sim;
 
 import dev.lanecontroller.config.LaneSetup;
 import dev.lanecontroller.core.CommandKind;
-import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.LaneSettings;
@@ -132,8 +131,8 @@ public final class BusyLane {
     }
 
     /** Journals an event from outside the lane core (as the central link does), at the lane's time now. */
-    public JournalEntry record(EventType type, Map<String, Object> details) {
-        JournalEntry entry = journal.append(List.of(new EventDraft(type.name(), details, sim.now()))).get(0);
+    public JournalEntry record(dev.lanecontroller.core.LaneEvent event) {
+        JournalEntry entry = journal.append(List.of(EventDraft.of(event, sim.now()))).get(0);
         events.add(entry);
         eventsByType.merge(entry.type(), 1, Integer::sum);
         return entry;
