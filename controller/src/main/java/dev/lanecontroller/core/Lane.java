@@ -57,7 +57,7 @@ public final class Lane {
         }
         return new LaneState(settings.initialMode(), settings.initialMode(), null, null, new Idle(),
                 null, null, now.monoMs(), null, Collections.unmodifiableMap(loops), now.monoMs(), false,
-                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs());
+                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs(), false);
     }
 
     public Step step(LaneState state, LaneInput input, Now now) {
@@ -156,6 +156,8 @@ public final class Lane {
         Map<String, ListInfo> lists;
         Map<String, Long> recentCards;
         long nextTransactionId;
+        /** A vehicle stood on the arming loop as the lane started: it is not decided again until the loop clears. */
+        boolean armingHeldSinceStart;
 
         Draft(LaneState s, Now now) {
             this.now = now;
@@ -175,12 +177,13 @@ public final class Lane {
             lists = s.lists();
             recentCards = s.recentCards();
             nextTransactionId = s.nextTransactionId();
+            armingHeldSinceStart = s.armingHeldSinceStart();
         }
 
         LaneState freeze() {
             return new LaneState(mode, modeBeforeFault, pendingMode, faultCause, phase, signal, gateCommand,
                     gateCommandAtMs, gatePosition, Collections.unmodifiableMap(loops), readerAliveAtMs, tampered,
-                    lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs());
+                    lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs(), armingHeldSinceStart);
         }
 
         void record(LaneEvent event) {
@@ -218,6 +221,12 @@ public final class Lane {
             } else if (input instanceof LaneInput.Stop) {
                 record(new LaneEvent.LaneStopped(mode.name(), phase.getClass().getSimpleName()));
             } else if (input instanceof LaneInput.LoopChanged changed) {
+                if (changed.loop() == LoopId.ARMING) {
+                    // A car on the arming loop when the lane (re)starts may be one it referred before
+                    // a crash or power cut: deciding it afresh (a new random draw, no anti-passback
+                    // memory) could clear it. It is decided again only after it has left the loop.
+                    armingHeldSinceStart = changed.atStart() ? changed.occupied() : armingHeldSinceStart && changed.occupied();
+                }
                 loopChanged(changed.loop(), changed.occupied());
             } else if (input instanceof LaneInput.TagSeen seen) {
                 tagSeen(seen);
@@ -500,7 +509,7 @@ public final class Lane {
             // abandoned passage or a fault it may be the same one: wait for the arm to be down.) A
             // mode change waiting for the lane to empty waits for the arm too.
             boolean ready = phase instanceof Idle || (phase instanceof Closing c && c.vehicleCrossed() && pendingMode == null);
-            if (ready && occupied(LoopId.ARMING)) {
+            if (ready && occupied(LoopId.ARMING) && !armingHeldSinceStart) {
                 openTransaction();
             }
         }

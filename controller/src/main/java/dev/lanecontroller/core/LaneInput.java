@@ -22,7 +22,15 @@ public sealed interface LaneInput {
     /** The process is shutting down: recorded, so the journal shows a clean stop from a crash. */
     record Stop() implements LaneInput {}
 
-    record LoopChanged(LoopId loop, boolean occupied) implements LaneInput {
+    /**
+     * A loop's detector changed; {@code atStart} when it is the state the loop was in as the lane
+     * started (reported once, at subscription), not a change seen since.
+     */
+    record LoopChanged(LoopId loop, boolean occupied, boolean atStart) implements LaneInput {
+        public LoopChanged(LoopId loop, boolean occupied) {
+            this(loop, occupied, false);
+        }
+
         public LoopChanged {
             Objects.requireNonNull(loop, "loop");
         }

@@ -34,7 +34,8 @@ public record LaneState(
         Map<String, ListInfo> lists,
         Map<String, Long> recentCards,
         long nextTransactionId,
-        long wallOffsetMs) {
+        long wallOffsetMs,
+        boolean armingHeldSinceStart) {
 
     public boolean isOccupied(LoopId loop) {
         LoopTrack track = loops.get(loop);

@@ -11,8 +11,12 @@ public final class HardwareInputs {
 
     public static void subscribe(LaneHardware hardware, ReadFilter readFilter, Consumer<LaneInput> inbox) {
         hardware.gate().onLimitReached(limit -> inbox.accept(new LaneInput.GateLimitReached(limit)));
-        hardware.loops().values().forEach(loop ->
-                loop.onChange(occupied -> inbox.accept(new LaneInput.LoopChanged(loop.id(), occupied))));
+        hardware.loops().values().forEach(loop -> {
+            // What a detector reports while we subscribe is the state it was in as the lane started.
+            java.util.concurrent.atomic.AtomicBoolean subscribing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            loop.onChange(occupied -> inbox.accept(new LaneInput.LoopChanged(loop.id(), occupied, subscribing.get())));
+            subscribing.set(false);
+        });
         hardware.tagReader().onRead(read -> {
             if (readFilter.accepts(read)) {
                 // The list entry is looked up on the lane thread, against the list in force then.

@@ -162,4 +162,18 @@ class LaneTest {
         lane.after(10);
         assertEquals(LaneMode.CLOSED, lane.state.mode(), "the closing asked for before the fault takes effect after the reset");
     }
+
+    @Test
+    void aCarOnTheArmingLoopWhenTheLaneStartsIsNotDecidedAgainUntilItLeaves() {
+        // Referred before a crash or power cut, it must not get a fresh decision (a new random draw, no
+        // anti-passback memory) and the gate with it.
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99, true);
+        lane.feed(new LaneInput.LoopChanged(LoopId.ARMING, true, true)).card(LaneDriver.member("E2000017000000000000000D"))
+                .after(SETTINGS.readWindowMs() * 3);
+        assertEquals(List.of(), lane.decisions(), "no decision for the car that stood there at start");
+        assertEquals(0, lane.gateCommands(GateDirection.UP));
+        lane.loop(LoopId.ARMING, false).feed(new LaneInput.ReaderAlive()).after(1_000);
+        lane.loop(LoopId.ARMING, true).card(LaneDriver.member("E2000017000000000000000E")).after(SETTINGS.readWindowMs());
+        assertEquals(List.of("CLEARED"), lane.decisions(), "the next car is decided as usual");
+    }
 }

@@ -198,6 +198,7 @@ public final class GpioLane implements AutoCloseable {
         public void move(GateDirection direction) {
             if (direction == GateDirection.UP) {
                 pulse("gateOpen", "gateClose");
+                reportIfAlreadyAt("openLimit", GateLimit.OPEN);
                 return;
             }
             if (logical("loop." + LoopId.SAFETY)) {
@@ -206,6 +207,7 @@ public final class GpioLane implements AutoCloseable {
             }
             if (settings.safetyTest() == null) {
                 pulse("gateClose", "gateOpen");
+                reportIfAlreadyAt("closedLimit", GateLimit.CLOSED);
                 return;
             }
             synchronized (GpioLane.this) {
@@ -242,6 +244,7 @@ public final class GpioLane implements AutoCloseable {
                     safetyTestRunning = false;
                 }
                 pulse("gateClose", "gateOpen");
+                reportIfAlreadyAt("closedLimit", GateLimit.CLOSED);
             }
             return;
         }
@@ -309,6 +312,16 @@ public final class GpioLane implements AutoCloseable {
                 listener.accept(true);
             }
         };
+    }
+
+    /**
+     * A move to the limit the arm already rests on brings no new edge from its switch; the lane is
+     * told at once, as if it had arrived (after a reset, a redundant close: else GATE_TRAVEL_TIMEOUT).
+     */
+    private void reportIfAlreadyAt(String limitInput, GateLimit limit) {
+        if (reported(limitInput)) {
+            limitListeners.notifyAll(limit);
+        }
     }
 
     /** What the lane was last told of an input (its debounced level); false for an input not wired. */
