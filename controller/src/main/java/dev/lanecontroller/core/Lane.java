@@ -316,6 +316,12 @@ public final class Lane {
         }
 
         void listInForce(ListInfo list) {
+            ListInfo held = lists.get(list.program());
+            if (held != null && list.version() <= held.version()) {
+                // A report that crossed a newer one (the link's hand-over and the store poll): the
+                // version in force never goes back.
+                return;
+            }
             Map<String, ListInfo> next = new LinkedHashMap<>(lists);
             next.put(list.program(), list);
             lists = Collections.unmodifiableMap(next);

@@ -212,7 +212,7 @@ public final class CentralLink implements AutoCloseable {
             synchronized (this) {
                 long deadline = System.nanoTime() + heartbeatIntervalMs * 1_000_000;
                 while (connected && !closed && !statusDue && System.nanoTime() < deadline
-                        && sync.oldestUnacknowledgedMs() <= ackTimeoutMs()) {
+                        && sync.ackStalledMs() <= ackTimeoutMs()) {
                     waitQuietly(Math.max(1, Math.min(ACK_CHECK_MS, (deadline - System.nanoTime()) / 1_000_000)));
                 }
                 if (!connected || closed) {
@@ -220,10 +220,10 @@ public final class CentralLink implements AutoCloseable {
                 }
                 statusDue = false;
             }
-            long waitedMs = sync.oldestUnacknowledgedMs();
+            long waitedMs = sync.ackStalledMs();
             if (waitedMs > ackTimeoutMs()) {
                 // Keepalives may still be answered while publishes are not: only a new connection helps.
-                LOG.log(System.Logger.Level.WARNING, "no PUBACK for " + waitedMs + " ms (limit " + ackTimeoutMs()
+                LOG.log(System.Logger.Level.WARNING, "no PUBACK at all for " + waitedMs + " ms with events waiting (limit " + ackTimeoutMs()
                         + " ms, twice the keepalive): dropping the connection to publish again on a new one");
                 acknowledgementTimeouts.incrementAndGet();
                 return;
@@ -233,7 +233,7 @@ public final class CentralLink implements AutoCloseable {
         }
     }
 
-    /** A PUBACK later than two keepalive intervals means this connection does not work, whatever its pings say. */
+    /** No PUBACK at all for two keepalive intervals with events waiting: this connection does not work, whatever its pings say. */
     private long ackTimeoutMs() {
         return 2_000L * keepAliveS;
     }

@@ -54,8 +54,10 @@ public final class EventSync implements AutoCloseable {
     private final AtomicLong failedPublishes = new AtomicLong();
 
     private Publisher publisher;
-    /** The round in progress, for {@link #oldestUnacknowledgedMs()}. */
+    /** The round in progress, for {@link #ackStalledMs()}. */
     private volatile Round activeRound;
+    /** When the window last moved (an acknowledgement came, or a publish went out with none waiting): System.nanoTime. */
+    private volatile long lastProgressNs = System.nanoTime();
     private long epoch;
     private boolean wakeUp;
     /** Set when events were journaled since the live end of the outbox was last read. */
@@ -150,21 +152,17 @@ public final class EventSync implements AutoCloseable {
     }
 
     /**
-     * How long the oldest event published on this connection has waited for its PUBACK (0 when none
+     * How long events have waited on this connection with no PUBACK at all coming back (0 when none
      * waits). A broker that stops acknowledging while the connection looks alive (keepalives still
-     * answered) shows here: the link then drops the connection and publishes again after reconnecting.
+     * answered) shows here: the link then drops the connection and publishes again after
+     * reconnecting. A slow link whose acknowledgements keep coming never does, however full its window.
      */
-    public long oldestUnacknowledgedMs() {
+    public long ackStalledMs() {
         Round round = activeRound;
         if (round == null || round.inFlight.isEmpty()) {
             return 0;
         }
-        long now = System.nanoTime();
-        long oldest = now;
-        for (long sentNs : round.inFlight.values()) {
-            oldest = Math.min(oldest, sentNs);
-        }
-        return (now - oldest) / 1_000_000;
+        return (System.nanoTime() - lastProgressNs) / 1_000_000;
     }
 
     public long failedPublishes() {
@@ -311,9 +309,13 @@ public final class EventSync implements AutoCloseable {
     private boolean sendEncoded(Round round, Publisher current, List<BacklogReader.Outgoing> events) {
         for (BacklogReader.Outgoing event : events) {
             Long seq = event.seq();
+            if (round.inFlight.isEmpty()) {
+                lastProgressNs = System.nanoTime(); // the window starts moving now
+            }
             round.inFlight.put(seq, System.nanoTime());
             try {
                 current.publish(topics.events(), event.payload(), 1, false, failure -> {
+                    lastProgressNs = System.nanoTime();
                     round.inFlight.remove(seq);
                     if (failure == null) {
                         acknowledged.incrementAndGet();

@@ -31,6 +31,8 @@ import java.util.function.Supplier;
  */
 public final class LaneShell {
     private static final System.Logger LOG = System.getLogger(LaneShell.class.getName());
+    /** The events an opening of the gate rests on: refused, they leave the step not durable. */
+    private static final java.util.Set<String> AUTHORISING_EVENTS = java.util.Set.of("DECISION", "RELEASED", "CONFIRMED");
     /** Read once at start, for the mode a command left the lane in; written only through {@link #writer}. */
     private final Journal journal;
     /** A lane in FAULT journals a few events a minute: 10,000 is days of a failed disk. */
@@ -70,19 +72,21 @@ public final class LaneShell {
 
     /** The first step: outputs to their safe state, and the lists in force made known to the core. */
     public void start() {
-        handle(new LaneInput.Start(commandedMode()));
-        refreshLists();
-    }
-
-    /** The mode a command last left the lane in, from the journal; null when none did (or it cannot be read). */
-    private LaneMode commandedMode() {
+        String unreadable = null;
+        LaneMode restored = null;
         try {
             String mode = journal.commandedMode();
-            return mode == null ? null : LaneMode.valueOf(mode);
+            restored = mode == null ? null : LaneMode.valueOf(mode);
         } catch (StoreException | IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.ERROR, "the mode last commanded cannot be read; starting in the configured mode: " + e.getMessage());
-            return null;
+            unreadable = e.getMessage();
         }
+        handle(new LaneInput.Start(restored));
+        if (unreadable != null) {
+            // Central may have closed this lane: starting in the configured mode could open it. FAULT
+            // (safe, latched) until a technician or central resets it.
+            handle(new LaneInput.HardwareFault("journal", "the mode last commanded cannot be read: " + unreadable));
+        }
+        refreshLists();
     }
 
     public LaneState state() {
@@ -211,10 +215,14 @@ public final class LaneShell {
             if (written == null) {
                 return false;
             }
+            boolean authorisationRefused = false;
             for (JournalEntry entry : written) {
                 observer.onEvent(entry);
+                authorisationRefused |= entry.event() instanceof LaneEvent.EventRefused refused
+                        && AUTHORISING_EVENTS.contains(refused.refusedType());
             }
-            return true;
+            // A decision, release or confirm that could not be written authorises nothing (invariants 3, 4).
+            return !authorisationRefused;
         } finally {
             pending.clear();
         }

@@ -63,9 +63,14 @@ public final class DirectoryLock implements AutoCloseable {
             channel.close();
             throw new Held(holder + " (pid " + pid + ") already uses " + dir + " (lock " + file.getFileName() + ")");
         }
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-        channel.force(false);
+        try {
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            channel.close(); // the lock goes with it
+            throw e;
+        }
         return new DirectoryLock(channel, lock);
     }
 

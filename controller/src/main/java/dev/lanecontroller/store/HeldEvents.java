@@ -59,7 +59,12 @@ public final class HeldEvents {
                 held.addAll(cleaned);
                 pending = refuseUnwritable(pending);
                 batch = heldThen(pending);
-                written = append(batch);
+                try {
+                    written = append(batch);
+                } catch (IllegalArgumentException unexpected) {
+                    // Not an event the checks foresee: held like a failed write, never a dead lane thread.
+                    throw new StoreException("journal write refused: " + unexpected.getMessage(), unexpected);
+                }
             }
         } catch (StoreException e) {
             failures++;

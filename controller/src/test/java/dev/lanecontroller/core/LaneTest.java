@@ -176,4 +176,14 @@ class LaneTest {
         lane.loop(LoopId.ARMING, true).card(LaneDriver.member("E2000017000000000000000E")).after(SETTINGS.readWindowMs());
         assertEquals(List.of("CLEARED"), lane.decisions(), "the next car is decided as usual");
     }
+
+    @Test
+    void theListVersionInForceNeverGoesBackWhenReportsCross() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.feed(new LaneInput.ListInForce(new ListInfo("NEXUS", 6, LaneDriver.LIST_ISSUED_WALL_MS, ListInfo.NO_EXPIRY, 1)));
+        lane.feed(new LaneInput.ListInForce(new ListInfo("NEXUS", 5, LaneDriver.LIST_ISSUED_WALL_MS, ListInfo.NO_EXPIRY, 1)));
+        lane.feed(new LaneInput.ListInForce(new ListInfo("NEXUS", 6, LaneDriver.LIST_ISSUED_WALL_MS, ListInfo.NO_EXPIRY, 1)));
+        assertEquals(6, lane.state.lists().get("NEXUS").version());
+        assertEquals(List.of("LIST_IN_FORCE"), lane.events(), "v6 once; the late v5 and the repeated v6 change nothing");
+    }
 }

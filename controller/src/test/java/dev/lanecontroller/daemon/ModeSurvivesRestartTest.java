@@ -60,4 +60,25 @@ class ModeSurvivesRestartTest {
             assertEquals(LaneMode.AUTOMATED, lane.shell().state().mode());
         }
     }
+
+    @Test
+    void aCommandedModeThatCannotBeReadStartsTheLaneInFaultNotInItsConfiguredMode() throws Exception {
+        LaneConfig config = ConfigLoader.load(Files.writeString(dir.resolve("lane.yaml"), """
+                lane: {id: lane-12}
+                storage: {path: data/lane.db}
+                health: {enabled: false}
+                hardware:
+                  kind: simulated
+                  simulated: {traffic: false, demoListCards: 0}
+                """));
+        Host host = Host.forTests(new PrintStream(new ByteArrayOutputStream(), true));
+        LaneDaemon.start(config, host).close();
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + config.storagePath());
+             var statement = db.createStatement()) {
+            statement.executeUpdate("INSERT OR REPLACE INTO meta(key, value) VALUES ('commanded_mode', 'CLOSED_FOR_GOOD')");
+        }
+        try (LaneDaemon lane = LaneDaemon.start(config, host)) {
+            assertEquals(LaneMode.FAULT, lane.shell().state().mode(), "central may have closed it: safe, latched, until reset");
+        }
+    }
 }
