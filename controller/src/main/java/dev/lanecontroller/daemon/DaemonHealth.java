@@ -57,6 +57,8 @@ final class DaemonHealth {
                     () -> central.link().sync().acknowledged());
             metrics.counter("lane_central_connects", "connections made to central's broker", () -> central.link().connects());
             metrics.counter("lane_central_connect_failures", "failed connection attempts", () -> central.link().connectFailures());
+            metrics.counter("lane_central_handover_dropped", "lane events that passed without a reply or status refresh: the hand-over queue was full",
+                    central::laneEventsDropped);
             metrics.counter("lane_central_ack_timeouts", "connections dropped because a publish waited over twice the keepalive for its PUBACK",
                     () -> central.link().acknowledgementTimeouts());
             metrics.counter("lane_central_commands_refused", "commands refused by the link's checks", () -> central.commands().refusals());

@@ -54,6 +54,8 @@ public final class LaneLink implements AutoCloseable {
      * a status refresh), counted, while the event itself is in the journal and goes out anyway.
      */
     static final int LANE_EVENTS_QUEUED_MAX = 1_024;
+    /** How long a stopping link waits for the hand-over thread to deal with what the lane handed over. */
+    private static final long HAND_OVER_DRAIN_MS = 2_000;
 
     /** What the link needs of the lane. */
     public record Lane(String laneId, Set<String> programs, Journal journal, ClearanceStore store, NonceStore nonces,
@@ -186,6 +188,11 @@ public final class LaneLink implements AutoCloseable {
         return writer.lost();
     }
 
+    /** Lane events that passed without a reply or status refresh because the hand-over queue was full. */
+    public long laneEventsDropped() {
+        return laneEventsDropped.get();
+    }
+
     /** Events refused because they could never be journaled (a programming error), each replaced by an EVENT_REFUSED alert. */
     public long eventsRefused() {
         return writer.refused();
@@ -214,7 +221,7 @@ public final class LaneLink implements AutoCloseable {
     }
 
     private void runLaneEvents() {
-        while (!closed) {
+        while (!closed || !laneEvents.isEmpty()) {
             JournalEntry entry;
             try {
                 entry = laneEvents.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -266,17 +273,14 @@ public final class LaneLink implements AutoCloseable {
 
     @Override
     public void close() {
-        // What the lane handed over before it stopped (LANE_STOPPED first of all) is dealt with first.
-        long deadlineNs = System.nanoTime() + 2_000_000_000L;
-        while (!laneEvents.isEmpty() && laneEventThread.isAlive() && System.nanoTime() < deadlineNs) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        // What the lane handed over before it stopped (LANE_STOPPED first of all) is dealt with first:
+        // the hand-over thread empties its queue, finishes what it is doing, and ends.
         closed = true;
+        try {
+            laneEventThread.join(HAND_OVER_DRAIN_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         laneEventThread.interrupt();
         link.close();
     }

@@ -81,4 +81,30 @@ class ModeSurvivesRestartTest {
             assertEquals(LaneMode.FAULT, lane.shell().state().mode(), "central may have closed it: safe, latched, until reset");
         }
     }
+
+    @Test
+    void aModeChangeThatWaitedForACarTakesEffectAfterARestart() throws Exception {
+        LaneConfig config = ConfigLoader.load(Files.writeString(dir.resolve("lane.yaml"), """
+                lane: {id: lane-13}
+                storage: {path: data/lane.db}
+                health: {enabled: false}
+                hardware:
+                  kind: simulated
+                  simulated: {traffic: false, demoListCards: 0}
+                """));
+        Host host = Host.forTests(new PrintStream(new ByteArrayOutputStream(), true));
+        try (LaneDaemon lane = LaneDaemon.start(config, host)) {
+            // A car on the arming loop: central's CLOSED waits for it (MODE_CHANGE_PENDING), then the power goes.
+            lane.simulatedHardware().loops.get(dev.lanecontroller.hal.LoopId.ARMING).setOccupied(true);
+            lane.inbox().offer(new LaneInput.Command("close-2", CommandKind.SET_MODE, LaneMode.CLOSED, "officer-7"));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (lane.journal().read(0, 1_000).stream().noneMatch(e -> e.type().equals("MODE_CHANGE_PENDING"))) {
+                assertTrue(System.currentTimeMillis() < deadline, "the change waited for the car");
+                Thread.sleep(10);
+            }
+        }
+        try (LaneDaemon lane = LaneDaemon.start(config, host)) {
+            assertEquals(LaneMode.CLOSED, lane.shell().state().mode(), "what central asked for, once the lane is empty after the restart");
+        }
+    }
 }
