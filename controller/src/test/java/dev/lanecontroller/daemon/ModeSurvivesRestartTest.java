@@ -24,23 +24,12 @@ class ModeSurvivesRestartTest {
 
     @Test
     void theModeACommandSetOutlivesARestart() throws Exception {
-        LaneConfig config = ConfigLoader.load(Files.writeString(dir.resolve("lane.yaml"), """
-                lane: {id: lane-11, initialMode: AUTOMATED}
-                storage: {path: data/lane.db}
-                health: {enabled: false}
-                hardware:
-                  kind: simulated
-                  simulated: {traffic: false, demoListCards: 0}
-                """));
+        LaneConfig config = simulatedLane("lane-11");
         Host host = Host.forTests(new PrintStream(new ByteArrayOutputStream(), true));
         try (LaneDaemon lane = LaneDaemon.start(config, host)) {
             assertEquals(LaneMode.AUTOMATED, lane.shell().state().mode(), "the configured mode, as nothing commanded another");
             lane.inbox().offer(new LaneInput.Command("close-1", CommandKind.SET_MODE, LaneMode.CLOSED, "officer-7"));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (lane.shell().state().mode() != LaneMode.CLOSED) {
-                assertTrue(System.currentTimeMillis() < deadline, "the lane closed");
-                Thread.sleep(10);
-            }
+            awaitTrue(() -> lane.shell().state().mode() == LaneMode.CLOSED, "the lane closed");
         }
         try (LaneDaemon lane = LaneDaemon.start(config, host)) {
             assertEquals(LaneMode.CLOSED, lane.shell().state().mode(), "still closed after the restart, before any input");
@@ -50,11 +39,7 @@ class ModeSurvivesRestartTest {
                     "\"modeFrom\":\"command\""), started.get(1).payloadJson());
             // And a command opens it again, for the next restart too.
             lane.inbox().offer(new LaneInput.Command("open-1", CommandKind.SET_MODE, LaneMode.AUTOMATED, "officer-7"));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (lane.shell().state().mode() != LaneMode.AUTOMATED) {
-                assertTrue(System.currentTimeMillis() < deadline, "the lane opened");
-                Thread.sleep(10);
-            }
+            awaitTrue(() -> lane.shell().state().mode() == LaneMode.AUTOMATED, "the lane opened");
         }
         try (LaneDaemon lane = LaneDaemon.start(config, host)) {
             assertEquals(LaneMode.AUTOMATED, lane.shell().state().mode());
@@ -63,14 +48,7 @@ class ModeSurvivesRestartTest {
 
     @Test
     void aCommandedModeThatCannotBeReadStartsTheLaneInFaultNotInItsConfiguredMode() throws Exception {
-        LaneConfig config = ConfigLoader.load(Files.writeString(dir.resolve("lane.yaml"), """
-                lane: {id: lane-12}
-                storage: {path: data/lane.db}
-                health: {enabled: false}
-                hardware:
-                  kind: simulated
-                  simulated: {traffic: false, demoListCards: 0}
-                """));
+        LaneConfig config = simulatedLane("lane-12");
         Host host = Host.forTests(new PrintStream(new ByteArrayOutputStream(), true));
         LaneDaemon.start(config, host).close();
         try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + config.storagePath());
@@ -84,27 +62,35 @@ class ModeSurvivesRestartTest {
 
     @Test
     void aModeChangeThatWaitedForACarTakesEffectAfterARestart() throws Exception {
-        LaneConfig config = ConfigLoader.load(Files.writeString(dir.resolve("lane.yaml"), """
-                lane: {id: lane-13}
-                storage: {path: data/lane.db}
-                health: {enabled: false}
-                hardware:
-                  kind: simulated
-                  simulated: {traffic: false, demoListCards: 0}
-                """));
+        LaneConfig config = simulatedLane("lane-13");
         Host host = Host.forTests(new PrintStream(new ByteArrayOutputStream(), true));
         try (LaneDaemon lane = LaneDaemon.start(config, host)) {
             // A car on the arming loop: central's CLOSED waits for it (MODE_CHANGE_PENDING), then the power goes.
             lane.simulatedHardware().loops.get(dev.lanecontroller.hal.LoopId.ARMING).setOccupied(true);
             lane.inbox().offer(new LaneInput.Command("close-2", CommandKind.SET_MODE, LaneMode.CLOSED, "officer-7"));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (lane.journal().read(0, 1_000).stream().noneMatch(e -> e.type().equals("MODE_CHANGE_PENDING"))) {
-                assertTrue(System.currentTimeMillis() < deadline, "the change waited for the car");
-                Thread.sleep(10);
-            }
+            awaitTrue(() -> lane.journal().read(0, 1_000).stream().anyMatch(e -> e.type().equals("MODE_CHANGE_PENDING")), "the change waited for the car");
         }
         try (LaneDaemon lane = LaneDaemon.start(config, host)) {
             assertEquals(LaneMode.CLOSED, lane.shell().state().mode(), "what central asked for, once the lane is empty after the restart");
+        }
+    }
+
+    private LaneConfig simulatedLane(String laneId) throws Exception {
+        return ConfigLoader.load(Files.writeString(dir.resolve("lane.yaml"), """
+                lane: {id: %s}
+                storage: {path: data/lane.db}
+                health: {enabled: false}
+                hardware:
+                  kind: simulated
+                  simulated: {traffic: false, demoListCards: 0}
+                """.formatted(laneId)));
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.currentTimeMillis() < deadline, what);
+            Thread.sleep(10);
         }
     }
 }
