@@ -3,9 +3,7 @@ package dev.lanecontroller.daemon;
 import dev.lanecontroller.config.HardwareSettings;
 import dev.lanecontroller.config.LaneConfig;
 import dev.lanecontroller.config.SimulatedHardware;
-import dev.lanecontroller.core.CommandKind;
 import dev.lanecontroller.core.Lane;
-import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneState;
 import dev.lanecontroller.core.ListInfo;
@@ -28,8 +26,7 @@ import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.shell.LaneRunner;
 import dev.lanecontroller.shell.LaneShell;
 import dev.lanecontroller.sim.DemoList;
-import dev.lanecontroller.sim.Traffic;
-import dev.lanecontroller.sim.TrafficGenerator;
+import dev.lanecontroller.sim.DemoTraffic;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
@@ -41,7 +38,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,18 +50,12 @@ import java.util.function.Supplier;
  * tested is what runs at the border; only a {@link Host} differs.
  */
 public final class LaneDaemon implements AutoCloseable {
-    /** The demo's simulated officer releases a referred vehicle after this long (a real one takes 10-40 s). */
-    static final long SIMULATED_OFFICER_DELAY_MS = 8_000;
-    /** The actor the demo's simulated officer releases as, in the journal and on the console. */
-    static final String SIMULATED_OFFICER = "officer-sim";
     private static final long PURGE_FIRST_DELAY_MIN = 1;
     private static final long PURGE_INTERVAL_MIN = 60;
     /** The lane thread puts the outputs in the safe state and journals LANE_STARTED well within this. */
     private static final long STARTUP_TIMEOUT_MS = 30_000;
     /** How often the central backlog is held against its alarm thresholds. */
     private static final long BACKLOG_CHECK_S = 10;
-    /** Simulated traffic keeps at most this many vehicles queued on the road. */
-    private static final int SIMULATED_QUEUE_MAX = 10;
 
     /** The daemon cannot start: bad hardware, unreadable keys or certificates. Exit 2, the problem named. */
     public static final class StartFailure extends Exception {
@@ -206,7 +196,7 @@ public final class LaneDaemon implements AutoCloseable {
         // Only the demo's simulated traffic has a simulated officer: on any other lane a referral
         // ends by an officer's signed RELEASE from central, never by a timer in the controller.
         boolean simulatedTraffic = simulatedHardware && config.simulated().trafficEnabled() && !demoCards.isEmpty();
-        LaneObserver observer = (simulatedTraffic ? simulatedOfficer(console, scheduler, inbox) : console)
+        LaneObserver observer = (simulatedTraffic ? DemoTraffic.withOfficer(console, scheduler, inbox::offer) : console)
                 .alsoOnEvent(entry -> {
                     if (central[0] != null) {
                         central[0].onLaneEvent(entry);
@@ -266,11 +256,8 @@ public final class LaneDaemon implements AutoCloseable {
         }
         if (simulatedTraffic) {
             SimulatedHardware sim = config.simulated();
-            host.console().println("simulated traffic: " + sim.vehiclesPerHour() + " vehicles/h from the demo list; a simulated officer ("
-                    + SIMULATED_OFFICER + ") releases each referred vehicle after " + SIMULATED_OFFICER_DELAY_MS / 1000 + " s");
             long seed = sim.seed() == null ? host.wallClockMs().getAsLong() ^ scheduler.nowMs() : sim.seed();
-            startTraffic(scheduler, new TrafficGenerator(demoCards, new SplittableRandom(seed), false),
-                    new Traffic(scheduler, parts.simulated, new SplittableRandom(seed + 1), 0.01), sim.vehiclesPerHour());
+            DemoTraffic.start(scheduler, parts.simulated, demoCards, sim, seed, host.console());
         }
         return new LaneDaemon(config, host, parts);
     }
@@ -428,30 +415,5 @@ public final class LaneDaemon implements AutoCloseable {
             }
         }
         return cards;
-    }
-
-    private static void startTraffic(RealTimeScheduler scheduler, TrafficGenerator generator, Traffic traffic, double vehiclesPerHour) {
-        scheduler.after(generator.nextGapMs(vehiclesPerHour), new Runnable() {
-            @Override
-            public void run() {
-                if (traffic.vehiclesInLane() < SIMULATED_QUEUE_MAX) {
-                    traffic.add(generator.next());
-                }
-                scheduler.after(generator.nextGapMs(vehiclesPerHour), this);
-            }
-        });
-    }
-
-    /**
-     * Wraps the console with the demo's simulated officer, who releases each referred vehicle after a
-     * short look. Simulated traffic only: nothing else in the controller ever releases a referral.
-     */
-    private static LaneObserver simulatedOfficer(LaneObserver console, RealTimeScheduler scheduler, Inbox inbox) {
-        return console.alsoOnEvent(entry -> {
-            if (entry.event() instanceof LaneEvent.DecisionMade decision && !decision.cleared()) {
-                scheduler.after(SIMULATED_OFFICER_DELAY_MS, () -> inbox.offer(
-                        new LaneInput.Command("sim-release-" + entry.seq(), CommandKind.RELEASE, null, SIMULATED_OFFICER)));
-            }
-        });
     }
 }
