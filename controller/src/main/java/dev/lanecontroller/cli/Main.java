@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lane-controller", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Trusted-traveller lane controller: decides, drives the lane, journals every event.",
         subcommands = {RunCommand.class, SimulateCommand.class, ListCommand.class, CheckConfigCommand.class,
-                JournalCommand.class, BenchmarkCommand.class, CentralCommand.class, SelftestCommand.class})
+                JournalCommand.class, SelftestCommand.class})
 public final class Main {
     public static void main(String[] args) {
         dev.lanecontroller.ops.LogFormat.install();
@@ -20,12 +20,20 @@ public final class Main {
 
     /** The same with the commands made by {@code factory}: tests give {@code run} the GPIO pins of Pi4J's mock platform. */
     static int execute(CommandLine.IFactory factory, String... args) {
+        return commandLine(factory).execute(args);
+    }
+
+    /**
+     * The device's command line, for a tool that runs it with commands of its own added (central's
+     * tools and the benchmarks are not in the device's jar): one command line, whichever jar.
+     */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
         CommandLine commandLine = new CommandLine(new Main(), factory);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
             return 2;
         });
-        return commandLine.execute(args);
+        return commandLine;
     }
 
     /** The jar's version; "development" when run from classes. */

@@ -3,7 +3,6 @@ package dev.lanecontroller.daemon;
 import dev.lanecontroller.config.HardwareSettings;
 import dev.lanecontroller.config.LaneConfig;
 import dev.lanecontroller.config.SimulatedHardware;
-import dev.lanecontroller.core.Lane;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneState;
 import dev.lanecontroller.core.ListInfo;
@@ -20,7 +19,6 @@ import dev.lanecontroller.ops.HealthServer;
 import dev.lanecontroller.ops.LaneMetrics;
 import dev.lanecontroller.ops.Periodic;
 import dev.lanecontroller.ops.SystemdNotifier;
-import dev.lanecontroller.shell.HardwareInputs;
 import dev.lanecontroller.shell.Inbox;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.shell.LaneRunner;
@@ -204,8 +202,8 @@ public final class LaneDaemon implements AutoCloseable {
                 })
                 .also(metrics::onEvent, metrics::onDecision);
         Supplier<Now> clock = () -> new Now(scheduler.nowMs(), host.wallClockMs().getAsLong(), host.clockSynced().getAsBoolean());
-        LaneShell shell = new LaneShell(new Lane(config.settings(), host.random()), parts.ports, parts.journal, parts.store,
-                clock, observer);
+        LaneShell shell = LaneShell.assemble(config.settings(), config.readFilter(), host.random(), parts.ports, parts.journal,
+                parts.store, clock, observer, inbox::offer);
         parts.shell = shell;
         if (config.hasCentral()) {
             try {
@@ -220,7 +218,6 @@ public final class LaneDaemon implements AutoCloseable {
             }
             parts.link = central[0];
         }
-        HardwareInputs.subscribe(parts.ports, config.readFilter(), inbox::offer);
         if (parts.simulated != null) {
             parts.simulated.tagReader.start();
         } else {

@@ -6,10 +6,10 @@ import dev.lanecontroller.hal.ReadFilter;
 import java.util.function.Consumer;
 
 /** Subscribes to every input port of a lane and turns each callback into a lane input for the inbox. */
-public final class HardwareInputs {
+final class HardwareInputs {
     private HardwareInputs() {}
 
-    public static void subscribe(LaneHardware hardware, ReadFilter readFilter, Consumer<LaneInput> inbox) {
+    static void subscribe(LaneHardware hardware, ReadFilter readFilter, Consumer<LaneInput> inbox) {
         hardware.gate().onLimitReached(limit -> inbox.accept(new LaneInput.GateLimitReached(limit)));
         hardware.loops().values().forEach(loop -> {
             // What a detector reports while we subscribe is the state it was in as the lane started.

@@ -1,6 +1,10 @@
 package dev.lanecontroller.shell;
 
 import dev.lanecontroller.core.Lane;
+import dev.lanecontroller.core.LaneSettings;
+import dev.lanecontroller.core.RandomSource;
+import dev.lanecontroller.hal.ReadFilter;
+import java.util.function.Consumer;
 import dev.lanecontroller.core.LaneAction;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneState;
@@ -56,8 +60,22 @@ public final class LaneShell {
     private long lookupFailures;
     private long steps;
 
-    public LaneShell(Lane lane, LaneHardware hardware, Journal journal, ClearanceLookup clearance, Supplier<Now> clock,
-                     LaneObserver observer) {
+    /**
+     * The one way a lane is put together, whatever runs it (the daemon, a simulation, a benchmark):
+     * the core on {@code settings}, the shell over {@code hardware}, and every input port of the
+     * hardware subscribed to {@code inbox}, so no input reaches the core by another road (DESIGN §3).
+     * The caller starts the shell on the thread that will own it ({@link #start()}).
+     */
+    public static LaneShell assemble(LaneSettings settings, ReadFilter readFilter, RandomSource random, LaneHardware hardware,
+                                     Journal journal, ClearanceLookup clearance, Supplier<Now> clock, LaneObserver observer,
+                                     Consumer<LaneInput> inbox) {
+        LaneShell shell = new LaneShell(new Lane(settings, random), hardware, journal, clearance, clock, observer);
+        HardwareInputs.subscribe(hardware, readFilter, inbox);
+        return shell;
+    }
+
+    private LaneShell(Lane lane, LaneHardware hardware, Journal journal, ClearanceLookup clearance, Supplier<Now> clock,
+                      LaneObserver observer) {
         this.lane = lane;
         this.hardware = hardware;
         this.writer = new HeldEvents(journal, HELD_EVENTS_MAX, "the lane");

@@ -1,13 +1,11 @@
 package dev.lanecontroller.sim;
 
 import dev.lanecontroller.config.LaneSetup;
-import dev.lanecontroller.core.Lane;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.core.RandomSource;
 import dev.lanecontroller.hal.sim.SimLane;
 import dev.lanecontroller.hal.sim.VirtualScheduler;
-import dev.lanecontroller.shell.HardwareInputs;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.shell.LaneShell;
 import dev.lanecontroller.store.ClearanceLookup;
@@ -45,8 +43,8 @@ public final class Simulation {
         SplittableRandom decisions = new SplittableRandom(seed);
         RandomSource random = decisions::nextDouble;
         traffic = new Traffic(scheduler, hardware, new SplittableRandom(seed ^ 0x5DEECE66DL), foreignReadsPerTick);
-        shell = new LaneShell(new Lane(setup.settings(), random), hardware.ports(), journal, clearance, this::now, observer);
-        HardwareInputs.subscribe(hardware.ports(), setup.readFilter(), inbox::add);
+        shell = LaneShell.assemble(setup.settings(), setup.readFilter(), random, hardware.ports(), journal, clearance, this::now,
+                observer, inbox::add);
         hardware.tagReader.start();
         shell.start();
         afterTask();

@@ -2,11 +2,11 @@ package dev.lanecontroller.shell;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lanecontroller.core.Lane;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneSettings;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.ReadFilter;
 import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.hal.RealTimeScheduler;
 import dev.lanecontroller.hal.sim.SimLane;
@@ -29,8 +29,8 @@ class InboxOverflowTest {
         CountDownLatch fault = new CountDownLatch(1);
         try (RealTimeScheduler scheduler = new RealTimeScheduler()) {
             SimLane hardware = new SimLane(scheduler, 500, 1_000, true, true);
-            LaneShell shell = new LaneShell(new Lane(LaneSettings.defaults("lane-inbox"), () -> 0.5), hardware.ports(),
-                    new MemoryJournal("inbox"), new MemoryClearance(), () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), true),
+            LaneShell shell = LaneShell.assemble(LaneSettings.defaults("lane-inbox"), ReadFilter.ACCEPT_ALL, () -> 0.5,
+                    hardware.ports(), new MemoryJournal("inbox"), new MemoryClearance(), () -> new Now(scheduler.nowMs(), System.currentTimeMillis(), true),
                     new LaneObserver() {
                         @Override
                         public void onEvent(JournalEntry entry) {
@@ -48,7 +48,7 @@ class InboxOverflowTest {
                         public void onGate(GateDirection direction, Now at) {
                             // Not watched here.
                         }
-                    });
+                    }, inbox::offer);
             try (LaneRunner runner = new LaneRunner(shell, inbox, scheduler::nowMs)) {
                 runner.start();
                 assertTrue(fault.await(30, TimeUnit.SECONDS), "no INBOX fault was recorded");

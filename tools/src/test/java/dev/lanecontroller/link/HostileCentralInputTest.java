@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.tools.central.ListPublisher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

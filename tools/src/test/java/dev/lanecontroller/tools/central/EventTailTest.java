@@ -1,4 +1,4 @@
-package dev.lanecontroller.cli;
+package dev.lanecontroller.tools.central;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package dev.lanecontroller.cli;
+package dev.lanecontroller.tools.central;
 
 import dev.lanecontroller.link.Ed25519Keys;
 import java.io.IOException;

@@ -1,6 +1,5 @@
-package dev.lanecontroller.bench;
+package dev.lanecontroller.tools.bench;
 
-import dev.lanecontroller.core.Lane;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.LaneSettings;
@@ -11,6 +10,7 @@ import dev.lanecontroller.hal.GateDirection;
 import dev.lanecontroller.hal.GateLimit;
 import dev.lanecontroller.hal.LaneHardware;
 import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.ReadFilter;
 import dev.lanecontroller.hal.TagRead;
 import dev.lanecontroller.hal.sim.SimLane;
 import dev.lanecontroller.hal.sim.VirtualScheduler;
@@ -19,6 +19,7 @@ import dev.lanecontroller.shell.LaneShell;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Journal;
+import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -37,6 +38,7 @@ final class DecisionDriver {
     private final long[] actuatedAt = {0};
     private final GateDirection[] lastGateCommand = {null};
     private final long[] mono = {1_000_000};
+    private final ArrayDeque<LaneInput> inbox = new ArrayDeque<>();
     private long cleared;
     private long vehicles;
 
@@ -64,9 +66,23 @@ final class DecisionDriver {
                 // The driver reports the limits itself.
             }
         }, ports.loops(), ports.tagReader(), ports.plateReader(), ports.tamper());
-        shell = new LaneShell(new Lane(settings, () -> 0.5), timed, journal, store, () -> new Now(mono[0], System.currentTimeMillis(), true),
-                LaneObserver.NONE);
+        shell = LaneShell.assemble(settings, ReadFilter.ACCEPT_ALL, () -> 0.5, timed, journal, store,
+                () -> new Now(mono[0], System.currentTimeMillis(), true), LaneObserver.NONE, inbox::add);
         shell.start();
+        drainInbox(); // what the detectors reported as they were subscribed
+    }
+
+    /** The lane thread's turn: every input queued so far, in order. */
+    private void handle(LaneInput input) {
+        inbox.add(input);
+        drainInbox();
+    }
+
+    private void drainInbox() {
+        LaneInput input;
+        while ((input = inbox.poll()) != null) {
+            shell.handle(input);
+        }
     }
 
     long cleared() {
@@ -76,35 +92,35 @@ final class DecisionDriver {
     /** One vehicle: read, decide (timed), and through or away, so the next starts from an idle lane. Returns nanoseconds. */
     long decideOne() {
         mono[0] += 2_000;
-        shell.handle(new LaneInput.ReaderAlive());
+        handle(new LaneInput.ReaderAlive());
         if (vehicles % LIST_POLL_VEHICLES == 0) {
             shell.refreshLists(); // as the lane thread does once a second; vehicles here come far faster than that
         }
-        shell.handle(new LaneInput.LoopChanged(LoopId.ARMING, true));
+        handle(new LaneInput.LoopChanged(LoopId.ARMING, true));
         for (int card = 0; card < 2; card++) {
-            shell.handle(new LaneInput.TagSeen(new TagRead(DemoList.epc(random.nextInt(cardCount)), null, 1, -50), null));
+            handle(new LaneInput.TagSeen(new TagRead(DemoList.epc(random.nextInt(cardCount)), null, 1, -50), null));
         }
         mono[0] += settings.readWindowMs();
         actuatedAt[0] = 0;
         long started = System.nanoTime();
-        shell.handle(new LaneInput.Tick());
+        handle(new LaneInput.Tick());
         long latency = actuatedAt[0] - started;
         if (lastGateCommand[0] == GateDirection.UP) {
             cleared++;
-            shell.handle(new LaneInput.GateLimitReached(GateLimit.OPEN));
-            shell.handle(new LaneInput.LoopChanged(LoopId.ARMING, false));
-            shell.handle(new LaneInput.LoopChanged(LoopId.SAFETY, true));
-            shell.handle(new LaneInput.LoopChanged(LoopId.EXIT, true));
+            handle(new LaneInput.GateLimitReached(GateLimit.OPEN));
+            handle(new LaneInput.LoopChanged(LoopId.ARMING, false));
+            handle(new LaneInput.LoopChanged(LoopId.SAFETY, true));
+            handle(new LaneInput.LoopChanged(LoopId.EXIT, true));
             mono[0] += 1_000;
-            shell.handle(new LaneInput.LoopChanged(LoopId.SAFETY, false));
-            shell.handle(new LaneInput.LoopChanged(LoopId.EXIT, false));
+            handle(new LaneInput.LoopChanged(LoopId.SAFETY, false));
+            handle(new LaneInput.LoopChanged(LoopId.EXIT, false));
             mono[0] += settings.suppressionMs();
-            shell.handle(new LaneInput.ReaderAlive());
-            shell.handle(new LaneInput.GateLimitReached(GateLimit.CLOSED));
+            handle(new LaneInput.ReaderAlive());
+            handle(new LaneInput.GateLimitReached(GateLimit.CLOSED));
         } else {
-            shell.handle(new LaneInput.LoopChanged(LoopId.ARMING, false));
+            handle(new LaneInput.LoopChanged(LoopId.ARMING, false));
             mono[0] += settings.referralTimeoutMs();
-            shell.handle(new LaneInput.ReaderAlive());
+            handle(new LaneInput.ReaderAlive());
         }
         lastGateCommand[0] = null;
         vehicles++;

@@ -3,7 +3,7 @@ package dev.lanecontroller.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lanecontroller.cli.Main;
+import dev.lanecontroller.tools.ToolsMain;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.sim.DemoList;
@@ -23,11 +23,11 @@ class CentralToolsTest {
 
     @Test
     void keygenMakesAKeyPairThatSignsAndVerifies() throws Exception {
-        assertEquals(0, Main.execute("central", "keygen", "--out", dir.toString(), "--name", "ops-2026"));
+        assertEquals(0, ToolsMain.execute("central", "keygen", "--out", dir.toString(), "--name", "ops-2026"));
         PublicKey publicKey = Ed25519Keys.readPublic(dir.resolve("ops-2026.pub"));
         byte[] sealed = SignedEnvelope.seal("{\"a\":1}".getBytes(), "ops-2026", Ed25519Keys.readPrivate(dir.resolve("ops-2026.key")));
         assertEquals(1, SignedEnvelope.open(sealed, java.util.Map.of("ops-2026", publicKey)).get("a").asInt());
-        assertEquals(2, Main.execute("central", "keygen", "--out", dir.toString(), "--name", "ops-2026"), "never overwrites a key");
+        assertEquals(2, ToolsMain.execute("central", "keygen", "--out", dir.toString(), "--name", "ops-2026"), "never overwrites a key");
     }
 
     @Test
@@ -45,7 +45,7 @@ class CentralToolsTest {
             Files.write(csv, lines);
             String[] brokerArgs = {"--broker", broker.uri(), "--allow-plain-tcp"};
 
-            assertEquals(0, Main.execute(concat(new String[] {"central", "publish-list"}, brokerArgs, new String[] {"--key",
+            assertEquals(0, ToolsMain.execute(concat(new String[] {"central", "publish-list"}, brokerArgs, new String[] {"--key",
                     listKey.toString(), "--key-id", "central-lists", "--program", "NEXUS", "--list-version", "1", "--file", csv.toString(),
                     "--chunk-entries", "1000"})));
             assertTrue(EventSyncTest.waitFor(() -> version(lane) == 1, 30_000), "the snapshot came into force");
@@ -55,20 +55,20 @@ class CentralToolsTest {
             Files.writeString(upserts, "{\"epc\":\"E2000000000000000000FFFF\",\"status\":\"ACTIVE\"}\n");
             Path removes = dir.resolve("removes.txt");
             Files.writeString(removes, cards.get(0).epcHex() + "\n" + cards.get(1).epcHex() + "\n");
-            assertEquals(0, Main.execute(concat(new String[] {"central", "publish-list"}, brokerArgs, new String[] {"--key",
+            assertEquals(0, ToolsMain.execute(concat(new String[] {"central", "publish-list"}, brokerArgs, new String[] {"--key",
                     listKey.toString(), "--key-id", "central-lists", "--program", "NEXUS", "--list-version", "2", "--delta-from", "1",
                     "--file", upserts.toString(), "--removes", removes.toString()})));
             assertTrue(EventSyncTest.waitFor(() -> version(lane) == 2, 30_000), "the delta came into force");
             assertEquals(4_999, lane.store.inForce("NEXUS").entryCount());
 
-            assertEquals(0, Main.execute(concat(new String[] {"central", "send-command"}, brokerArgs, new String[] {"--key",
+            assertEquals(0, ToolsMain.execute(concat(new String[] {"central", "send-command"}, brokerArgs, new String[] {"--key",
                     commandKey.toString(), "--key-id", "central-ops", "--site", LaneFixture.SITE, "--lane", LaneFixture.LANE, "--type",
                     "SET_MODE", "--mode", "CLOSED", "--actor", "supervisor-1"})));
             assertEquals(LaneMode.CLOSED, lane.shell.state().mode());
-            assertEquals(1, Main.execute(concat(new String[] {"central", "send-command"}, brokerArgs, new String[] {"--key",
+            assertEquals(1, ToolsMain.execute(concat(new String[] {"central", "send-command"}, brokerArgs, new String[] {"--key",
                     commandKey.toString(), "--key-id", "central-ops", "--site", LaneFixture.SITE, "--lane", LaneFixture.LANE, "--type",
                     "RELEASE", "--actor", "supervisor-1"})), "a refused command exits 1");
-            assertEquals(0, Main.execute(concat(new String[] {"central", "tail"}, brokerArgs, new String[] {"--for", "1"})));
+            assertEquals(0, ToolsMain.execute(concat(new String[] {"central", "tail"}, brokerArgs, new String[] {"--for", "1"})));
         }
     }
 

@@ -1,7 +1,7 @@
-package dev.lanecontroller.cli;
+package dev.lanecontroller.tools;
 
-import dev.lanecontroller.bench.Benchmarks;
-import dev.lanecontroller.bench.LinkBenchmarks;
+import dev.lanecontroller.tools.bench.Benchmarks;
+import dev.lanecontroller.tools.bench.LinkBenchmarks;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package dev.lanecontroller.cli;
+package dev.lanecontroller.tools.central;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

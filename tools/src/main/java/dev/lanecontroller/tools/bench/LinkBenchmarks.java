@@ -1,4 +1,4 @@
-package dev.lanecontroller.bench;
+package dev.lanecontroller.tools.bench;
 
 import dev.lanecontroller.config.CentralSettings;
 import dev.lanecontroller.core.LaneMode;
@@ -12,7 +12,7 @@ import dev.lanecontroller.link.EventWire;
 import dev.lanecontroller.link.Inbound;
 import dev.lanecontroller.link.LaneLink;
 import dev.lanecontroller.link.LaneView;
-import dev.lanecontroller.link.ListPublisher;
+import dev.lanecontroller.tools.central.ListPublisher;
 import dev.lanecontroller.link.PahoTransport;
 import dev.lanecontroller.link.StatusWire;
 import dev.lanecontroller.link.Topics;

@@ -3,7 +3,7 @@ package dev.lanecontroller.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lanecontroller.cli.Main;
+import dev.lanecontroller.tools.ToolsMain;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.CardRecord;
@@ -80,7 +80,7 @@ class PowerCutCampaignTest {
                     long version = ++listVersion;
                     publishes++;
                     cutsDuringPublish++;
-                    publisher = new Thread(() -> Main.execute("central", "publish-list", "--broker", broker.uri(), "--allow-plain-tcp",
+                    publisher = new Thread(() -> ToolsMain.execute("central", "publish-list", "--broker", broker.uri(), "--allow-plain-tcp",
                             "--key", listKey.toString(), "--key-id", "central-lists", "--program", "NEXUS", "--list-version",
                             Long.toString(version), "--file", csv.toString(), "--chunk-entries", "100"), "publisher");
                     publisher.start();
@@ -100,7 +100,7 @@ class PowerCutCampaignTest {
             long finalVersion = ++listVersion;
             Thread.sleep(2_000);
             // A list interrupted by cuts must not wedge the next one: this one comes into force whole.
-            assertEquals(0, Main.execute("central", "publish-list", "--broker", broker.uri(), "--allow-plain-tcp", "--key",
+            assertEquals(0, ToolsMain.execute("central", "publish-list", "--broker", broker.uri(), "--allow-plain-tcp", "--key",
                     listKey.toString(), "--key-id", "central-lists", "--program", "NEXUS", "--list-version", Long.toString(finalVersion),
                     "--file", csv.toString(), "--chunk-entries", "100"), replay);
             Thread.sleep(8_000);
@@ -117,7 +117,7 @@ class PowerCutCampaignTest {
             assertEquals(List.of(), central.missing(lastSeq[0]), replay);
             assertEquals(0, central.reusedSeqs(), "sequence numbers reused" + replay);
             assertTrue(central.chainIntact(), "the chain at central" + replay);
-            assertEquals(0, Main.execute("journal", "verify", "--db", db.toString()), replay);
+            assertEquals(0, ToolsMain.execute("journal", "verify", "--db", db.toString()), replay);
             checkStore(db, "at the end" + replay);
             // The core's safety monitor stops the lane thread on any broken invariant (a gate moving toward an occupied loop).
             String output = Files.readString(log);

@@ -1,4 +1,4 @@
-package dev.lanecontroller.cli;
+package dev.lanecontroller.tools.central;
 
 import dev.lanecontroller.link.Tls;
 import java.io.IOException;

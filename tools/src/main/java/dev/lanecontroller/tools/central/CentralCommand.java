@@ -1,4 +1,4 @@
-package dev.lanecontroller.cli;
+package dev.lanecontroller.tools.central;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,7 +6,7 @@ import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.hal.TagRead;
 import dev.lanecontroller.link.CommandWire;
 import dev.lanecontroller.link.Ed25519Keys;
-import dev.lanecontroller.link.ListPublisher;
+import dev.lanecontroller.tools.central.ListPublisher;
 import dev.lanecontroller.link.ListWire;
 import dev.lanecontroller.link.Topics;
 import dev.lanecontroller.store.CardRecord;
@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
 @Command(name = "central", description = "Central's tools: make a signing key, publish a signed list, send a signed command, tail a lane.",
         subcommands = {CentralCommand.Keygen.class, CentralCommand.PublishList.class, CentralCommand.SendCommand.class,
                 CentralCommand.Tail.class})
-final class CentralCommand {
+public final class CentralCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Command(name = "keygen", description = "Makes an Ed25519 key pair: NAME.key (private, PKCS#8 PEM, mode 600) and NAME.pub.")

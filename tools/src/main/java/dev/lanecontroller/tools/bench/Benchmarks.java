@@ -1,4 +1,4 @@
-package dev.lanecontroller.bench;
+package dev.lanecontroller.tools.bench;
 
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.sim.DemoList;
