@@ -37,6 +37,12 @@ public enum EventType {
     CENTRAL_BACKLOG(true),
     /** Central's backlog fell back below half of its lowest alarm threshold. */
     CENTRAL_BACKLOG_CLEARED(false),
+    /**
+     * A decided vehicle that waited (referred, or cleared for the officer's confirm) left the lane
+     * without passing: it backed off the arming loop. Its transaction is closed; a release or
+     * confirm no longer opens the arm for whatever vehicle takes its place.
+     */
+    VEHICLE_LEFT(true),
     /** An event that could never be journaled (a programming error: not JSON, too large) was refused in its place. */
     EVENT_REFUSED(true);
 

@@ -10,6 +10,7 @@ import dev.lanecontroller.core.Phase.Collecting;
 import dev.lanecontroller.core.Phase.Idle;
 import dev.lanecontroller.core.Phase.Passage;
 import dev.lanecontroller.core.Phase.Referred;
+import dev.lanecontroller.core.Phase.WaitingForClearLoop;
 import dev.lanecontroller.hal.GateDirection;
 import dev.lanecontroller.hal.GateLimit;
 import dev.lanecontroller.hal.LoopId;
@@ -57,7 +58,7 @@ public final class Lane {
         }
         return new LaneState(settings.initialMode(), settings.initialMode(), null, null, new Idle(),
                 null, null, now.monoMs(), null, Collections.unmodifiableMap(loops), now.monoMs(), false,
-                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs(), false);
+                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs(), false, List.of(), null);
     }
 
     public Step step(LaneState state, LaneInput input, Now now) {
@@ -93,6 +94,8 @@ public final class Lane {
             next = Math.min(next, referred.sinceMs() + settings.referralTimeoutMs());
         } else if (phase instanceof Passage passage) {
             next = Math.min(next, passageDeadlineMs(passage, state.isOccupied(LoopId.SAFETY)));
+        } else if (phase instanceof WaitingForClearLoop waiting) {
+            next = Math.min(next, waiting.sinceMs() + settings.openTimeoutMs());
         }
         boolean wantsDown = !(phase instanceof Passage);
         LoopTrack safety = state.loop(LoopId.SAFETY);
@@ -158,6 +161,8 @@ public final class Lane {
         long nextTransactionId;
         /** A vehicle stood on the arming loop as the lane started: it is not decided again until the loop clears. */
         boolean armingHeldSinceStart;
+        List<PlateAhead> platesAhead;
+        String decidedPlate;
 
         Draft(LaneState s, Now now) {
             this.now = now;
@@ -178,12 +183,14 @@ public final class Lane {
             recentCards = s.recentCards();
             nextTransactionId = s.nextTransactionId();
             armingHeldSinceStart = s.armingHeldSinceStart();
+            platesAhead = s.platesAhead();
+            decidedPlate = s.decidedPlate();
         }
 
         LaneState freeze() {
             return new LaneState(mode, modeBeforeFault, pendingMode, faultCause, phase, signal, gateCommand,
                     gateCommandAtMs, gatePosition, Collections.unmodifiableMap(loops), readerAliveAtMs, tampered,
-                    lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs(), armingHeldSinceStart);
+                    lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs(), armingHeldSinceStart, platesAhead, decidedPlate);
         }
 
         void record(LaneEvent event) {
@@ -268,13 +275,38 @@ public final class Lane {
                         + settings.loopChatterWindowMs() + " ms");
             }
             switch (loop) {
-                case ARMING -> { }
+                case ARMING -> {
+                    if (!nowOccupied && !occupied(LoopId.SAFETY)) {
+                        vehicleLeft();
+                    }
+                }
                 case SAFETY -> safetyChanged(nowOccupied);
                 case EXIT -> {
                     if (nowOccupied && phase instanceof Passage p) {
+                        if (p.sawExit()) {
+                            // The exit loop cleared and filled again while the arm stayed up for one
+                            // vehicle: a second one crossed behind it (the safety loop saw no gap).
+                            record(new LaneEvent.Tailgate(phase.getClass().getSimpleName(), p.transactionId(),
+                                    LaneEvent.Tailgate.EXIT_LOOP, null));
+                        }
                         phase = new Passage(p.transactionId(), p.released(), p.openedAtMs(), p.sawSafety(), true, p.safetyClearedAtMs());
                     }
                 }
+            }
+        }
+
+        /**
+         * The vehicle that waits at the stop line stands on the arming loop (or, crept up to the arm,
+         * on the safety loop): with both clear it has backed away, and a release or confirm must not
+         * open the arm for whichever vehicle rolls up in its place (DESIGN §5: exactly one vehicle).
+         */
+        void vehicleLeft() {
+            if (phase instanceof Referred r) {
+                record(new LaneEvent.VehicleLeft(r.transactionId(), "Referred"));
+                phase = new Idle();
+            } else if (phase instanceof AwaitingConfirm a) {
+                record(new LaneEvent.VehicleLeft(a.transactionId(), "AwaitingConfirm"));
+                phase = new Idle();
             }
         }
 
@@ -286,7 +318,8 @@ public final class Lane {
             } else if (nowOccupied && gateCommand != null && gatePosition != GateLimit.CLOSED) {
                 // No vehicle is cleared to pass, and the arm is not down: whatever is under it came
                 // without a decision (a tailgater behind the last car, or one that slipped in).
-                record(new LaneEvent.Tailgate(phase.getClass().getSimpleName(), nextTransactionId - 1));
+                record(new LaneEvent.Tailgate(phase.getClass().getSimpleName(), nextTransactionId - 1, LaneEvent.Tailgate.SAFETY_LOOP,
+                        null));
             }
         }
 
@@ -301,18 +334,70 @@ public final class Lane {
         }
 
         void plateSeen(LaneInput.PlateSeen seen) {
-            if (!(phase instanceof Collecting c)) {
-                return;
-            }
-            if (seen.report().kind() == PlateEventKind.LOST || seen.report().confidencePct() < settings.minPlateConfidencePct()) {
+            PlateEventKind kind = seen.report().kind();
+            if (kind != PlateEventKind.LOST && seen.report().confidencePct() < settings.minPlateConfidencePct()) {
                 return;
             }
             String key = Plates.key(seen.report().jurisdiction(), seen.report().text());
             if (key == null) {
-                record(new LaneEvent.InputRejected("plate", null, "plate text is empty once normalised"));
+                if (kind != PlateEventKind.LOST) {
+                    record(new LaneEvent.InputRejected("plate", null, "plate text is empty once normalised"));
+                }
                 return;
             }
-            phase = new Collecting(c.transaction().withPlate(key));
+            if (phase instanceof Collecting c) {
+                if (kind != PlateEventKind.LOST) {
+                    phase = new Collecting(c.transaction().withPlate(key));
+                }
+            } else if (kind == PlateEventKind.LOST && key.equals(decidedPlate)) {
+                decidedPlate = null; // the decided vehicle leaving the camera's view (a car behind may carry the same plate)
+            } else if (plateIsForTheVehicleBehind()) {
+                plateAhead(kind, key);
+            } else if (phase instanceof Idle && !settings.hasArmingLoop() && kind == PlateEventKind.NEW) {
+                // Without an arming loop the camera is what sees a vehicle that carries no card:
+                // its plate opens the read window, so the vehicle is decided (NO_TAG) instead of
+                // standing at the stop line unseen with the lane's traffic behind it.
+                openTransaction();
+                phase = new Collecting(((Collecting) phase).transaction().withPlate(key));
+            }
+            // Otherwise the plate is a late reading of the vehicle already decided (waiting at the
+            // stop line, or not yet on the safety loop): its decision stands.
+        }
+
+        /**
+         * Whether a plate read now belongs to the vehicle behind: the decided one has moved on (it is
+         * on or past the safety loop), so whatever the camera sees at the stop line is the next one.
+         */
+        boolean plateIsForTheVehicleBehind() {
+            if (phase instanceof Passage p) {
+                return p.sawSafety();
+            }
+            return phase instanceof Closing || (phase instanceof Idle && settings.hasArmingLoop());
+        }
+
+        void plateAhead(PlateEventKind kind, String key) {
+            List<PlateAhead> next = new ArrayList<>(platesAhead);
+            switch (kind) {
+                case NEW -> {
+                    if (next.stream().noneMatch(held -> held.key().equals(key))) {
+                        next.add(new PlateAhead(key, 0, false));
+                        if (next.size() > PlateAhead.HELD_MAX) {
+                            next.remove(0);
+                        }
+                    }
+                }
+                case UPDATE -> {
+                    // A revision follows its first reading closely: it is of the latest vehicle read.
+                    for (int i = next.size() - 1; i >= 0; i--) {
+                        if (!next.get(i).lost()) {
+                            next.set(i, next.get(i).revisedTo(key));
+                            break;
+                        }
+                    }
+                }
+                case LOST -> next.replaceAll(held -> held.key().equals(key) ? held.goneFromView() : held);
+            }
+            platesAhead = List.copyOf(next);
         }
 
         void listInForce(ListInfo list) {
@@ -335,7 +420,7 @@ public final class Lane {
                 case RELEASE -> {
                     if (phase instanceof Referred r && mode != LaneMode.FAULT) {
                         record(new LaneEvent.Released(r.transactionId(), command.commandId(), command.actor()));
-                        phase = new Passage(r.transactionId(), true, t, false, false, t);
+                        openFor(r.transactionId(), true);
                     } else {
                         reject(command, mode == LaneMode.FAULT ? "the lane is in FAULT" : "no referred vehicle is waiting");
                     }
@@ -343,7 +428,7 @@ public final class Lane {
                 case CONFIRM -> {
                     if (phase instanceof AwaitingConfirm a) {
                         record(new LaneEvent.Confirmed(a.transactionId(), command.commandId(), command.actor()));
-                        phase = new Passage(a.transactionId(), false, t, false, false, t);
+                        openFor(a.transactionId(), false);
                     } else {
                         reject(command, "no cleared vehicle is waiting for a confirm");
                     }
@@ -410,6 +495,9 @@ public final class Lane {
             } else if (phase instanceof Passage p && t >= passageDeadlineMs(p, occupied(LoopId.SAFETY))) {
                 record(new LaneEvent.Abandoned(p.transactionId(), p.sawSafety()));
                 phase = new Closing(p.transactionId(), false);
+            } else if (phase instanceof WaitingForClearLoop w && t >= w.sinceMs() + settings.openTimeoutMs()) {
+                record(new LaneEvent.Abandoned(w.transactionId(), false));
+                phase = new Closing(w.transactionId(), false);
             }
             if (mode == LaneMode.FAULT) {
                 return;
@@ -434,6 +522,7 @@ public final class Lane {
             double draw = mode == LaneMode.AUTOMATED ? random.nextUnit() : 0.0;
             Decision decision = Decider.decide(settings, mode, lists, txn, recentCards, now, draw);
             record(decisionEvent(txn, decision));
+            decidedPlate = txn.plateKey();
             if (decision.reasons().contains(Reason.LOOKOUT)) {
                 record(new LaneEvent.LookoutAlert(txn.id(), txn.cards().stream()
                         .filter(c -> c.entry() != null && c.entry().lookout()).map(Transaction.SeenCard::epcHex).toList()));
@@ -444,8 +533,18 @@ public final class Lane {
             } else if (settings.officerConfirm()) {
                 phase = new AwaitingConfirm(txn.id(), t);
             } else {
-                phase = new Passage(txn.id(), false, t, false, false, t);
+                openFor(txn.id(), false);
             }
+        }
+
+        /**
+         * A clearance or release opens for exactly one vehicle (DESIGN §5), and the lane counts it by
+         * the safety loop: with the loop already occupied it could not tell this vehicle from what is
+         * there, so it holds STOP until the loop is clear.
+         */
+        void openFor(long transactionId, boolean released) {
+            phase = occupied(LoopId.SAFETY) ? new WaitingForClearLoop(transactionId, released, t)
+                    : new Passage(transactionId, released, t, false, false, t);
         }
 
         LaneEvent.DecisionMade decisionEvent(Transaction txn, Decision decision) {
@@ -492,17 +591,27 @@ public final class Lane {
                 phase = new Closing(p.transactionId(), false);
             } else if (phase instanceof AwaitingConfirm a) {
                 phase = new Referred(a.transactionId(), t);
+            } else if (phase instanceof WaitingForClearLoop w) {
+                phase = new Referred(w.transactionId(), t);
             }
         }
 
         // ---- stage 3: the phase settles ----
 
         void settlePhase() {
+            if (phase instanceof WaitingForClearLoop w && !occupied(LoopId.SAFETY)) {
+                phase = new Passage(w.transactionId(), w.released(), t, false, false, t);
+            }
             if (phase instanceof Passage p && hasCrossed(p)) {
                 record(new LaneEvent.Passage(p.transactionId(), p.released(), t - p.openedAtMs()));
                 phase = new Closing(p.transactionId(), true);
+                // The camera read a vehicle behind this one that is gone from its view, or not waiting on
+                // the arming loop: it went under the arm with this one (bumper to bumper, no loop saw a gap).
+                vehiclesBehindWentThrough("Passage", p.transactionId(), settings.hasArmingLoop() && !occupied(LoopId.ARMING));
             }
-            if (phase instanceof Closing && gateCommand == GateDirection.DOWN && gatePosition == GateLimit.CLOSED) {
+            if (phase instanceof Closing c && gateCommand == GateDirection.DOWN && gatePosition == GateLimit.CLOSED) {
+                // Under the arm after a passage that ended without its vehicle:
+                vehiclesBehindWentThrough("Closing", c.transactionId(), false);
                 phase = new Idle();
             }
             if (phase instanceof Idle && pendingMode != null && mode != LaneMode.FAULT) {
@@ -518,6 +627,23 @@ public final class Lane {
             if (ready && occupied(LoopId.ARMING) && !armingHeldSinceStart) {
                 openTransaction();
             }
+            if (phase instanceof Idle && !platesAhead.isEmpty()) {
+                if (settings.hasArmingLoop() && !occupied(LoopId.ARMING)) {
+                    platesAhead = List.of(); // the lane is free and nobody waits on the loop: the plates are nobody's now
+                } else if (!settings.hasArmingLoop() && platesAhead.stream().anyMatch(held -> !held.lost()) && mode != LaneMode.FAULT) {
+                    openTransaction(); // the vehicle the camera read behind the last one is at the stop line now
+                }
+            }
+        }
+
+        /** A TAILGATE for every plate ahead gone from view ({@code all}: for every plate ahead), forgotten then. */
+        void vehiclesBehindWentThrough(String inPhase, long transactionId, boolean all) {
+            for (PlateAhead held : platesAhead) {
+                if (all || held.lost()) {
+                    record(new LaneEvent.Tailgate(inPhase, transactionId, LaneEvent.Tailgate.PLATE, held.key()));
+                }
+            }
+            platesAhead = all ? List.of() : platesAhead.stream().filter(held -> !held.lost()).toList();
         }
 
         boolean hasCrossed(Passage p) {
@@ -525,7 +651,18 @@ public final class Lane {
         }
 
         void openTransaction() {
-            phase = new Collecting(Transaction.open(nextTransactionId++, t));
+            Transaction opened = Transaction.open(nextTransactionId++, t);
+            // The oldest plate still in view is the vehicle at the stop line; those before it left.
+            int first = 0;
+            while (first < platesAhead.size() && platesAhead.get(first).lost()) {
+                first++;
+            }
+            if (first < platesAhead.size()) {
+                opened = opened.withPlateAhead(platesAhead.get(first));
+                first++;
+            }
+            platesAhead = platesAhead.subList(first, platesAhead.size());
+            phase = new Collecting(opened);
         }
 
         // ---- stage 4: outputs, under the interlocks ----

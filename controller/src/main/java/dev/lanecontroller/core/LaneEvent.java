@@ -80,13 +80,23 @@ public sealed interface LaneEvent {
         }
     }
 
-    record Tailgate(String phase, long lastTransactionId) implements LaneEvent {
+    /**
+     * @param evidence what showed the vehicle: {@code safetyLoop} (onto the safety loop with no vehicle
+     *        cleared and the arm not down), {@code exitLoop} (a second vehicle over the exit loop in one
+     *        passage), {@code plate} (a second plate read during a passage, its vehicle not waiting)
+     * @param plate the second vehicle's plate when the camera read it, else null
+     */
+    record Tailgate(String phase, long lastTransactionId, String evidence, String plate) implements LaneEvent {
+        public static final String SAFETY_LOOP = "safetyLoop";
+        public static final String EXIT_LOOP = "exitLoop";
+        public static final String PLATE = "plate";
+
         public EventType type() {
             return EventType.TAILGATE;
         }
 
         public Map<String, Object> details() {
-            return Details.of("phase", phase, "lastTransactionId", lastTransactionId);
+            return Details.of("phase", phase, "lastTransactionId", lastTransactionId, "evidence", evidence, "plate", plate);
         }
     }
 
@@ -197,6 +207,17 @@ public sealed interface LaneEvent {
 
         public Map<String, Object> details() {
             return Details.of("transactionId", transactionId, "vehiclePresent", vehiclePresent);
+        }
+    }
+
+    /** @param phase what the vehicle was waiting for: {@code Referred} or {@code AwaitingConfirm} */
+    record VehicleLeft(long transactionId, String phase) implements LaneEvent {
+        public EventType type() {
+            return EventType.VEHICLE_LEFT;
+        }
+
+        public Map<String, Object> details() {
+            return Details.of("transactionId", transactionId, "phase", phase);
         }
     }
 

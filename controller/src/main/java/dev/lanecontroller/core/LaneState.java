@@ -4,6 +4,7 @@ import dev.lanecontroller.hal.GateDirection;
 import dev.lanecontroller.hal.GateLimit;
 import dev.lanecontroller.hal.LoopId;
 import dev.lanecontroller.hal.SignalAspect;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param gatePosition the limit switch last reached since the last command, or null while moving / unknown
  * @param recentCards card (EPC) to the monotonic time of its last transaction, oldest first (anti-passback)
  * @param wallOffsetMs wall-clock minus monotonic time at the last input: a jump in it is a clock step
+ * @param platesAhead plates of the vehicles behind, read before their read windows opened, oldest first
+ * @param decidedPlate the plate of the vehicle decided last, until the camera reports it gone from view
  */
 public record LaneState(
         LaneMode mode,
@@ -35,7 +38,9 @@ public record LaneState(
         Map<String, Long> recentCards,
         long nextTransactionId,
         long wallOffsetMs,
-        boolean armingHeldSinceStart) {
+        boolean armingHeldSinceStart,
+        List<PlateAhead> platesAhead,
+        String decidedPlate) {
 
     public boolean isOccupied(LoopId loop) {
         LoopTrack track = loops.get(loop);

@@ -15,6 +15,13 @@ public sealed interface Phase {
     record Referred(long transactionId, long sinceMs) implements Phase {}
 
     /**
+     * Cleared, confirmed or released, but something is on the safety loop (a vehicle stopped under
+     * the arm, a loop stuck occupied): the lane opens for one vehicle only when it can see that
+     * vehicle arrive on a clear loop, so STOP is held until the loop clears, within the open timeout.
+     */
+    record WaitingForClearLoop(long transactionId, boolean released, long sinceMs) implements Phase {}
+
+    /**
      * The gate is open for one vehicle (cleared or released). {@code safetyClearedAtMs} is when the
      * safety loop last cleared after the vehicle reached it.
      */

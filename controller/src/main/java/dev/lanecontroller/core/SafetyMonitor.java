@@ -23,6 +23,11 @@ public final class SafetyMonitor {
     /** A clearance, confirm or release came since the gate was last commanded down or PROCEED last ended. */
     private boolean passageAuthorised;
     private SignalAspect signal;
+    /**
+     * A clearance, confirm or release was recorded while the safety loop was occupied: the lane holds
+     * the arm until the loop is clear, and may open it then, once, unless the wait ended first.
+     */
+    private boolean openingHeld;
     private long lastDecidedTransaction;
     private long stepsChecked;
 
@@ -72,14 +77,18 @@ public final class SafetyMonitor {
                 } else if (event.type() == EventType.CONFIRMED || event.type() == EventType.RELEASED) {
                     openAuthorised = true;
                     passageAuthorised = true;
+                } else if (event.type() == EventType.ABANDONED || event.type() == EventType.FAULT
+                        || event.type() == EventType.VEHICLE_LEFT) {
+                    openingHeld = false;
                 } else if (event.type() == EventType.SAFETY_REVERSAL) {
                     require(1, safetyOccupied && gateCommand == GateDirection.DOWN && !gateClosedReached,
                             "a reversal was recorded with no descending arm over an occupied safety loop");
                     reversalRecorded = true;
                 }
             } else if (action instanceof MoveGate move && move.direction() == GateDirection.UP) {
-                require(3, openAuthorised || reversalRecorded,
-                        "gate commanded up without a clearance, a release or a safety reversal in the same step");
+                require(3, openAuthorised || reversalRecorded || (openingHeld && !safetyOccupied),
+                        "gate commanded up without a clearance, a release or a safety reversal in the same step (or held for a clear loop)");
+                openingHeld = false;
                 require(6, step.state().mode() != LaneMode.FAULT || reversalRecorded,
                         "gate opened for a vehicle while the lane is in FAULT");
                 gateCommand = GateDirection.UP;
@@ -94,6 +103,7 @@ public final class SafetyMonitor {
                 gateCommand = GateDirection.DOWN;
                 gateClosedReached = false;
                 passageAuthorised = false;
+                openingHeld = false;
             } else if (action instanceof ShowSignal show) {
                 if (show.aspect() == SignalAspect.PROCEED) {
                     require(2, gateCommand == GateDirection.UP && passageAuthorised,
@@ -103,6 +113,9 @@ public final class SafetyMonitor {
                 }
                 signal = show.aspect();
             }
+        }
+        if (openAuthorised && !movedUp && safetyOccupied) {
+            openingHeld = true;
         }
         require(1, !reversalRequired || movedUp, "the safety loop became occupied under a descending arm and the arm was not reversed");
         if (before.phase() instanceof Phase.Collecting c) {

@@ -50,6 +50,11 @@ public record Transaction(long id, long openedAtMs, List<SeenCard> cards, int ta
         return new Transaction(id, openedAtMs, next, tagsOverLimit, plateKey, plateRevisions);
     }
 
+    /** Opens with the plate the camera read while the vehicle was still queued. */
+    Transaction withPlateAhead(PlateAhead plate) {
+        return new Transaction(id, openedAtMs, cards, tagsOverLimit, plate.key(), plate.revisions());
+    }
+
     Transaction withPlate(String key) {
         int revisions = plateKey == null || plateKey.equals(key) ? plateRevisions : plateRevisions + 1;
         return new Transaction(id, openedAtMs, cards, tagsOverLimit, key, revisions);

@@ -19,6 +19,8 @@ final class Road {
     /** Where a driver waits for the green arrow, just before the safety loop. */
     static final double STOP_LINE_M = 5.5;
     static final double SAFETY_START_M = 6.0;
+    /** The arm's line across the lane, over the middle of the safety loop. */
+    static final double GATE_LINE_M = 7.25;
     static final double SAFETY_END_M = 8.5;
     static final double EXIT_START_M = 10.5;
     static final double EXIT_END_M = 12.5;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 
 /**
  * Vehicles moving through the simulated lane in 100 ms physics ticks: they set the loops, are read
@@ -31,6 +32,7 @@ public final class Traffic {
     private final SplittableRandom random;
     private final double foreignReadProbabilityPerTick;
     private final List<Vehicle> vehicles = new ArrayList<>();
+    private BiConsumer<VehicleSpec, Long> gateLineCrossed = (spec, atMs) -> { };
     private boolean ticking;
     private long vehiclesDone;
     private long vehiclesBackedOut;
@@ -76,6 +78,14 @@ public final class Traffic {
             ticking = true;
             scheduler.after(TICK_MS, this::tick);
         }
+    }
+
+    /**
+     * Tells {@code listener} of every vehicle whose front passes under the arm, going forward, with
+     * the time: what a test holds the lane's record against (a vehicle through without a decision).
+     */
+    public void onGateLineCrossed(BiConsumer<VehicleSpec, Long> listener) {
+        gateLineCrossed = listener;
     }
 
     public int vehiclesInLane() {
@@ -154,6 +164,9 @@ public final class Traffic {
         }
         double next = Math.min(v.frontM + v.speedMps() * dt, limit);
         if (next > v.frontM) {
+            if (v.frontM < Road.GATE_LINE_M && next >= Road.GATE_LINE_M) {
+                gateLineCrossed.accept(v.spec, now);
+            }
             v.frontM = next;
         }
         if (v.frontM > Road.STOP_LINE_M + 0.01) {

@@ -83,6 +83,17 @@ public final class TrafficGenerator {
                 behaviour, 5_000 + random.nextInt(60_000), 2_000 + random.nextInt(20_000));
     }
 
+    /**
+     * A driver who follows the vehicle in front under its arm, bumper to bumper: a member's car (so
+     * the camera reads a plate) or, now and then, one with no card. Added right behind another.
+     */
+    public VehicleSpec nextCloseTailgater() {
+        VehicleSpec car = next();
+        List<TagRead> tags = random.nextDouble() < 0.3 ? List.of() : car.tags();
+        return new VehicleSpec(tags, car.plateText(), car.plateJurisdiction(), null, car.lengthM(), car.speedKmh(), Behaviour.TAILGATER,
+                car.patienceMs(), car.pauseMs());
+    }
+
     private Behaviour behaviour() {
         double b = random.nextDouble();
         if (b < 0.80) {

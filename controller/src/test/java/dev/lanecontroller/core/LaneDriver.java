@@ -3,6 +3,8 @@ package dev.lanecontroller.core;
 import dev.lanecontroller.hal.GateDirection;
 import dev.lanecontroller.hal.GateLimit;
 import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.PlateEventKind;
+import dev.lanecontroller.hal.PlateReport;
 import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.hal.TagRead;
 import java.util.ArrayList;
@@ -66,12 +68,30 @@ final class LaneDriver {
         return feed(new LaneInput.Tick());
     }
 
+    /** Lets time pass with the reader alive (a heartbeat a second), so only what the test provokes faults. */
+    LaneDriver withReaderAlive(long ms) {
+        for (long passed = 0; passed < ms; passed += 1_000) {
+            after(Math.min(1_000, ms - passed)).feed(new LaneInput.ReaderAlive());
+        }
+        return this;
+    }
+
     LaneDriver loop(LoopId loop, boolean occupied) {
         return feed(new LaneInput.LoopChanged(loop, occupied));
     }
 
     LaneDriver card(CardEntry entry) {
         return feed(new LaneInput.TagSeen(new TagRead(entry.epcHex(), null, 1, -50), entry));
+    }
+
+    LaneDriver plate(String text, PlateEventKind kind) {
+        return feed(new LaneInput.PlateSeen(new PlateReport(text, "ON", 95, kind)));
+    }
+
+    /** The events of one type recorded so far, in order. */
+    <E extends LaneEvent> List<E> recorded(Class<E> type) {
+        return actions.stream().filter(a -> a instanceof LaneAction.RecordEvent e && type.isInstance(e.event()))
+                .map(a -> type.cast(((LaneAction.RecordEvent) a).event())).toList();
     }
 
     LaneDriver limit(GateLimit limit) {

@@ -49,6 +49,11 @@ public final class SimPresenceDetector implements PresenceDetector {
         return reportedOccupied;
     }
 
+    /** Whether a {@link #stickOccupied} fault is on (what a test knows and the lane must find out). */
+    public synchronized boolean isStuck() {
+        return stuck;
+    }
+
     /** Fault injection: the detector reads occupied whatever is over it. */
     public void stickOccupied() {
         boolean changed;
