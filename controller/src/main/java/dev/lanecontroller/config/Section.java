@@ -11,17 +11,17 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One mapping of the config file, read key by key. Every read names its full key in a problem and
+ * One mapping of a config or scenario file, read key by key. Every read names its full key in a problem and
  * falls back to the default, so one pass reports every problem; keys nobody read are reported too
  * (a misspelt key must not silently mean "default").
  */
-final class Section {
+public final class Section {
     private final String path;
     private final JsonNode node;
     private final List<String> problems;
     private final Set<String> known = new LinkedHashSet<>();
 
-    Section(String path, JsonNode node, List<String> problems) {
+    public Section(String path, JsonNode node, List<String> problems) {
         this.path = path;
         this.problems = problems;
         if (node != null && !node.isMissingNode() && !node.isNull() && !node.isObject()) {
@@ -31,23 +31,23 @@ final class Section {
         this.node = node == null || node.isMissingNode() || node.isNull() ? null : node;
     }
 
-    Section section(String key) {
+    public Section section(String key) {
         return new Section(name(key), value(key), problems);
     }
 
     /** Notes a problem when {@code key} is missing: what a device must say itself, never take from a default. */
-    void require(String key, String allowedText) {
+    public void require(String key, String allowedText) {
         if (value(key) == null) {
             problems.add(name(key) + ": required (" + allowedText + ")");
         }
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         known.add(key);
         return node != null && node.has(key) && !node.get(key).isNull();
     }
 
-    String text(String key, String fallback, Pattern allowed, String allowedText) {
+    public String text(String key, String fallback, Pattern allowed, String allowedText) {
         JsonNode value = value(key);
         if (value == null) {
             return fallback;
@@ -59,7 +59,7 @@ final class Section {
         return value.asText();
     }
 
-    boolean bool(String key, boolean fallback) {
+    public boolean bool(String key, boolean fallback) {
         JsonNode value = value(key);
         if (value == null) {
             return fallback;
@@ -71,7 +71,7 @@ final class Section {
         return value.asBoolean();
     }
 
-    long integer(String key, long fallback, long min, long max) {
+    public long integer(String key, long fallback, long min, long max) {
         JsonNode value = value(key);
         if (value == null) {
             return fallback;
@@ -83,7 +83,7 @@ final class Section {
         return value.asLong();
     }
 
-    double number(String key, double fallback, double min, double max) {
+    public double number(String key, double fallback, double min, double max) {
         JsonNode value = value(key);
         if (value == null) {
             return fallback;
@@ -95,7 +95,7 @@ final class Section {
         return value.asDouble();
     }
 
-    <E extends Enum<E>> E choice(String key, E fallback, Class<E> type, Set<E> allowed) {
+    public <E extends Enum<E>> E choice(String key, E fallback, Class<E> type, Set<E> allowed) {
         JsonNode value = value(key);
         if (value == null) {
             return fallback;
@@ -185,7 +185,7 @@ final class Section {
     }
 
     /** Reports every key of this mapping that no read asked for. Call after reading all of them. */
-    void rejectUnknownKeys() {
+    public void rejectUnknownKeys() {
         if (node == null) {
             return;
         }
@@ -198,8 +198,18 @@ final class Section {
         }
     }
 
-    void problem(String key, String message) {
+    public void problem(String key, String message) {
         problems.add(name(key) + ": " + message);
+    }
+
+    /** The raw value of {@code key} (null when missing or null), for what is read by another reader (a list, a card). */
+    public JsonNode raw(String key) {
+        return value(key);
+    }
+
+    /** The full name of {@code key} in problems: {@code steps[3].vehicle.speedKmh}. */
+    public String name(String key) {
+        return path.isEmpty() ? key : path + "." + key;
     }
 
     private JsonNode value(String key) {
@@ -210,11 +220,7 @@ final class Section {
         return node.get(key);
     }
 
-    private String name(String key) {
-        return path.isEmpty() ? key : path + "." + key;
-    }
-
-    static <E extends Enum<E>> Set<E> all(Class<E> type) {
+    public static <E extends Enum<E>> Set<E> all(Class<E> type) {
         return new LinkedHashSet<>(Arrays.asList(type.getEnumConstants()));
     }
 }

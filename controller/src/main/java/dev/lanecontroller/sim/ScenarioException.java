@@ -6,7 +6,16 @@ import java.util.List;
 public final class ScenarioException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Not serialised: the message carries the problems too. */
+    private final transient List<String> problems;
+
     public ScenarioException(String source, List<String> problems) {
         super(source + ": " + problems.size() + " problem(s):\n  " + String.join("\n  ", problems));
+        this.problems = List.copyOf(problems);
+    }
+
+    /** Each problem, by its place. */
+    public List<String> problems() {
+        return problems;
     }
 }

@@ -1,91 +1,119 @@
 package dev.lanecontroller.sim;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanecontroller.config.ConfigLoader;
 import dev.lanecontroller.config.LaneSetup;
+import dev.lanecontroller.config.Section;
 import dev.lanecontroller.core.CommandKind;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.Reason;
 import dev.lanecontroller.hal.LoopId;
 import dev.lanecontroller.hal.PlateEventKind;
 import dev.lanecontroller.hal.PlateReport;
 import dev.lanecontroller.hal.TagRead;
 import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.ListFileReader;
 import dev.lanecontroller.store.ListFormatException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
-/** Reads a scenario file (JSON, docs/scenarios.md), reporting every problem at once. */
+/**
+ * Reads a scenario file (JSON, docs/scenarios.md) as strictly as the config: every key known, every
+ * value of its type and range, every problem named by its place (`steps[3].vehicle.speedKmh`) and
+ * reported at once.
+ */
 public final class ScenarioLoader {
     public static final long FILE_BYTES_MAX = 16L * 1024 * 1024;
     public static final int STEPS_MAX = 100_000;
     /** A scenario runs at most a simulated week: longer is a typo in runForMs. */
     public static final long RUN_FOR_MS_MAX = 7L * 24 * 3600 * 1000;
     private static final long SETTLE_AFTER_LAST_STEP_MS = 60_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final List<String> STEP_KINDS = List.of("vehicle", "loop", "tag", "plate", "command", "fault", "tamper");
+    private static final List<String> FAULTS = List.of("gateJam", "gateUnjam", "loopStuck", "loopUnstick", "loopChatter", "readerSilent",
+            "readerBack", "journal", "outputMismatch");
+    private static final List<String> LOOP_FAULTS = List.of("loopStuck", "loopUnstick", "loopChatter");
+    private static final List<String> COMMANDS = List.of("release", "confirm", "setMode", "faultReset");
+    private static final Pattern ANY_TEXT = Pattern.compile("[^\\x00-\\x1f]{0,2000}", Pattern.DOTALL);
+    private static final Pattern NAME = Pattern.compile("[^\\x00-\\x1f]{1,200}");
+    private static final Pattern PROGRAM = Pattern.compile("[A-Z][A-Z0-9_]{0,15}");
+    private static final Pattern HEX = Pattern.compile("([0-9A-Fa-f]{2}){1,62}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:\\[\\]-]{0,127}");
+    private static final Pattern JURISDICTION = Pattern.compile("[A-Za-z0-9 -]{0," + PlateReport.JURISDICTION_LENGTH_MAX + "}");
+    private static final Pattern PLATE_TEXT = Pattern.compile("[^\\x00-\\x1f]{1," + PlateReport.TEXT_LENGTH_MAX + "}");
+    private static final String INSTANT_TEXT = "an instant such as 2026-11-28T08:00:00Z";
 
     private ScenarioLoader() {}
 
     public static Scenario load(Path file) {
-        try {
-            if (Files.size(file) > FILE_BYTES_MAX) {
-                throw new ScenarioException(file.toString(), List.of("larger than " + FILE_BYTES_MAX + " bytes"));
-            }
-            return parse(Files.readString(file), file.toString());
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            // Read at most one byte past the limit: a device file (/dev/urandom) or a huge file is refused, not read.
+            bytes = in.readNBytes((int) FILE_BYTES_MAX + 1);
         } catch (IOException e) {
             throw new ScenarioException(file.toString(), List.of("cannot read: " + e.getMessage()));
         }
+        if (bytes.length > FILE_BYTES_MAX) {
+            throw new ScenarioException(file.toString(), List.of("larger than " + FILE_BYTES_MAX + " bytes"));
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ScenarioException(file.toString(), List.of("not UTF-8 text (a scenario is a JSON file)"));
+        }
+        return parse(text, file.toString());
     }
 
     public static Scenario parse(String json, String source) {
-        JsonNode root;
+        JsonNode rootNode;
         try {
-            root = JSON.readTree(json);
+            rootNode = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new ScenarioException(source, List.of("not valid JSON: " + e.getOriginalMessage()));
         }
-        if (root == null || !root.isObject()) {
+        if (rootNode == null || !rootNode.isObject()) {
             throw new ScenarioException(source, List.of("a scenario is a JSON object"));
         }
         List<String> problems = new ArrayList<>();
-        for (var names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!List.of("name", "description", "seed", "start", "clockSynced", "settings", "simulated", "lists", "steps", "runForMs",
-                    "expect").contains(name)) {
-                problems.add(name + ": unknown key");
-            }
-        }
-        String name = root.path("name").asText("unnamed");
-        long seed = root.path("seed").asLong(1);
-        long startWallMs = instant(root.path("start"), "start", Instant.parse("2026-01-01T08:00:00Z").toEpochMilli(), problems);
-        boolean clockSynced = root.path("clockSynced").asBoolean(true);
-        LaneSetup setup = ConfigLoader.scenarioSetup(root.path("settings"), problems, "settings");
-        JsonNode sim = root.path("simulated");
-        long gateTravelMs = sim.path("gateTravelMs").asLong(1_500);
-        long heartbeatMs = sim.path("readerHeartbeatIntervalMs").asLong(1_000);
-        if (gateTravelMs < 100 || gateTravelMs > 20_000) {
-            problems.add("simulated.gateTravelMs: allowed 100..20000");
-        }
-        List<Scenario.ScenarioList> lists = lists(root.path("lists"), startWallMs, problems);
+        Section root = new Section("", rootNode, problems);
+        String name = root.text("name", "unnamed", NAME, "a name of 1 to 200 characters");
+        root.text("description", "", ANY_TEXT, "text of at most 2000 characters");
+        long seed = root.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        long startWallMs = instant(root, "start", Instant.parse("2026-01-01T08:00:00Z").toEpochMilli());
+        boolean clockSynced = root.bool("clockSynced", true);
+        LaneSetup setup = ConfigLoader.scenarioSetup(root.raw("settings"), problems, "settings");
+        Section sim = root.section("simulated");
+        long gateTravelMs = sim.integer("gateTravelMs", 1_500, 100, 20_000);
+        long heartbeatMs = sim.integer("readerHeartbeatIntervalMs", 1_000, 100, 60_000);
+        sim.rejectUnknownKeys();
+        List<Scenario.ScenarioList> lists = lists(root, startWallMs, problems);
         List<Scenario.Step> steps = new ArrayList<>();
-        JsonNode stepNodes = root.path("steps");
-        if (!stepNodes.isArray() || stepNodes.size() > STEPS_MAX) {
-            problems.add("steps: must be a list of at most " + STEPS_MAX + " steps");
+        JsonNode stepNodes = root.raw("steps");
+        if (stepNodes == null || !stepNodes.isArray() || stepNodes.size() > STEPS_MAX) {
+            problems.add("steps: required, a list of at most " + STEPS_MAX + " steps");
         } else {
             for (int i = 0; i < stepNodes.size(); i++) {
-                Scenario.Step step = step(stepNodes.get(i), "steps[" + i + "]", problems);
+                Scenario.Step step = step(new Section("steps[" + i + "]", stepNodes.get(i), problems), stepNodes.get(i), problems);
                 if (step != null) {
                     steps.add(step);
                 }
@@ -93,159 +121,262 @@ public final class ScenarioLoader {
         }
         steps.sort(Comparator.comparingLong(Scenario.Step::atMs));
         long lastStepMs = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).atMs();
-        long runForMs = root.path("runForMs").asLong(lastStepMs + SETTLE_AFTER_LAST_STEP_MS);
-        if (runForMs < lastStepMs || runForMs > RUN_FOR_MS_MAX) {
-            problems.add("runForMs: must cover the last step (" + lastStepMs + " ms) and be at most " + RUN_FOR_MS_MAX);
+        long runForMs = root.integer("runForMs", Math.min(RUN_FOR_MS_MAX, lastStepMs + SETTLE_AFTER_LAST_STEP_MS), 0, RUN_FOR_MS_MAX);
+        if (runForMs < lastStepMs) {
+            root.problem("runForMs", runForMs + " does not cover the last step (at " + lastStepMs + " ms)");
         }
-        List<String> expected = new ArrayList<>();
-        root.path("expect").path("decisions").forEach(d -> expected.add(d.asText()));
+        List<String> expected = expectedDecisions(root.section("expect"));
+        root.rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ScenarioException(source, problems);
         }
         return new Scenario(name, seed, startWallMs, clockSynced, setup, gateTravelMs, heartbeatMs, lists, steps, runForMs, expected);
     }
 
-    private static List<Scenario.ScenarioList> lists(JsonNode node, long startWallMs, List<String> problems) {
+    private static List<String> expectedDecisions(Section expect) {
+        List<String> outcomes = new ArrayList<>(List.of("CLEARED"));
+        for (Reason reason : Reason.values()) {
+            outcomes.add(reason.name());
+        }
+        List<String> expected = new ArrayList<>();
+        JsonNode decisions = expect.raw("decisions");
+        if (decisions != null) {
+            if (!decisions.isArray()) {
+                expect.problem("decisions", "must be a list of outcomes");
+            } else {
+                for (int i = 0; i < decisions.size(); i++) {
+                    String outcome = decisions.get(i).asText();
+                    if (!decisions.get(i).isTextual() || !outcomes.contains(outcome)) {
+                        expect.problem("decisions[" + i + "]", "'" + outcome + "' is not an outcome; outcomes are " + String.join(", ", outcomes));
+                    } else {
+                        expected.add(outcome);
+                    }
+                }
+            }
+        }
+        expect.rejectUnknownKeys();
+        return expected;
+    }
+
+    private static List<Scenario.ScenarioList> lists(Section root, long startWallMs, List<String> problems) {
         List<Scenario.ScenarioList> lists = new ArrayList<>();
-        if (node.isMissingNode()) {
+        JsonNode node = root.raw("lists");
+        if (node == null) {
             return lists;
         }
         if (!node.isArray()) {
-            problems.add("lists: must be a list");
+            root.problem("lists", "must be a list");
             return lists;
         }
         for (int i = 0; i < node.size(); i++) {
-            JsonNode list = node.get(i);
-            String where = "lists[" + i + "]";
-            String program = list.path("program").asText("");
-            if (!program.matches("[A-Z][A-Z0-9_]{0,15}")) {
-                problems.add(where + ".program: upper-case name such as NEXUS");
-            }
-            long issued = instant(list.path("issued"), where + ".issued", startWallMs - 3_600_000, problems);
-            long expires = instant(list.path("expires"), where + ".expires", ListInfo.NO_EXPIRY, problems);
+            Section list = new Section("lists[" + i + "]", node.get(i), problems);
+            String program = list.text("program", "", PROGRAM, "an upper-case name such as NEXUS");
+            list.require("program", "an upper-case name such as NEXUS");
+            long version = list.integer("version", 1, 1, ClearanceStore.VERSION_MAX);
+            long issued = instant(list, "issued", startWallMs - 3_600_000);
+            long expires = instant(list, "expires", ListInfo.NO_EXPIRY);
             List<CardRecord> cards = new ArrayList<>();
-            JsonNode cardNodes = list.path("cards");
-            for (int c = 0; c < cardNodes.size(); c++) {
-                try {
-                    cards.add(ListFileReader.fromJson(cardNodes.get(c), c + 1L));
-                } catch (ListFormatException e) {
-                    problems.add(where + ".cards[" + c + "]: " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+            JsonNode cardNodes = list.raw("cards");
+            if (cardNodes != null && !cardNodes.isArray()) {
+                list.problem("cards", "must be a list of card records (docs/lists.md)");
+            } else if (cardNodes != null) {
+                for (int c = 0; c < cardNodes.size(); c++) {
+                    try {
+                        cards.add(ListFileReader.fromJson(cardNodes.get(c), c + 1L));
+                    } catch (ListFormatException e) {
+                        list.problem("cards[" + c + "]", e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+                    }
                 }
             }
-            lists.add(new Scenario.ScenarioList(new ListInfo(program, list.path("version").asLong(1), issued, expires, cards.size()), cards));
+            list.rejectUnknownKeys();
+            lists.add(new Scenario.ScenarioList(new ListInfo(program, version, issued, expires, cards.size()), cards));
         }
         return lists;
     }
 
-    private static long instant(JsonNode node, String where, long fallback, List<String> problems) {
-        if (node.isMissingNode() || node.isNull()) {
+    private static long instant(Section section, String key, long fallback) {
+        String text = section.text(key, null, ANY_TEXT, INSTANT_TEXT);
+        if (text == null) {
             return fallback;
         }
         try {
-            return Instant.parse(node.asText()).toEpochMilli();
+            return Instant.parse(text).toEpochMilli();
         } catch (DateTimeParseException e) {
-            problems.add(where + ": '" + node.asText() + "' is not an instant such as 2026-11-28T08:00:00Z");
+            section.problem(key, "'" + text + "' is not " + INSTANT_TEXT);
             return fallback;
         }
     }
 
-    private static Scenario.Step step(JsonNode node, String where, List<String> problems) {
-        long at = node.path("at").asLong(-1);
-        if (at < 0) {
-            problems.add(where + ".at: milliseconds from the start, 0 or more");
-            return null;
+    /** One step: exactly one kind, each of its keys known and valid; null (and problems noted) when not. */
+    private static Scenario.Step step(Section step, JsonNode node, List<String> problems) {
+        if (node == null || !node.isObject()) {
+            return null; // the section said so
         }
-        try {
-            Consumer<Simulation> action;
-            String description;
-            if (node.has("vehicle")) {
-                VehicleSpec spec = vehicle(node.get("vehicle"));
-                action = sim -> sim.traffic.add(spec);
-                description = "vehicle";
-            } else if (node.has("loop")) {
-                LoopId loop = LoopId.valueOf(node.get("loop").asText().toUpperCase(Locale.ROOT));
-                boolean occupied = node.path("occupied").asBoolean();
-                action = sim -> sim.hardware.loop(loop).setOccupied(occupied);
-                description = "loop";
-            } else if (node.has("tag")) {
-                TagRead read = tag(node.get("tag"));
-                action = sim -> sim.hardware.tagReader.read(read);
-                description = "tag";
-            } else if (node.has("plate")) {
-                JsonNode plate = node.get("plate");
-                PlateReport report = new PlateReport(plate.path("text").asText(), plate.path("jurisdiction").asText(""),
-                        plate.path("confidence").asInt(95), PlateEventKind.valueOf(plate.path("event").asText("NEW").toUpperCase(Locale.ROOT)));
-                action = sim -> sim.hardware.plateReader.report(report);
-                description = "plate";
-            } else if (node.has("command")) {
-                LaneInput.Command command = command(node.get("command"), where);
-                action = sim -> sim.submit(command);
-                description = "command";
-            } else if (node.has("fault")) {
-                action = fault(node.get("fault").asText(), node.path("loop").asText("safety"));
-                description = "fault";
-            } else if (node.has("tamper")) {
-                boolean tampered = node.get("tamper").asBoolean();
-                action = sim -> sim.hardware.tamper.set(tampered);
-                description = "tamper";
-            } else {
-                problems.add(where + ": a step needs one of vehicle, loop, tag, plate, command, fault, tamper");
-                return null;
+        int before = problems.size();
+        long at = step.integer("at", -1, 0, RUN_FOR_MS_MAX);
+        step.require("at", "milliseconds from the start, 0 or more");
+        List<String> kinds = new ArrayList<>();
+        node.fieldNames().forEachRemaining(key -> {
+            if (STEP_KINDS.contains(key)) {
+                kinds.add(key);
             }
-            return new Scenario.Step(at, description, action);
+        });
+        // A fault names its loop with "loop": that is a parameter there, not a loop step.
+        if (kinds.contains("fault")) {
+            kinds.remove("loop");
+        }
+        if (kinds.size() != 1) {
+            problems.add(step.name("").replaceAll("\\.$", "") + ": a step is exactly one of " + String.join(", ", STEP_KINDS)
+                    + (kinds.isEmpty() ? "" : "; this one is " + String.join(" and ", kinds)));
+            return null;
+        }
+        Consumer<Simulation> action = switch (kinds.get(0)) {
+            case "vehicle" -> vehicleStep(step.section("vehicle"), problems);
+            case "loop" -> loopStep(step);
+            case "tag" -> tagStep(step.section("tag"));
+            case "plate" -> plateStep(step.section("plate"));
+            case "command" -> commandStep(step.section("command"));
+            case "fault" -> faultStep(step);
+            default -> tamperStep(step);
+        };
+        step.rejectUnknownKeys();
+        return problems.size() > before || action == null ? null : new Scenario.Step(at, kinds.get(0), action);
+    }
+
+    private static Consumer<Simulation> loopStep(Section step) {
+        LoopId loop = step.choice("loop", LoopId.SAFETY, LoopId.class, Section.all(LoopId.class));
+        step.require("occupied", "true or false: what the loop now reads");
+        boolean occupied = step.bool("occupied", false);
+        return sim -> sim.hardware.loop(loop).setOccupied(occupied);
+    }
+
+    private static Consumer<Simulation> tamperStep(Section step) {
+        boolean tampered = step.bool("tamper", false);
+        return sim -> sim.hardware.tamper.set(tampered);
+    }
+
+    private static Consumer<Simulation> vehicleStep(Section v, List<String> problems) {
+        List<TagRead> tags = new ArrayList<>();
+        JsonNode tagNodes = v.raw("tags");
+        if (tagNodes != null && !tagNodes.isArray()) {
+            v.problem("tags", "must be a list of cards ({\"epc\": ...})");
+        } else if (tagNodes != null) {
+            for (int i = 0; i < tagNodes.size(); i++) {
+                TagRead tag = tag(new Section(v.name("tags[" + i + "]"), tagNodes.get(i), problems));
+                if (tag != null) {
+                    tags.add(tag);
+                }
+            }
+        }
+        Section plate = v.section("plate");
+        String text = null;
+        String jurisdiction = "";
+        String misread = null;
+        if (v.has("plate")) {
+            plate.require("text", "the plate as printed, e.g. ABC 123");
+            text = plate.text("text", null, PLATE_TEXT, "1 to " + PlateReport.TEXT_LENGTH_MAX + " characters");
+            jurisdiction = plate.text("jurisdiction", "", JURISDICTION, "a jurisdiction code such as ON");
+            misread = plate.text("misreadFirst", null, PLATE_TEXT, "1 to " + PlateReport.TEXT_LENGTH_MAX + " characters");
+            plate.rejectUnknownKeys();
+        }
+        double lengthM = v.number("lengthM", 4.5, VehicleSpec.LENGTH_M_MIN, VehicleSpec.LENGTH_M_MAX);
+        double speedKmh = v.number("speedKmh", 10, VehicleSpec.SPEED_KMH_MIN, VehicleSpec.SPEED_KMH_MAX);
+        Behaviour behaviour = v.choice("behaviour", Behaviour.NORMAL, Behaviour.class, Section.all(Behaviour.class));
+        long patienceMs = v.integer("patienceMs", 20_000, 0, RUN_FOR_MS_MAX);
+        long pauseMs = v.integer("pauseMs", 5_000, 0, RUN_FOR_MS_MAX);
+        v.rejectUnknownKeys();
+        try {
+            VehicleSpec spec = new VehicleSpec(tags, text, jurisdiction, misread, lengthM, speedKmh, behaviour, patienceMs, pauseMs);
+            return sim -> sim.traffic.add(spec);
         } catch (IllegalArgumentException e) {
-            problems.add(where + ": " + e.getMessage());
+            v.problem("plate", e.getMessage());
             return null;
         }
     }
 
-    private static VehicleSpec vehicle(JsonNode v) {
-        List<TagRead> tags = new ArrayList<>();
-        v.path("tags").forEach(t -> tags.add(tag(t)));
-        JsonNode plate = v.path("plate");
-        String text = plate.isMissingNode() || plate.isNull() ? null : plate.path("text").asText();
-        return new VehicleSpec(tags, text, plate.path("jurisdiction").asText(""), plate.path("misreadFirst").asText(null),
-                v.path("lengthM").asDouble(4.5), v.path("speedKmh").asDouble(10),
-                Behaviour.valueOf(v.path("behaviour").asText("NORMAL").toUpperCase(Locale.ROOT)),
-                v.path("patienceMs").asLong(20_000), v.path("pauseMs").asLong(5_000));
+    private static Consumer<Simulation> tagStep(Section t) {
+        TagRead read = tag(t);
+        return read == null ? null : sim -> sim.hardware.tagReader.read(read);
     }
 
-    private static TagRead tag(JsonNode t) {
-        if (!t.path("epc").isTextual()) {
-            throw new IllegalArgumentException("a tag needs an 'epc' (hex string)");
+    private static TagRead tag(Section t) {
+        t.require("epc", "the card's EPC in hex");
+        String epc = t.text("epc", null, HEX, "hex digits, whole bytes, at most 62 bytes");
+        String tid = t.text("tid", null, HEX, "hex digits, whole bytes, at most 62 bytes");
+        int antenna = (int) t.integer("antenna", 1, 0, 65_535);
+        int rssi = (int) t.integer("rssi", -50, -128, 0);
+        t.rejectUnknownKeys();
+        return epc == null ? null : new TagRead(epc, tid, antenna, rssi);
+    }
+
+    private static Consumer<Simulation> plateStep(Section plate) {
+        plate.require("text", "the plate as the camera read it");
+        String text = plate.text("text", "X", PLATE_TEXT, "1 to " + PlateReport.TEXT_LENGTH_MAX + " characters");
+        String jurisdiction = plate.text("jurisdiction", "", JURISDICTION, "a jurisdiction code such as ON");
+        int confidence = (int) plate.integer("confidence", 95, 0, 100);
+        PlateEventKind kind = plate.choice("event", PlateEventKind.NEW, PlateEventKind.class, Section.all(PlateEventKind.class));
+        plate.rejectUnknownKeys();
+        PlateReport report = new PlateReport(text, jurisdiction, confidence, kind);
+        return sim -> sim.hardware.plateReader.report(report);
+    }
+
+    private static Consumer<Simulation> commandStep(Section c) {
+        LaneInput.Command command = command(c);
+        return command == null ? null : sim -> sim.submit(command);
+    }
+
+    /** A scenario's command step as the lane input it stands for (the physical-lane test replays these too). */
+    public static LaneInput.Command command(JsonNode node, String where) {
+        List<String> problems = new ArrayList<>();
+        LaneInput.Command command = command(new Section(where, node, problems));
+        if (!problems.isEmpty()) {
+            throw new ScenarioException(where, problems);
         }
-        return new TagRead(t.get("epc").asText(), t.path("tid").isTextual() ? t.get("tid").asText() : null,
-                t.path("antenna").asInt(1), t.path("rssi").asInt(-50));
+        return command;
     }
 
-    /** A scenario command step as the lane input it stands for (the physical-lane test replays these too). */
-    public static LaneInput.Command command(JsonNode c, String where) {
-        String type = c.path("type").asText("");
-        String id = c.path("id").asText(where);
-        String actor = c.path("actor").asText("officer-sim");
+    private static LaneInput.Command command(Section c) {
+        c.require("type", String.join(", ", COMMANDS));
+        String type = c.text("type", "", Pattern.compile(String.join("|", COMMANDS)), String.join(", ", COMMANDS));
+        String id = c.text("id", c.name("").replaceAll("\\.$", ""), ID, "letters, digits and . _ : - (at most 128)");
+        String actor = c.text("actor", "officer-sim", ID, "letters, digits and . _ : - (at most 128)");
+        LaneMode mode = null;
+        if (type.equals("setMode")) {
+            c.require("mode", "the mode to set");
+            // FAULT is the lane's own to enter (a command for it is refused): not a mode a scenario sets.
+            mode = c.choice("mode", LaneMode.AUTOMATED, LaneMode.class, EnumSet.complementOf(EnumSet.of(LaneMode.FAULT)));
+        } else if (c.has("mode")) {
+            c.problem("mode", "only a setMode command has a mode");
+        }
+        c.rejectUnknownKeys();
         return switch (type) {
             case "release" -> new LaneInput.Command(id, CommandKind.RELEASE, null, actor);
             case "confirm" -> new LaneInput.Command(id, CommandKind.CONFIRM, null, actor);
             case "faultReset" -> new LaneInput.Command(id, CommandKind.FAULT_RESET, null, actor);
-            case "setMode" -> new LaneInput.Command(id, CommandKind.SET_MODE,
-                    LaneMode.valueOf(c.path("mode").asText().toUpperCase(Locale.ROOT)), actor);
-            default -> throw new IllegalArgumentException("command type '" + type + "'; allowed: release, confirm, setMode, faultReset");
+            case "setMode" -> new LaneInput.Command(id, CommandKind.SET_MODE, mode, actor);
+            default -> null;
         };
     }
 
-    private static Consumer<Simulation> fault(String kind, String loopName) {
-        LoopId loop = LoopId.valueOf(loopName.toUpperCase(Locale.ROOT));
+    private static Consumer<Simulation> faultStep(Section step) {
+        String kind = step.text("fault", "", Pattern.compile(String.join("|", FAULTS)), String.join(", ", FAULTS));
+        LoopId loop = LoopId.SAFETY;
+        if (LOOP_FAULTS.contains(kind)) {
+            loop = step.choice("loop", LoopId.SAFETY, LoopId.class, Section.all(LoopId.class));
+        } else if (step.has("loop")) {
+            step.problem("loop", "only a loop fault (" + String.join(", ", LOOP_FAULTS) + ") names a loop");
+        }
+        LoopId faulty = loop;
         return switch (kind) {
             case "gateJam" -> sim -> sim.hardware.gate.jam();
             case "gateUnjam" -> sim -> sim.hardware.gate.unjam();
-            case "loopStuck" -> sim -> sim.hardware.loop(loop).stickOccupied();
-            case "loopUnstick" -> sim -> sim.hardware.loop(loop).unstick();
-            case "loopChatter" -> sim -> sim.hardware.loop(loop).chatter(12, 50);
+            case "loopStuck" -> sim -> sim.hardware.loop(faulty).stickOccupied();
+            case "loopUnstick" -> sim -> sim.hardware.loop(faulty).unstick();
+            case "loopChatter" -> sim -> sim.hardware.loop(faulty).chatter(12, 50);
             case "readerSilent" -> sim -> sim.hardware.tagReader.setSilent(true);
             case "readerBack" -> sim -> sim.hardware.tagReader.setSilent(false);
             case "journal", "outputMismatch" -> sim -> sim.submit(new LaneInput.HardwareFault(kind, "injected by the scenario"));
-            default -> throw new IllegalArgumentException("fault '" + kind + "'; allowed: gateJam, gateUnjam, loopStuck, loopUnstick, "
-                    + "loopChatter, readerSilent, readerBack, journal, outputMismatch");
+            default -> null;
         };
     }
 }
