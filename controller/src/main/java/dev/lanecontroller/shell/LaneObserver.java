@@ -53,6 +53,36 @@ public interface LaneObserver {
         };
     }
 
+    /** This observer, then {@code next}, for everything. */
+    default LaneObserver andThen(LaneObserver next) {
+        LaneObserver first = this;
+        return new LaneObserver() {
+            @Override
+            public void onEvent(JournalEntry entry) {
+                first.onEvent(entry);
+                next.onEvent(entry);
+            }
+
+            @Override
+            public void onSignal(SignalAspect aspect, Now at) {
+                first.onSignal(aspect, at);
+                next.onSignal(aspect, at);
+            }
+
+            @Override
+            public void onGate(GateDirection direction, Now at) {
+                first.onGate(direction, at);
+                next.onGate(direction, at);
+            }
+
+            @Override
+            public void onDecision(dev.lanecontroller.core.LaneEvent.DecisionMade made, long nanos) {
+                first.onDecision(made, nanos);
+                next.onDecision(made, nanos);
+            }
+        };
+    }
+
     LaneObserver NONE = new LaneObserver() {
         @Override
         public void onEvent(JournalEntry entry) {

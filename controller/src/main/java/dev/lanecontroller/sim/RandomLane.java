@@ -1,0 +1,299 @@
+package dev.lanecontroller.sim;
+
+import dev.lanecontroller.config.LaneSetup;
+import dev.lanecontroller.core.CommandKind;
+import dev.lanecontroller.core.LaneEvent;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.core.LaneSettings;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.core.Phase;
+import dev.lanecontroller.core.Plates;
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.LoopId;
+import dev.lanecontroller.hal.ReadFilter;
+import dev.lanecontroller.hal.SignalAspect;
+import dev.lanecontroller.shell.LaneObserver;
+import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.MemoryClearance;
+import dev.lanecontroller.store.MemoryJournal;
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The seeded random lane (what {@code simulate --random} runs and the property test checks): settings
+ * drawn from the seed, traffic with every driver behaviour, reads from the next lane, officers late
+ * or absent, a technician who fixes and resets, injected faults (jammed gate, stuck or chattering
+ * loops, silent reader, output and journal faults), mode changes, a mode change that waits for the
+ * vehicle in the lane with a fault latching behind it, and close tailgaters a second behind a car.
+ *
+ * <p>The SafetyMonitor inside the shell checks the invariants of DESIGN §5 after every step (a
+ * violation throws). Beyond them the run holds every close tailgater with a plate the camera can read
+ * against the record: it had a decision of its own, or a TAILGATE came within two minutes of it
+ * going under the arm. Memory is bounded whatever the number of vehicles.
+ */
+public final class RandomLane implements LaneObserver {
+    /** What a run did, and the close tailgaters that went through unseen (at most the first few, and their count). */
+    public record Result(long seed, long vehicles, long decisions, long faults, long steps, long laneTimeMs, long closeTailgaters,
+                         long modeChangesBeforeFaults, long tailgates, long unseenCount, List<String> unseen) {
+        public boolean clean() {
+            return unseenCount == 0;
+        }
+    }
+
+    private static final int UNSEEN_KEPT = 5;
+    /** A close tailgater is flagged within this of going under the arm (the plate evidence comes at the passage's end). */
+    private static final long TAILGATE_WINDOW_MS = 120_000;
+
+    private final long seed;
+    private final SplittableRandom random;
+    private final Simulation sim;
+    private final TrafficGenerator generator;
+    private long decisions;
+    private long faults;
+    private boolean technicianCalled;
+    private long closeTailgaters;
+    private long modeChangesBeforeFaults;
+    private long tailgates;
+    private long unseenCount;
+    private final List<String> unseen = new ArrayList<>();
+    /** Close tailgaters in the lane (arrival time), the decisions for their plates, and recent TAILGATEs: all pruned as time goes. */
+    private final Map<VehicleSpec, Long> tailgatersArrivedAtMs = new IdentityHashMap<>();
+    private final Map<String, List<Long>> decisionsForWatchedPlatesAtMs = new HashMap<>();
+    private final Deque<Long> recentTailgatesAtMs = new ArrayDeque<>();
+    /** Crossings waiting for the TAILGATE that may follow them. */
+    private final Deque<Crossing> crossingsToJudge = new ArrayDeque<>();
+    /** While a loop is stuck occupied the lane cannot see vehicles come and go on it (until its stuck fault). */
+    private long blindSinceMs = -1;
+    private long lastBlindEndMs = Long.MIN_VALUE;
+
+    private record Crossing(VehicleSpec vehicle, long arrivedAtMs, long atMs) {}
+
+    /** {@code out}: every event, output and input as {@link JsonLines}, or null for none. */
+    public RandomLane(long seed, PrintStream out) {
+        this.seed = seed;
+        random = new SplittableRandom(seed);
+        LaneSettings d = LaneSettings.defaults("lane-random");
+        boolean confirm = random.nextInt(4) == 0;
+        boolean exitLoop = random.nextInt(5) != 0;
+        LaneSettings settings = new LaneSettings(d.laneId(), LaneMode.AUTOMATED, true, exitLoop, Set.of("NEXUS"), random.nextBoolean(), 0,
+                random.nextDouble() * 5, confirm, 60_000, 8, 30L * 24 * 3600 * 1000, 1_000 + random.nextInt(1_500), 1_000,
+                10_000 + random.nextInt(20_000), 4_000, 10_000, 120_000, 300_000, 10, 2_000, 5_000);
+        List<CardRecord> cards = DemoList.cards(3_000, seed);
+        MemoryClearance clearance = new MemoryClearance();
+        long start = 1_795_852_800_000L;
+        clearance.put(new ListInfo("NEXUS", 1, start, ListInfo.NO_EXPIRY, cards.size()), cards);
+        JsonLines lines = out == null ? null : new JsonLines(out);
+        // The line of an event comes before what the officers and the technician do about it.
+        LaneObserver observer = lines == null ? this : lines.andThen(this);
+        sim = new Simulation(new LaneSetup(settings, new ReadFilter(Set.of(1, 2), -90)), 1_000 + random.nextInt(2_000), 1_000,
+                clearance, MemoryJournal.withoutHistory("random-" + seed), start, true, seed, 0.02, observer);
+        if (lines != null) {
+            lines.watchInputs(sim);
+        }
+        generator = new TrafficGenerator(cards, new SplittableRandom(seed * 31), true);
+        sim.traffic.onGateLineCrossed(this::crossed);
+    }
+
+    public Result run(long vehicles) {
+        long added = 0;
+        long nextFaultMs = 600_000 + random.nextInt(1_200_000);
+        long nextModeChangeMs = 1_800_000 + random.nextInt(3_600_000);
+        while (added < vehicles) {
+            long gap = generator.nextGapMs(400 + random.nextInt(400));
+            sim.runUntil(sim.elapsedMs() + gap);
+            if (sim.traffic.vehiclesInLane() < 12) {
+                sim.traffic.add(generator.next());
+                added++;
+                if (random.nextInt(40) == 0 && added < vehicles) {
+                    // A close tailgater: a second car a second behind, through on the first one's green.
+                    sim.runUntil(sim.elapsedMs() + 1_000);
+                    VehicleSpec tailgater = generator.nextCloseTailgater();
+                    tailgatersArrivedAtMs.put(tailgater, sim.scheduler.nowMs());
+                    sim.traffic.add(tailgater);
+                    added++;
+                    closeTailgaters++;
+                }
+            }
+            if (sim.elapsedMs() >= nextFaultMs) {
+                if (!(sim.shell().state().phase() instanceof Phase.Idle) && random.nextBoolean()) {
+                    // A mode change that must wait for the vehicle in the lane, and a fault while it waits:
+                    // only a FAULT_RESET may end that fault (invariant 6), never the waiting change.
+                    changeMode();
+                    sim.runUntil(sim.elapsedMs() + random.nextInt(5_000));
+                    modeChangesBeforeFaults++;
+                }
+                injectFault();
+                nextFaultMs = sim.elapsedMs() + 300_000 + random.nextInt(3_600_000);
+            }
+            if (sim.elapsedMs() >= nextModeChangeMs) {
+                changeMode();
+                nextModeChangeMs = sim.elapsedMs() + 1_800_000 + random.nextInt(7_200_000);
+            }
+            judgeCrossings(false);
+        }
+        // Everything must come to rest: no state waits forever (invariant 5).
+        sim.runUntil(sim.elapsedMs() + 3_600_000);
+        fixEverything();
+        sim.submit(new LaneInput.Command("end-reset", CommandKind.FAULT_RESET, null, "tech"));
+        sim.submit(new LaneInput.Command("end-mode", CommandKind.SET_MODE, LaneMode.AUTOMATED, "supervisor"));
+        sim.runUntil(sim.elapsedMs() + 1_800_000);
+        Phase phase = sim.shell().state().phase();
+        if (!(phase instanceof Phase.Idle)) {
+            throw new IllegalStateException("seed " + seed + ": the lane did not come to rest: " + phase + " in " + sim.shell().state().mode());
+        }
+        judgeCrossings(true);
+        return new Result(seed, added, decisions, faults, sim.shell().steps(), sim.elapsedMs(), closeTailgaters, modeChangesBeforeFaults,
+                tailgates, unseenCount, List.copyOf(unseen));
+    }
+
+    private void crossed(VehicleSpec vehicle, long atMs) {
+        Long arrived = tailgatersArrivedAtMs.remove(vehicle);
+        if (arrived == null || vehicle.plateText() == null) {
+            return; // only close tailgaters the camera can read are held to the record
+        }
+        boolean blind = blindSinceMs >= 0 || lastBlindEndMs >= arrived;
+        if (!blind) {
+            crossingsToJudge.add(new Crossing(vehicle, arrived, atMs));
+        }
+    }
+
+    /** Judges the crossings whose TAILGATE window has passed ({@code all}: every one, at the end of the run). */
+    private void judgeCrossings(boolean all) {
+        long now = sim.scheduler.nowMs();
+        while (!crossingsToJudge.isEmpty() && (all || crossingsToJudge.peekFirst().atMs() + TAILGATE_WINDOW_MS < now)) {
+            Crossing crossing = crossingsToJudge.pollFirst();
+            String plate = Plates.key(crossing.vehicle().plateJurisdiction(), crossing.vehicle().plateText());
+            boolean decided = decisionsForWatchedPlatesAtMs.getOrDefault(plate, List.of()).stream()
+                    .anyMatch(at -> at >= crossing.arrivedAtMs() && at <= crossing.atMs());
+            boolean flagged = recentTailgatesAtMs.stream().anyMatch(at -> Math.abs(at - crossing.atMs()) <= TAILGATE_WINDOW_MS);
+            if (!decided && !flagged) {
+                unseenCount++;
+                if (unseen.size() < UNSEEN_KEPT) {
+                    unseen.add(plate + " under the arm at t=" + (crossing.atMs() - Simulation.START_MONO_MS) + " ms, arrived at t="
+                            + (crossing.arrivedAtMs() - Simulation.START_MONO_MS));
+                }
+            }
+        }
+        long oldestNeeded = crossingsToJudge.isEmpty() ? now : crossingsToJudge.peekFirst().arrivedAtMs();
+        for (VehicleSpec waiting : tailgatersArrivedAtMs.keySet()) {
+            oldestNeeded = Math.min(oldestNeeded, tailgatersArrivedAtMs.get(waiting));
+        }
+        long keepFrom = oldestNeeded - TAILGATE_WINDOW_MS;
+        while (!recentTailgatesAtMs.isEmpty() && recentTailgatesAtMs.peekFirst() < keepFrom) {
+            recentTailgatesAtMs.pollFirst();
+        }
+        decisionsForWatchedPlatesAtMs.values().forEach(times -> times.removeIf(at -> at < keepFrom));
+        decisionsForWatchedPlatesAtMs.values().removeIf(List::isEmpty);
+    }
+
+    private void injectFault() {
+        faults++;
+        switch (random.nextInt(7)) {
+            case 0 -> sim.hardware.gate.jam();
+            case 1 -> stick(LoopId.SAFETY);
+            case 2 -> stick(LoopId.ARMING);
+            case 3 -> sim.hardware.loop(random.nextBoolean() ? LoopId.SAFETY : LoopId.ARMING).chatter(12 + random.nextInt(20),
+                    20 + random.nextInt(80));
+            case 4 -> sim.hardware.tagReader.setSilent(true);
+            case 5 -> sim.submit(new LaneInput.HardwareFault("output", "signal read back differs from command"));
+            default -> sim.submit(new LaneInput.HardwareFault("journal", "disk I/O error (injected)"));
+        }
+    }
+
+    private void stick(LoopId loop) {
+        sim.hardware.loop(loop).stickOccupied();
+        if (blindSinceMs < 0) {
+            blindSinceMs = sim.scheduler.nowMs();
+        }
+    }
+
+    private void changeMode() {
+        LaneMode[] modes = {LaneMode.CLOSED, LaneMode.MANUAL, LaneMode.MAINTENANCE, LaneMode.AUTOMATED, LaneMode.AUTOMATED};
+        LaneMode mode = modes[random.nextInt(modes.length)];
+        sim.submit(new LaneInput.Command("mode-" + sim.elapsedMs(), CommandKind.SET_MODE, mode, "supervisor"));
+        if (mode != LaneMode.AUTOMATED) {
+            long back = 300_000 + random.nextInt(1_800_000);
+            sim.scheduler.after(back, () -> sim.submit(new LaneInput.Command("mode-back", CommandKind.SET_MODE, LaneMode.AUTOMATED,
+                    "supervisor")));
+        }
+    }
+
+    private void fixEverything() {
+        if (blindSinceMs >= 0) {
+            lastBlindEndMs = sim.scheduler.nowMs();
+            blindSinceMs = -1;
+        }
+        sim.hardware.gate.unjam();
+        sim.hardware.loops.values().forEach(loop -> loop.unstick());
+        sim.hardware.tagReader.setSilent(false);
+    }
+
+    @Override
+    public void onEvent(JournalEntry entry) {
+        switch (entry.type()) {
+            case "TAILGATE" -> {
+                tailgates++;
+                recentTailgatesAtMs.add(entry.monoMs());
+            }
+            case "DECISION" -> {
+                decisions++;
+                LaneEvent.DecisionMade decision = (LaneEvent.DecisionMade) entry.event();
+                if (decision.plate() != null && watched(decision.plate())) {
+                    decisionsForWatchedPlatesAtMs.computeIfAbsent(decision.plate(), p -> new ArrayList<>()).add(entry.monoMs());
+                }
+                boolean cleared = decision.outcome().equals("CLEARED");
+                if (cleared && decision.officerConfirm() && random.nextInt(10) != 0) {
+                    long delay = 500 + random.nextInt(14_000);
+                    sim.scheduler.after(delay, () -> sim.submit(new LaneInput.Command("c" + entry.seq(), CommandKind.CONFIRM, null, "officer")));
+                } else if (!cleared && random.nextInt(10) != 0) {
+                    long delay = 2_000 + random.nextInt(60_000);
+                    sim.scheduler.after(delay, () -> sim.submit(new LaneInput.Command("r" + entry.seq(), CommandKind.RELEASE, null, "officer")));
+                }
+            }
+            case "REFERRAL_TIMEOUT" -> sim.scheduler.after(1_000 + random.nextInt(10_000),
+                    () -> sim.submit(new LaneInput.Command("late" + entry.seq(), CommandKind.RELEASE, null, "officer")));
+            case "FAULT" -> {
+                if (!technicianCalled) {
+                    technicianCalled = true;
+                    sim.scheduler.after(30_000 + random.nextInt(120_000), () -> {
+                        technicianCalled = false;
+                        fixEverything();
+                        sim.submit(new LaneInput.Command("reset", CommandKind.FAULT_RESET, null, "tech"));
+                    });
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** Whether a plate is a close tailgater's still in the lane or waiting to be judged. */
+    private boolean watched(String plate) {
+        for (VehicleSpec vehicle : tailgatersArrivedAtMs.keySet()) {
+            if (vehicle.plateText() != null && plate.equals(Plates.key(vehicle.plateJurisdiction(), vehicle.plateText()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void onSignal(SignalAspect aspect, Now at) {
+        // The monitor inside the shell checks every output.
+    }
+
+    @Override
+    public void onGate(GateDirection direction, Now at) {
+        // The monitor inside the shell checks every output.
+    }
+}
