@@ -72,6 +72,11 @@ public final class ConfigLoader {
         if (devices.kind() == HardwareSettings.Kind.GPIO && devices.camera() == null && settings.plateRequired()) {
             top.problem("camera", "policy.plateRequired needs a camera (camera.kind: webhook)");
         }
+        if (devices.kind() == HardwareSettings.Kind.GPIO && devices.camera() == null && !settings.hasArmingLoop()) {
+            // Without an arming loop a transaction opens on a card or a plate: with no camera, a car with
+            // no card would stand at the stop line unseen, with the traffic behind it.
+            top.problem("camera", "lane.armingLoop: false needs a camera (camera.kind: webhook) to see a vehicle that carries no card");
+        }
         CentralSettings central = top.has("central") ? central(top.section("central"), settings.laneId(), base) : null;
         Section healthSection = top.section("health");
         HealthSettings health = new HealthSettings(healthSection.bool("enabled", true),

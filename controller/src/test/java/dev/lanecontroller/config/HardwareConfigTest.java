@@ -66,13 +66,16 @@ class HardwareConfigTest {
                   kind: none
                 policy:
                   plateRequired: true
+                lane:
+                  armingLoop: false
                 """;
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "wiring.yaml", null));
         String all = String.join("\n", e.problems());
         for (String expected : new String[] {"hardware.gpio.lamps.GREEN: unknown key", "lamps: STOP and PROCEED need an output each",
                 "gateClose: GPIO 19 is already gateOpen", "hardware.gpio.openLimit.pull", "closedLimit: GPIO 41 does not exist",
                 "hardware.gpio.feedback.lamp.GREEN: not an output", "reader.wiegand.d0: GPIO 17 is already loop.SAFETY",
-                "camera: policy.plateRequired needs a camera"}) {
+                "camera: policy.plateRequired needs a camera",
+                "camera: lane.armingLoop: false needs a camera (camera.kind: webhook) to see a vehicle that carries no card"}) {
             assertTrue(all.contains(expected), "no '" + expected + "' in:\n" + all);
         }
     }
