@@ -14,8 +14,8 @@ import java.time.Instant;
 
 /**
  * A simulated lane as JSON lines, one object per line with its virtual time {@code t} (ms from the
- * start): every journal event, every signal and gate command, and every loop change and limit
- * switch the lane's inputs saw, so an outside checker can hold the outputs against the inputs
+ * start): every journal event, every signal and gate command, and every loop change, limit
+ * switch and camera report the lane's inputs saw, so an outside checker can hold the outputs against the inputs
  * (docs/scenarios.md, output lines). Same run, same bytes.
  */
 final class JsonLines implements LaneObserver {
@@ -35,6 +35,16 @@ final class JsonLines implements LaneObserver {
             }
         }
         sim.hardware.gate.onLimitReached(limit -> out.println("{\"t\":" + sim.elapsedMs() + ",\"kind\":\"limit\",\"limit\":\"" + limit + "\"}"));
+        sim.hardware.plateReader.onReport(report -> {
+            ObjectNode line = JSON.createObjectNode();
+            line.put("t", sim.elapsedMs());
+            line.put("kind", "plate");
+            line.put("text", report.text());
+            line.put("jurisdiction", report.jurisdiction());
+            line.put("confidence", report.confidencePct());
+            line.put("event", report.kind().name());
+            out.println(line);
+        });
     }
 
     @Override

@@ -23,7 +23,6 @@ import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +38,9 @@ import java.util.SplittableRandom;
  *
  * <p>The SafetyMonitor inside the shell checks the invariants of DESIGN §5 after every step (a
  * violation throws). Beyond them the run holds every close tailgater with a plate the camera can read
- * against the record: it had a decision of its own, or a TAILGATE came within two minutes of it
- * going under the arm. Memory is bounded whatever the number of vehicles.
+ * against the record: each clearance, confirm or release admits one vehicle, so a close tailgater
+ * that goes under the arm after another vehicle did on the same one must have a TAILGATE within two
+ * minutes. Memory is bounded whatever the number of vehicles.
  */
 public final class RandomLane implements LaneObserver {
     /** What a run did, and the close tailgaters that went through unseen (at most the first few, and their count). */
@@ -67,10 +67,11 @@ public final class RandomLane implements LaneObserver {
     private long tailgates;
     private long unseenCount;
     private final List<String> unseen = new ArrayList<>();
-    /** Close tailgaters in the lane (arrival time), the decisions for their plates, and recent TAILGATEs: all pruned as time goes. */
+    /** Close tailgaters in the lane (arrival time) and recent TAILGATEs: pruned as time goes. */
     private final Map<VehicleSpec, Long> tailgatersArrivedAtMs = new IdentityHashMap<>();
-    private final Map<String, List<Long>> decisionsForWatchedPlatesAtMs = new HashMap<>();
     private final Deque<Long> recentTailgatesAtMs = new ArrayDeque<>();
+    /** Vehicles under the arm since the last clearance, confirm or release: the first is the one it admitted. */
+    private long crossingsSinceAdmitted;
     /** Crossings waiting for the TAILGATE that may follow them. */
     private final Deque<Crossing> crossingsToJudge = new ArrayDeque<>();
     /** While a loop is stuck occupied the lane cannot see vehicles come and go on it (until its stuck fault). */
@@ -158,9 +159,10 @@ public final class RandomLane implements LaneObserver {
     }
 
     private void crossed(VehicleSpec vehicle, long atMs) {
+        boolean admitted = crossingsSinceAdmitted++ == 0;
         Long arrived = tailgatersArrivedAtMs.remove(vehicle);
-        if (arrived == null || vehicle.plateText() == null) {
-            return; // only close tailgaters the camera can read are held to the record
+        if (arrived == null || vehicle.plateText() == null || admitted) {
+            return; // only close tailgaters the camera can read, going through on another's opening, are held to the record
         }
         boolean blind = blindSinceMs >= 0 || lastBlindEndMs >= arrived;
         if (!blind) {
@@ -173,28 +175,19 @@ public final class RandomLane implements LaneObserver {
         long now = sim.scheduler.nowMs();
         while (!crossingsToJudge.isEmpty() && (all || crossingsToJudge.peekFirst().atMs() + TAILGATE_WINDOW_MS < now)) {
             Crossing crossing = crossingsToJudge.pollFirst();
-            String plate = Plates.key(crossing.vehicle().plateJurisdiction(), crossing.vehicle().plateText());
-            boolean decided = decisionsForWatchedPlatesAtMs.getOrDefault(plate, List.of()).stream()
-                    .anyMatch(at -> at >= crossing.arrivedAtMs() && at <= crossing.atMs());
             boolean flagged = recentTailgatesAtMs.stream().anyMatch(at -> Math.abs(at - crossing.atMs()) <= TAILGATE_WINDOW_MS);
-            if (!decided && !flagged) {
+            if (!flagged) {
                 unseenCount++;
                 if (unseen.size() < UNSEEN_KEPT) {
-                    unseen.add(plate + " under the arm at t=" + (crossing.atMs() - Simulation.START_MONO_MS) + " ms, arrived at t="
-                            + (crossing.arrivedAtMs() - Simulation.START_MONO_MS));
+                    unseen.add(Plates.key(crossing.vehicle().plateJurisdiction(), crossing.vehicle().plateText()) + " under the arm at t="
+                            + (crossing.atMs() - Simulation.START_MONO_MS) + " ms, arrived at t=" + (crossing.arrivedAtMs() - Simulation.START_MONO_MS));
                 }
             }
         }
-        long oldestNeeded = crossingsToJudge.isEmpty() ? now : crossingsToJudge.peekFirst().arrivedAtMs();
-        for (VehicleSpec waiting : tailgatersArrivedAtMs.keySet()) {
-            oldestNeeded = Math.min(oldestNeeded, tailgatersArrivedAtMs.get(waiting));
-        }
-        long keepFrom = oldestNeeded - TAILGATE_WINDOW_MS;
+        long keepFrom = (crossingsToJudge.isEmpty() ? now : crossingsToJudge.peekFirst().atMs()) - TAILGATE_WINDOW_MS;
         while (!recentTailgatesAtMs.isEmpty() && recentTailgatesAtMs.peekFirst() < keepFrom) {
             recentTailgatesAtMs.pollFirst();
         }
-        decisionsForWatchedPlatesAtMs.values().forEach(times -> times.removeIf(at -> at < keepFrom));
-        decisionsForWatchedPlatesAtMs.values().removeIf(List::isEmpty);
     }
 
     private void injectFault() {
@@ -246,13 +239,14 @@ public final class RandomLane implements LaneObserver {
                 tailgates++;
                 recentTailgatesAtMs.add(entry.monoMs());
             }
+            case "RELEASED", "CONFIRMED" -> crossingsSinceAdmitted = 0;
             case "DECISION" -> {
                 decisions++;
                 LaneEvent.DecisionMade decision = (LaneEvent.DecisionMade) entry.event();
-                if (decision.plate() != null && watched(decision.plate())) {
-                    decisionsForWatchedPlatesAtMs.computeIfAbsent(decision.plate(), p -> new ArrayList<>()).add(entry.monoMs());
-                }
                 boolean cleared = decision.outcome().equals("CLEARED");
+                if (cleared && !decision.officerConfirm()) {
+                    crossingsSinceAdmitted = 0;
+                }
                 if (cleared && decision.officerConfirm() && random.nextInt(10) != 0) {
                     long delay = 500 + random.nextInt(14_000);
                     sim.scheduler.after(delay, () -> sim.submit(new LaneInput.Command("c" + entry.seq(), CommandKind.CONFIRM, null, "officer")));
@@ -275,16 +269,6 @@ public final class RandomLane implements LaneObserver {
             }
             default -> { }
         }
-    }
-
-    /** Whether a plate is a close tailgater's still in the lane or waiting to be judged. */
-    private boolean watched(String plate) {
-        for (VehicleSpec vehicle : tailgatersArrivedAtMs.keySet()) {
-            if (vehicle.plateText() != null && plate.equals(Plates.key(vehicle.plateJurisdiction(), vehicle.plateText()))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
