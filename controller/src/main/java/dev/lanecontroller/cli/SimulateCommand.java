@@ -63,7 +63,7 @@ final class SimulateCommand implements Callable<Integer> {
         ScenarioRunner.Result result = ScenarioRunner.run(scenario, seed == null ? scenario.seed() : seed,
                 quiet ? new PrintStream(OutputStream.nullOutputStream()) : out);
         if (!result.expectationsMet()) {
-            System.err.println("expected decisions " + scenario.expectedDecisions() + " but got " + result.decisions());
+            result.unmet().forEach(System.err::println);
             return 1;
         }
         return 0;

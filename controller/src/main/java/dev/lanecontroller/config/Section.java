@@ -176,7 +176,7 @@ public final class Section {
     }
 
     /** The keys this mapping has (for mappings whose keys are names: lamps by aspect, loops by id). */
-    List<String> keys() {
+    public List<String> keys() {
         List<String> keys = new ArrayList<>();
         if (node != null) {
             node.fieldNames().forEachRemaining(keys::add);

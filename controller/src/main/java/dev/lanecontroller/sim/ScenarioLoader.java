@@ -8,6 +8,7 @@ import dev.lanecontroller.config.ConfigLoader;
 import dev.lanecontroller.config.LaneSetup;
 import dev.lanecontroller.config.Section;
 import dev.lanecontroller.core.CommandKind;
+import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.ListInfo;
@@ -32,6 +33,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -48,7 +52,11 @@ public final class ScenarioLoader {
     public static final long RUN_FOR_MS_MAX = 7L * 24 * 3600 * 1000;
     private static final long SETTLE_AFTER_LAST_STEP_MS = 60_000;
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final List<String> STEP_KINDS = List.of("vehicle", "loop", "tag", "plate", "command", "fault", "tamper");
+    private static final List<String> STEP_KINDS = List.of("vehicle", "loop", "tag", "plate", "command", "fault", "tamper", "clock", "list",
+            "restart");
+    /** A wall-clock step of up to ten years either way: enough for any RTC gone wrong, short of overflow. */
+    private static final long CLOCK_STEP_MS_MAX = 10L * 366 * 24 * 3600 * 1000;
+    private static final int LIST_STEP_CARDS_MAX = 100_000;
     private static final List<String> FAULTS = List.of("gateJam", "gateUnjam", "loopStuck", "loopUnstick", "loopChatter", "readerSilent",
             "readerBack", "journal", "outputMismatch");
     private static final List<String> LOOP_FAULTS = List.of("loopStuck", "loopUnstick", "loopChatter");
@@ -108,24 +116,27 @@ public final class ScenarioLoader {
         sim.rejectUnknownKeys();
         List<Scenario.ScenarioList> lists = lists(root, startWallMs, problems);
         List<Scenario.Step> steps = new ArrayList<>();
+        List<ListStep> listSteps = new ArrayList<>();
         JsonNode stepNodes = root.raw("steps");
         if (stepNodes == null || !stepNodes.isArray() || stepNodes.size() > STEPS_MAX) {
             problems.add("steps: required, a list of at most " + STEPS_MAX + " steps");
         } else {
             for (int i = 0; i < stepNodes.size(); i++) {
-                Scenario.Step step = step(new Section("steps[" + i + "]", stepNodes.get(i), problems), stepNodes.get(i), problems);
+                Scenario.Step step = step(new Section("steps[" + i + "]", stepNodes.get(i), problems), stepNodes.get(i), problems, startWallMs,
+                        listSteps);
                 if (step != null) {
                     steps.add(step);
                 }
             }
         }
         steps.sort(Comparator.comparingLong(Scenario.Step::atMs));
+        checkListVersions(lists, listSteps, problems);
         long lastStepMs = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).atMs();
         long runForMs = root.integer("runForMs", Math.min(RUN_FOR_MS_MAX, lastStepMs + SETTLE_AFTER_LAST_STEP_MS), 0, RUN_FOR_MS_MAX);
         if (runForMs < lastStepMs) {
             root.problem("runForMs", runForMs + " does not cover the last step (at " + lastStepMs + " ms)");
         }
-        List<String> expected = expectedDecisions(root.section("expect"));
+        Scenario.Expectations expected = expectations(root.section("expect"), problems);
         root.rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ScenarioException(source, problems);
@@ -133,29 +144,64 @@ public final class ScenarioLoader {
         return new Scenario(name, seed, startWallMs, clockSynced, setup, gateTravelMs, heartbeatMs, lists, steps, runForMs, expected);
     }
 
-    private static List<String> expectedDecisions(Section expect) {
+    private static Scenario.Expectations expectations(Section expect, List<String> problems) {
         List<String> outcomes = new ArrayList<>(List.of("CLEARED"));
         for (Reason reason : Reason.values()) {
             outcomes.add(reason.name());
         }
-        List<String> expected = new ArrayList<>();
-        JsonNode decisions = expect.raw("decisions");
-        if (decisions != null) {
-            if (!decisions.isArray()) {
+        List<String> decisions = new ArrayList<>();
+        JsonNode decisionNodes = expect.raw("decisions");
+        if (decisionNodes != null) {
+            if (!decisionNodes.isArray()) {
                 expect.problem("decisions", "must be a list of outcomes");
             } else {
-                for (int i = 0; i < decisions.size(); i++) {
-                    String outcome = decisions.get(i).asText();
-                    if (!decisions.get(i).isTextual() || !outcomes.contains(outcome)) {
+                for (int i = 0; i < decisionNodes.size(); i++) {
+                    String outcome = decisionNodes.get(i).asText();
+                    if (!decisionNodes.get(i).isTextual() || !outcomes.contains(outcome)) {
                         expect.problem("decisions[" + i + "]", "'" + outcome + "' is not an outcome; outcomes are " + String.join(", ", outcomes));
                     } else {
-                        expected.add(outcome);
+                        decisions.add(outcome);
                     }
                 }
             }
         }
+        Map<String, Integer> eventCounts = new TreeMap<>();
+        Section events = expect.section("events");
+        for (String type : events.keys()) {
+            boolean known = false;
+            for (EventType eventType : EventType.values()) {
+                known |= eventType.name().equals(type);
+            }
+            int count = (int) events.integer(type, 0, 0, 1_000_000);
+            if (!known) {
+                events.problem(type, "not an event type (docs/journal.md)");
+            } else {
+                eventCounts.put(type, count);
+            }
+        }
+        LaneMode modeAtEnd = expect.choice("modeAtEnd", null, LaneMode.class, Section.all(LaneMode.class));
+        List<long[]> gateStill = new ArrayList<>();
+        JsonNode windows = expect.raw("gateStill");
+        if (windows != null) {
+            if (!windows.isArray()) {
+                expect.problem("gateStill", "must be a list of {\"fromMs\": ..., \"toMs\": ...}");
+            } else {
+                for (int i = 0; i < windows.size(); i++) {
+                    Section window = new Section(expect.name("gateStill[" + i + "]"), windows.get(i), problems);
+                    window.require("fromMs", "ms from the start");
+                    window.require("toMs", "ms from the start");
+                    long from = window.integer("fromMs", 0, 0, RUN_FOR_MS_MAX);
+                    long to = window.integer("toMs", 0, 0, RUN_FOR_MS_MAX);
+                    window.rejectUnknownKeys();
+                    if (to < from) {
+                        window.problem("toMs", "before fromMs");
+                    }
+                    gateStill.add(new long[] {from, to});
+                }
+            }
+        }
         expect.rejectUnknownKeys();
-        return expected;
+        return new Scenario.Expectations(List.copyOf(decisions), Map.copyOf(eventCounts), modeAtEnd, List.copyOf(gateStill));
     }
 
     private static List<Scenario.ScenarioList> lists(Section root, long startWallMs, List<String> problems) {
@@ -170,28 +216,38 @@ public final class ScenarioLoader {
         }
         for (int i = 0; i < node.size(); i++) {
             Section list = new Section("lists[" + i + "]", node.get(i), problems);
-            String program = list.text("program", "", PROGRAM, "an upper-case name such as NEXUS");
-            list.require("program", "an upper-case name such as NEXUS");
-            long version = list.integer("version", 1, 1, ClearanceStore.VERSION_MAX);
-            long issued = instant(list, "issued", startWallMs - 3_600_000);
-            long expires = instant(list, "expires", ListInfo.NO_EXPIRY);
-            List<CardRecord> cards = new ArrayList<>();
-            JsonNode cardNodes = list.raw("cards");
-            if (cardNodes != null && !cardNodes.isArray()) {
-                list.problem("cards", "must be a list of card records (docs/lists.md)");
-            } else if (cardNodes != null) {
-                for (int c = 0; c < cardNodes.size(); c++) {
-                    try {
-                        cards.add(ListFileReader.fromJson(cardNodes.get(c), c + 1L));
-                    } catch (ListFormatException e) {
-                        list.problem("cards[" + c + "]", e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
-                    }
-                }
-            }
+            lists.add(list(list, startWallMs, "cards"));
             list.rejectUnknownKeys();
-            lists.add(new Scenario.ScenarioList(new ListInfo(program, version, issued, expires, cards.size()), cards));
         }
         return lists;
+    }
+
+    /** One list: program, version, issued, expires and its cards under {@code cardsKey} (docs/lists.md's JSON records). */
+    private static Scenario.ScenarioList list(Section list, long startWallMs, String cardsKey) {
+        String program = list.text("program", "", PROGRAM, "an upper-case name such as NEXUS");
+        list.require("program", "an upper-case name such as NEXUS");
+        long version = list.integer("version", 1, 1, ClearanceStore.VERSION_MAX);
+        long issued = instant(list, "issued", startWallMs - 3_600_000);
+        long expires = instant(list, "expires", ListInfo.NO_EXPIRY);
+        List<CardRecord> cards = cards(list, cardsKey);
+        return new Scenario.ScenarioList(new ListInfo(program, version, issued, expires, cards.size()), cards);
+    }
+
+    private static List<CardRecord> cards(Section list, String key) {
+        List<CardRecord> cards = new ArrayList<>();
+        JsonNode cardNodes = list.raw(key);
+        if (cardNodes != null && (!cardNodes.isArray() || cardNodes.size() > LIST_STEP_CARDS_MAX)) {
+            list.problem(key, "must be a list of at most " + LIST_STEP_CARDS_MAX + " card records (docs/lists.md)");
+        } else if (cardNodes != null) {
+            for (int c = 0; c < cardNodes.size(); c++) {
+                try {
+                    cards.add(ListFileReader.fromJson(cardNodes.get(c), c + 1L));
+                } catch (ListFormatException e) {
+                    list.problem(key + "[" + c + "]", e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+                }
+            }
+        }
+        return cards;
     }
 
     private static long instant(Section section, String key, long fallback) {
@@ -208,7 +264,28 @@ public final class ScenarioLoader {
     }
 
     /** One step: exactly one kind, each of its keys known and valid; null (and problems noted) when not. */
-    private static Scenario.Step step(Section step, JsonNode node, List<String> problems) {
+    /** A list arriving mid-run, for the check that each is newer than the one in force then (and a delta starts from it). */
+    private record ListStep(long atMs, String where, String program, long version, Long deltaFrom) {}
+
+    private static void checkListVersions(List<Scenario.ScenarioList> initial, List<ListStep> listSteps, List<String> problems) {
+        Map<String, Long> inForce = new TreeMap<>();
+        initial.forEach(list -> inForce.put(list.info().program(), list.info().version()));
+        List<ListStep> inTimeOrder = new ArrayList<>(listSteps);
+        inTimeOrder.sort(Comparator.comparingLong(ListStep::atMs));
+        for (ListStep list : inTimeOrder) {
+            Long current = inForce.get(list.program());
+            if (list.deltaFrom() != null && !list.deltaFrom().equals(current)) {
+                problems.add(list.where() + ".deltaFrom: " + list.deltaFrom() + ", but the " + list.program() + " list in force then is "
+                        + (current == null ? "none" : "v" + current));
+            } else if (current != null && list.version() <= current) {
+                problems.add(list.where() + ".version: " + list.version() + " is not newer than v" + current + ", in force then");
+            } else {
+                inForce.put(list.program(), list.version());
+            }
+        }
+    }
+
+    private static Scenario.Step step(Section step, JsonNode node, List<String> problems, long startWallMs, List<ListStep> listSteps) {
         if (node == null || !node.isObject()) {
             return null; // the section said so
         }
@@ -237,6 +314,9 @@ public final class ScenarioLoader {
             case "plate" -> plateStep(step.section("plate"));
             case "command" -> commandStep(step.section("command"));
             case "fault" -> faultStep(step);
+            case "clock" -> clockStep(step.section("clock"));
+            case "list" -> listStep(step.section("list"), at, startWallMs, listSteps);
+            case "restart" -> restartStep(step);
             default -> tamperStep(step);
         };
         step.rejectUnknownKeys();
@@ -248,6 +328,62 @@ public final class ScenarioLoader {
         step.require("occupied", "true or false: what the loop now reads");
         boolean occupied = step.bool("occupied", false);
         return sim -> sim.hardware.loop(loop).setOccupied(occupied);
+    }
+
+    private static Consumer<Simulation> clockStep(Section clock) {
+        long stepMs = clock.integer("stepMs", 0, -CLOCK_STEP_MS_MAX, CLOCK_STEP_MS_MAX);
+        boolean setsSync = clock.has("synced");
+        boolean synced = clock.bool("synced", true);
+        clock.rejectUnknownKeys();
+        if (stepMs == 0 && !setsSync) {
+            clock.problem("stepMs", "a clock step steps the wall clock (stepMs, + forward) or sets its sync (synced), or both");
+        }
+        return sim -> {
+            sim.stepWallClock(stepMs);
+            if (setsSync) {
+                sim.setClockSynced(synced);
+            }
+        };
+    }
+
+    private static Consumer<Simulation> listStep(Section list, long atMs, long startWallMs, List<ListStep> listSteps) {
+        if (!list.has("deltaFrom")) {
+            Scenario.ScenarioList snapshot = list(list, startWallMs, "cards");
+            list.rejectUnknownKeys();
+            listSteps.add(new ListStep(atMs, list.name("").replaceAll("\\.$", ""), snapshot.info().program(), snapshot.info().version(), null));
+            return sim -> sim.putList(snapshot.info(), snapshot.cards());
+        }
+        Scenario.ScenarioList delta = list(list, startWallMs, "upserts");
+        long from = list.integer("deltaFrom", 0, 1, ClearanceStore.VERSION_MAX);
+        List<String> removes = new ArrayList<>();
+        JsonNode removeNodes = list.raw("removes");
+        if (removeNodes != null && (!removeNodes.isArray() || removeNodes.size() > LIST_STEP_CARDS_MAX)) {
+            list.problem("removes", "must be a list of at most " + LIST_STEP_CARDS_MAX + " EPCs");
+        } else if (removeNodes != null) {
+            for (int i = 0; i < removeNodes.size(); i++) {
+                if (!removeNodes.get(i).isTextual() || !HEX.matcher(removeNodes.get(i).asText()).matches()) {
+                    list.problem("removes[" + i + "]", "'" + removeNodes.get(i).asText() + "' is not an EPC (hex digits, whole bytes)");
+                } else {
+                    removes.add(removeNodes.get(i).asText().toUpperCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        list.rejectUnknownKeys();
+        listSteps.add(new ListStep(atMs, list.name("").replaceAll("\\.$", ""), delta.info().program(), delta.info().version(), from));
+        ListInfo next = delta.info();
+        return sim -> {
+            Map<String, CardRecord> cards = new LinkedHashMap<>();
+            sim.listCards(next.program()).forEach(card -> cards.put(card.epcHex(), card));
+            removes.forEach(cards::remove);
+            delta.cards().forEach(card -> cards.put(card.epcHex(), card));
+            sim.putList(new ListInfo(next.program(), next.version(), next.issuedWallMs(), next.expiresWallMs(), cards.size()),
+                    List.copyOf(cards.values()));
+        };
+    }
+
+    private static Consumer<Simulation> restartStep(Section step) {
+        String how = step.text("restart", "stop", Pattern.compile("stop|crash"), "stop (LANE_STOPPED journaled first) or crash");
+        return sim -> sim.restart(how.equals("stop"));
     }
 
     private static Consumer<Simulation> tamperStep(Section step) {

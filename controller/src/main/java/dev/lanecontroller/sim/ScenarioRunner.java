@@ -1,19 +1,30 @@
 package dev.lanecontroller.sim;
 
 import dev.lanecontroller.core.LaneEvent;
+import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.hal.GateDirection;
+import dev.lanecontroller.hal.SignalAspect;
+import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.store.MemoryClearance;
 import dev.lanecontroller.store.MemoryJournal;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Runs a scenario in virtual time and prints it as {@link JsonLines}. Same scenario and seed, same bytes.
  */
 public final class ScenarioRunner {
-    /** The outcome of a run: decision outcomes in order, and whether they met the scenario's expectations. */
-    public record Result(List<String> decisions, long events, boolean expectationsMet) {}
+    /** The outcome of a run: decision outcomes in order, and each expectation of the scenario that did not hold. */
+    public record Result(List<String> decisions, long events, List<String> unmet) {
+        public boolean expectationsMet() {
+            return unmet.isEmpty();
+        }
+    }
 
     private ScenarioRunner() {}
 
@@ -21,12 +32,28 @@ public final class ScenarioRunner {
         MemoryClearance clearance = new MemoryClearance();
         scenario.lists().forEach(list -> clearance.put(list.info(), list.cards()));
         List<String> decisions = new ArrayList<>();
+        Map<String, Integer> eventCounts = new TreeMap<>();
+        List<Long> gateCommandsAtMs = new ArrayList<>();
         long[] events = {0};
         JsonLines lines = new JsonLines(out);
-        LaneObserver observer = lines.alsoOnEvent(entry -> {
-            events[0]++;
-            if (entry.event() instanceof LaneEvent.DecisionMade decision) {
-                decisions.add(decision.outcome());
+        LaneObserver observer = lines.andThen(new LaneObserver() {
+            @Override
+            public void onEvent(JournalEntry entry) {
+                events[0]++;
+                eventCounts.merge(entry.type(), 1, Integer::sum);
+                if (entry.event() instanceof LaneEvent.DecisionMade decision) {
+                    decisions.add(decision.outcome());
+                }
+            }
+
+            @Override
+            public void onSignal(SignalAspect aspect, Now at) {
+                // Not expected on.
+            }
+
+            @Override
+            public void onGate(GateDirection direction, Now at) {
+                gateCommandsAtMs.add(at.monoMs() - Simulation.START_MONO_MS);
             }
         });
         Simulation sim = new Simulation(scenario.setup(), scenario.gateTravelMs(), scenario.readerHeartbeatIntervalMs(), clearance,
@@ -36,7 +63,31 @@ public final class ScenarioRunner {
             sim.scheduler.at(Simulation.START_MONO_MS + step.atMs(), () -> step.action().accept(sim));
         }
         sim.runUntil(scenario.runForMs());
-        boolean met = scenario.expectedDecisions().isEmpty() || scenario.expectedDecisions().equals(decisions);
-        return new Result(List.copyOf(decisions), events[0], met);
+        return new Result(List.copyOf(decisions), events[0], unmet(scenario.expect(), decisions, eventCounts, gateCommandsAtMs,
+                sim.shell().state().mode()));
+    }
+
+    private static List<String> unmet(Scenario.Expectations expect, List<String> decisions, Map<String, Integer> eventCounts,
+                                      List<Long> gateCommandsAtMs, LaneMode modeAtEnd) {
+        List<String> unmet = new ArrayList<>();
+        if (!expect.decisions().isEmpty() && !expect.decisions().equals(decisions)) {
+            unmet.add("expected decisions " + expect.decisions() + " but got " + decisions);
+        }
+        expect.eventCounts().forEach((type, count) -> {
+            int seen = eventCounts.getOrDefault(type, 0);
+            if (seen != count) {
+                unmet.add("expected " + count + " " + type + " event(s) but got " + seen);
+            }
+        });
+        if (expect.modeAtEnd() != null && expect.modeAtEnd() != modeAtEnd) {
+            unmet.add("expected the lane in " + expect.modeAtEnd() + " at the end but it is in " + modeAtEnd);
+        }
+        for (long[] window : expect.gateStillMs()) {
+            List<Long> moved = gateCommandsAtMs.stream().filter(at -> at >= window[0] && at <= window[1]).toList();
+            if (!moved.isEmpty()) {
+                unmet.add("expected no gate command from " + window[0] + " to " + window[1] + " ms but the gate was commanded at " + moved);
+            }
+        }
+        return unmet;
     }
 }

@@ -8,9 +8,13 @@ import dev.lanecontroller.hal.sim.SimLane;
 import dev.lanecontroller.hal.sim.VirtualScheduler;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.shell.LaneShell;
+import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ClearanceLookup;
+import dev.lanecontroller.store.MemoryClearance;
 import dev.lanecontroller.store.Journal;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -25,7 +29,14 @@ public final class Simulation {
     public final VirtualScheduler scheduler = new VirtualScheduler(START_MONO_MS);
     public final SimLane hardware;
     public final Traffic traffic;
-    private final LaneShell shell;
+    private final LaneSetup setup;
+    private final RandomSource random;
+    private final ClearanceLookup lists;
+    private final Journal journal;
+    private final LaneObserver observer;
+    private LaneShell shell;
+    /** Which lane (since the last restart) the devices' reports go to: a stopped daemon's subscriptions die with it. */
+    private int generation;
     private final ArrayDeque<LaneInput> inbox = new ArrayDeque<>();
     private final long startWallMs;
     private boolean clockSynced;
@@ -33,21 +44,68 @@ public final class Simulation {
     private long wallStepMs;
     private long tickScheduledAtMs = Long.MIN_VALUE;
 
-    public Simulation(LaneSetup setup, long gateTravelMs, long readerHeartbeatIntervalMs, ClearanceLookup clearance,
+    public Simulation(LaneSetup setup, long gateTravelMs, long readerHeartbeatIntervalMs, ClearanceLookup lists,
                       Journal journal, long startWallMs, boolean clockSynced, long seed, double foreignReadsPerTick,
                       LaneObserver observer) {
+        this.setup = setup;
+        this.lists = lists;
+        this.journal = journal;
+        this.observer = observer;
         this.startWallMs = startWallMs;
         this.clockSynced = clockSynced;
         hardware = new SimLane(scheduler, gateTravelMs, readerHeartbeatIntervalMs, setup.settings().hasArmingLoop(),
                 setup.settings().hasExitLoop());
         SplittableRandom decisions = new SplittableRandom(seed);
-        RandomSource random = decisions::nextDouble;
+        random = decisions::nextDouble;
         traffic = new Traffic(scheduler, hardware, new SplittableRandom(seed ^ 0x5DEECE66DL), foreignReadsPerTick);
-        shell = LaneShell.assemble(setup.settings(), setup.readFilter(), random, hardware.ports(), journal, clearance, this::now,
-                observer, inbox::add);
+        startLane();
         hardware.tagReader.start();
-        shell.start();
         afterTask();
+    }
+
+    /** A lane on these devices and this journal, as a daemon starting: the devices report their state to it as it subscribes. */
+    private void startLane() {
+        int lane = ++generation;
+        shell = LaneShell.assemble(setup.settings(), setup.readFilter(), random, hardware.ports(), journal, lists, this::now, observer,
+                input -> {
+                    if (lane == generation) {
+                        inbox.add(input);
+                    }
+                });
+        shell.start();
+    }
+
+    /**
+     * The daemon stops ({@code clean}: LANE_STOPPED journaled, as systemd's stop) or dies (a crash, a
+     * watchdog kill: nothing more journaled) and starts again on the same journal and lists, the
+     * devices as they are: what was in the inbox is lost with the process.
+     */
+    public void restart(boolean clean) {
+        if (clean) {
+            shell.handle(new LaneInput.Stop());
+        }
+        inbox.clear();
+        tickScheduledAtMs = Long.MIN_VALUE;
+        startLane();
+        afterTask();
+    }
+
+    /** A list version central sent comes into force (the link's swap, then its report to the lane). */
+    public void putList(ListInfo list, List<CardRecord> cards) {
+        memoryLists().put(list, cards);
+        submit(new LaneInput.ListInForce(list));
+    }
+
+    /** The cards of a program's list in force (a delta starts from them). */
+    public List<CardRecord> listCards(String program) {
+        return memoryLists().records(program);
+    }
+
+    private MemoryClearance memoryLists() {
+        if (lists instanceof MemoryClearance memory) {
+            return memory;
+        }
+        throw new IllegalStateException("lists arrive mid-run only in a simulation whose lists are in memory");
     }
 
     public Now now() {

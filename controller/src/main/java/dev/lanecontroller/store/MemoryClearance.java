@@ -12,6 +12,7 @@ import java.util.TreeMap;
 public final class MemoryClearance implements ClearanceLookup {
     private final Map<String, ListInfo> lists = new TreeMap<>();
     private final Map<String, Map<String, CardEntry>> cardsByProgram = new TreeMap<>();
+    private final Map<String, List<CardRecord>> recordsByProgram = new TreeMap<>();
 
     public void put(ListInfo list, List<CardRecord> records) {
         Map<String, CardEntry> cards = new HashMap<>();
@@ -22,6 +23,12 @@ public final class MemoryClearance implements ClearanceLookup {
         }
         lists.put(list.program(), list);
         cardsByProgram.put(list.program(), cards);
+        recordsByProgram.put(list.program(), List.copyOf(records));
+    }
+
+    /** The records of a program's list in force, as put; empty when there is none. */
+    public List<CardRecord> records(String program) {
+        return recordsByProgram.getOrDefault(program, List.of());
     }
 
     @Override

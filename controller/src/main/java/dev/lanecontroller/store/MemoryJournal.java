@@ -10,6 +10,7 @@ public final class MemoryJournal implements Journal, Outbox {
     private final List<JournalEntry> entries = new ArrayList<>();
     private final List<Boolean> sent = new ArrayList<>();
     private final boolean keepsHistory;
+    private String commandedMode;
 
     public MemoryJournal(String bootId) {
         this(bootId, true);
@@ -50,7 +51,16 @@ public final class MemoryJournal implements Journal, Outbox {
     }
 
     @Override
+    public synchronized String commandedMode() {
+        return commandedMode;
+    }
+
+    @Override
     public synchronized List<JournalEntry> append(List<EventDraft> events) {
+        String commanded = EventDraft.lastCommandedMode(events);
+        if (commanded != null) {
+            commandedMode = commanded;
+        }
         List<JournalEntry> added = new ArrayList<>(events.size());
         for (EventDraft draft : events) {
             JournalEntry entry = chain.next(draft, chain.lastSeq() + 1, chain.lastHash());

@@ -27,7 +27,6 @@ public final class SqliteJournal implements Journal {
     private final PreparedStatement rememberMode;
     /** The event type whose "to" the journal keeps in meta: the lane's mode as a command left it. */
     private static final String MODE_CHANGED = "MODE_CHANGED";
-    private static final String MODE_CHANGE_PENDING = "MODE_CHANGE_PENDING";
     private static final String COMMANDED_MODE_KEY = "commanded_mode";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Checkpointer checkpointer;
@@ -98,7 +97,7 @@ public final class SqliteJournal implements Journal {
                     insert.clearBatch();
                     enqueue.clearBatch();
                 }
-                String commanded = lastModeChangedTo(events);
+                String commanded = EventDraft.lastCommandedMode(events);
                 if (commanded != null) {
                     rememberMode.setString(1, commanded);
                     rememberMode.executeUpdate();
@@ -110,20 +109,6 @@ public final class SqliteJournal implements Journal {
         }
         chain.commit(entries.get(entries.size() - 1));
         return entries;
-    }
-
-    /**
-     * The "to" of the last MODE_CHANGED or MODE_CHANGE_PENDING among {@code events}, or null: a change
-     * that waited for the lane to empty is what central asked for, and a restart empties the lane.
-     */
-    private static String lastModeChangedTo(List<EventDraft> events) {
-        String to = null;
-        for (EventDraft draft : events) {
-            if ((MODE_CHANGED.equals(draft.type()) || MODE_CHANGE_PENDING.equals(draft.type())) && draft.details().get("to") instanceof String mode) {
-                to = mode;
-            }
-        }
-        return to;
     }
 
     @Override

@@ -70,9 +70,10 @@ class ScenarioInputTest {
     void aStepIsExactlyOneKind() {
         List<String> problems = problems("{\"steps\":[{\"at\":1,\"tag\":{\"epc\":\"E2\"},\"plate\":{\"text\":\"A\"}},{\"at\":2},"
                 + "{\"at\":3,\"fault\":\"gateJam\",\"loop\":\"exit\"}]}");
-        assertTrue(problems.contains("steps[0]: a step is exactly one of vehicle, loop, tag, plate, command, fault, tamper; this one is tag and plate"),
+        assertTrue(problems.contains("steps[0]: a step is exactly one of vehicle, loop, tag, plate, command, fault, tamper, clock, list, restart; this one is tag and plate"),
                 problems.toString());
-        assertTrue(problems.contains("steps[1]: a step is exactly one of vehicle, loop, tag, plate, command, fault, tamper"), problems.toString());
+        assertTrue(problems.contains("steps[1]: a step is exactly one of vehicle, loop, tag, plate, command, fault, tamper, clock, list, restart"),
+                problems.toString());
         assertTrue(problems.contains("steps[2].loop: only a loop fault (loopStuck, loopUnstick, loopChatter) names a loop"), problems.toString());
     }
 
@@ -89,5 +90,37 @@ class ScenarioInputTest {
             assertEquals(List.of("larger than " + ScenarioLoader.FILE_BYTES_MAX + " bytes"),
                     assertThrows(ScenarioException.class, () -> ScenarioLoader.load(endless)).problems());
         }
+    }
+
+    @Test
+    void listsMidRunMustFollowOnAndClockStepsMustSaySomething() {
+        List<String> problems = problems("{\"lists\":[{\"program\":\"NEXUS\",\"version\":5,\"cards\":[]}],\"steps\":["
+                + "{\"at\":1,\"list\":{\"program\":\"NEXUS\",\"version\":4,\"cards\":[]}},"
+                + "{\"at\":2,\"list\":{\"program\":\"NEXUS\",\"version\":7,\"deltaFrom\":6,\"upserts\":[],\"removes\":[\"XYZ\"]}},"
+                + "{\"at\":3,\"clock\":{}},{\"at\":4,\"restart\":\"reboot\"}],"
+                + "\"expect\":{\"events\":{\"TAILGATES\":1},\"modeAtEnd\":\"ASLEEP\",\"gateStill\":[{\"fromMs\":9,\"toMs\":3}]}}");
+        for (String expected : List.of("steps[0].list.version: 4 is not newer than v5, in force then",
+                "steps[1].list.deltaFrom: 6, but the NEXUS list in force then is v5",
+                "steps[1].list.removes[0]: 'XYZ' is not an EPC (hex digits, whole bytes)",
+                "steps[2].clock.stepMs: a clock step steps the wall clock (stepMs, + forward) or sets its sync (synced), or both",
+                "steps[3].restart: 'reboot' is not allowed; allowed: stop (LANE_STOPPED journaled first) or crash",
+                "expect.events.TAILGATES: not an event type (docs/journal.md)",
+                "expect.gateStill[0].toMs: before fromMs")) {
+            assertTrue(problems.contains(expected), "no '" + expected + "' in " + problems);
+        }
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("expect.modeAtEnd: 'ASLEEP' is not allowed")), problems.toString());
+    }
+
+    @Test
+    void everyExpectationThatDoesNotHoldIsNamed() {
+        Scenario scenario = ScenarioLoader.parse("{\"steps\":[{\"at\":1000,\"vehicle\":{}},{\"at\":20000,\"command\":{\"type\":\"release\"}},"
+                + "{\"at\":30000,\"command\":{\"type\":\"setMode\",\"mode\":\"CLOSED\"}}],"
+                + "\"expect\":{\"decisions\":[\"LIST_STALE\"],\"events\":{\"MODE_CHANGED\":2},\"modeAtEnd\":\"AUTOMATED\","
+                + "\"gateStill\":[{\"fromMs\":19000,\"toMs\":21000}]}}", "s.json");
+        ScenarioRunner.Result result = ScenarioRunner.run(scenario, 1, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(3, result.unmet().size(), result.unmet().toString());
+        assertTrue(result.unmet().contains("expected 2 MODE_CHANGED event(s) but got 1"), result.unmet().toString());
+        assertTrue(result.unmet().contains("expected the lane in AUTOMATED at the end but it is in CLOSED"), result.unmet().toString());
+        assertTrue(result.unmet().get(2).startsWith("expected no gate command from 19000 to 21000 ms but the gate was commanded at [20000]"), result.unmet().toString());
     }
 }
