@@ -27,6 +27,21 @@ record LlrpMessage(int type, long id, byte[] body) {
     public static final int KEEPALIVE_ACK = 72;
     public static final int ERROR_MESSAGE = 100;
 
+    /** The message type's name for a technician's log line ("type 20" says nothing on site). */
+    static String name(int type) {
+        return switch (type) {
+            case SET_READER_CONFIG -> "SET_READER_CONFIG";
+            case ADD_ROSPEC -> "ADD_ROSPEC";
+            case DELETE_ROSPEC -> "DELETE_ROSPEC";
+            case START_ROSPEC -> "START_ROSPEC";
+            case ENABLE_ROSPEC -> "ENABLE_ROSPEC";
+            case ENABLE_EVENTS_AND_REPORTS -> "ENABLE_EVENTS_AND_REPORTS";
+            case CLOSE_CONNECTION -> "CLOSE_CONNECTION";
+            case GET_READER_CAPABILITIES -> "GET_READER_CAPABILITIES";
+            default -> "type " + type;
+        };
+    }
+
     public LlrpMessage {
         if (type < 0 || type > 1023) {
             throw new IllegalArgumentException("LLRP message type is 10 bits, got " + type);

@@ -162,26 +162,35 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
         throw new LlrpException("no ConnectionAttemptEvent from the reader");
     }
 
-    /** Sends a request and waits for its response, passing on whatever else comes meanwhile. */
+    /**
+     * Sends a request and waits for its response, passing on whatever else comes meanwhile; a reader
+     * that keeps talking (keepalives, reports) but does not answer within the silence limit is
+     * dropped and reconnected, like a silent one.
+     */
     private void request(InputStream in, LlrpMessage request, int responseType, boolean mustSucceed) throws IOException, LlrpException {
         send(request);
+        long deadlineNs = System.nanoTime() + settings.silenceLimitMs() * 1_000_000;
         for (int i = 0; i < MESSAGES_PER_RESPONSE_MAX; i++) {
+            if (System.nanoTime() > deadlineNs) {
+                break;
+            }
             LlrpMessage message = LlrpFraming.read(in);
             if (message.type() == responseType && message.id() == request.id()) {
                 LlrpDecoder.Status status = LlrpDecoder.status(message);
                 if (!status.ok() && mustSucceed) {
-                    throw new LlrpException("the reader refused message type " + request.type() + ": status " + status.code()
+                    throw new LlrpException("the reader refused " + LlrpMessage.name(request.type()) + ": status " + status.code()
                             + " " + status.description());
                 }
                 return;
             }
             if (message.type() == LlrpMessage.ERROR_MESSAGE) {
-                throw new LlrpException("the reader answered message type " + request.type() + " with ERROR_MESSAGE: "
+                throw new LlrpException("the reader answered " + LlrpMessage.name(request.type()) + " with ERROR_MESSAGE: "
                         + LlrpDecoder.status(message).description());
             }
             dispatch(message);
         }
-        throw new LlrpException("no response to message type " + request.type());
+        throw new LlrpException("no response to message type " + request.type() + " (" + LlrpMessage.name(request.type()) + ") within "
+                + settings.silenceLimitMs() + " ms: reconnecting");
     }
 
     private void dispatch(LlrpMessage message) throws IOException {
@@ -202,10 +211,17 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
             }
             case LlrpMessage.KEEPALIVE -> {
                 send(LlrpRequests.keepaliveAck(message.id()));
-                beat();
+                beatIfOnline();
             }
-            case LlrpMessage.READER_EVENT_NOTIFICATION -> beat();
+            case LlrpMessage.READER_EVENT_NOTIFICATION -> beatIfOnline();
             default -> { } // responses to nothing we sent, custom messages: ignored
+        }
+    }
+
+    /** A reader still being set up (no ROSpec running) reads nothing: its keepalives must not tell the lane it is alive. */
+    private void beatIfOnline() {
+        if (online) {
+            beat();
         }
     }
 

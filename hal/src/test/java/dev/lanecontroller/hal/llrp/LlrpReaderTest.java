@@ -129,6 +129,51 @@ class LlrpReaderTest {
         }
     }
 
+    @Test
+    void aReportSplitAcrossSegmentsThatArriveApartIsReadWhole() throws Exception {
+        // One TCP retransmission on a real network is 200 ms or more: a report must survive arriving in pieces.
+        byte[] report = FakeReader.hex(FakeReader.REPORT_TWO_TAGS);
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = reader(fake, 10_000)) {
+            fake.accept();
+            fake.handshake();
+            await(reader::online);
+            for (int cut : new int[] {3, 10, 14, report.length - 1}) {
+                fake.sendBytes(java.util.Arrays.copyOfRange(report, 0, cut));
+                Thread.sleep(300);
+                fake.sendBytes(java.util.Arrays.copyOfRange(report, cut, report.length));
+                assertEquals(FIRST, reads.poll(5, TimeUnit.SECONDS), "cut at byte " + cut);
+                assertEquals(SECOND, reads.poll(5, TimeUnit.SECONDS), "cut at byte " + cut);
+            }
+            assertEquals(0, reader.badReports());
+            assertEquals(1, reader.connects(), "never reconnected");
+        }
+    }
+
+    @Test
+    void aReaderThatNeverAnswersItsSetUpIsDroppedAndReconnectedWhileItsKeepalivesDoNotCountAsAlive() throws Exception {
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = reader(fake, 2_000)) {
+            fake.accept();
+            fake.send(FakeReader.CONNECTION_ACCEPTED);
+            fake.answer(LlrpMessage.SET_READER_CONFIG, LlrpMessage.SET_READER_CONFIG_RESPONSE);
+            fake.answer(LlrpMessage.DELETE_ROSPEC, LlrpMessage.DELETE_ROSPEC_RESPONSE);
+            assertEquals(LlrpMessage.ADD_ROSPEC, fake.receive().type());
+            int beatsBefore = heartbeats.get();
+            // ADD_ROSPEC is never answered, but the reader's keepalives go on.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (reader.connectionFailures() == 0 && System.nanoTime() < until) {
+                fake.send(FakeReader.KEEPALIVE_42);
+                Thread.sleep(500);
+            }
+            assertTrue(reader.connectionFailures() > 0, "before the fix the client waited for ever");
+            assertTrue(reader.lastProblem().contains("no response"), reader.lastProblem());
+            assertEquals(beatsBefore, heartbeats.get(), "a reader not set up is not a reader the lane can count on");
+            assertFalse(reader.online());
+            fake.accept();
+            fake.handshake();
+            await(reader::online);
+        }
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
