@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 public final class Main {
     public static void main(String[] args) {
         dev.lanecontroller.ops.LogFormat.install();
+        dev.lanecontroller.hal.camera.PlateWebhook.limitRequestTime(); // before any HTTP server starts
         System.exit(execute(args));
     }
 

@@ -14,6 +14,7 @@ public final class ToolsMain {
 
     public static void main(String[] args) {
         dev.lanecontroller.ops.LogFormat.install();
+        dev.lanecontroller.hal.camera.PlateWebhook.limitRequestTime(); // before any HTTP server starts
         System.exit(execute(args));
     }
 

@@ -55,6 +55,21 @@ public final class PlateWebhook implements PlateReader, AutoCloseable {
         }
     }
 
+    /**
+     * A camera posts a few kilobytes on the lane's own network: a request not read whole in this time
+     * is a client stalled mid-body (or a slow-loris), and its connection is closed so its worker is
+     * free again. The JDK's server takes the limit from a system property read once, when its first
+     * server starts: the daemon sets it first thing ({@link #limitRequestTime()}), the tests' JVM by
+     * its argLine.
+     */
+    public static final int REQUEST_SECONDS_MAX = 5;
+    /**
+     * Workers for posts. Up to one fewer stalled clients than this cannot delay the camera at all; more
+     * hold every worker for at most {@link #REQUEST_SECONDS_MAX} each (the webhook belongs on the
+     * camera's own network, docs/hardware.md).
+     */
+    static final int WORKER_THREADS = 8;
+
     private final Settings settings;
     private final byte[] secret;
     private final Listeners<PlateReport> listeners = new Listeners<>();
@@ -68,13 +83,27 @@ public final class PlateWebhook implements PlateReader, AutoCloseable {
         this.settings = settings;
         this.secret = settings.secret().getBytes(StandardCharsets.UTF_8);
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 16);
-        this.executor = Executors.newFixedThreadPool(2, runnable -> {
+        this.executor = Executors.newFixedThreadPool(WORKER_THREADS, runnable -> {
             Thread thread = new Thread(runnable, "camera-webhook");
             thread.setDaemon(true);
             return thread;
         });
         server.setExecutor(executor);
         server.createContext(settings.path(), this::handle);
+    }
+
+    /**
+     * Sets the JDK HTTP server's limits on reading a request and sending a response, process-wide;
+     * call before any HTTP server of the process starts (the health endpoint's too). A value set on
+     * the command line is kept.
+     */
+    public static void limitRequestTime() {
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS_MAX));
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(REQUEST_SECONDS_MAX * 2));
+        }
     }
 
     @Override

@@ -39,7 +39,7 @@ class PlateWebhookTest {
 
     private HttpResponse<String> post(String body, String secret) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook.port() + "/plates"))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(java.time.Duration.ofSeconds(20));
         if (secret != null) {
             request.header("Authorization", secret);
         }
@@ -117,5 +117,44 @@ class PlateWebhookTest {
                     HttpResponse.BodyHandlers.discarding()).statusCode();
             assertTrue(status == 400 || status == 422 || status == 200, "status " + status);
         }
+    }
+
+    @Test
+    void clientsThatStallMidBodyNeitherBlockTheCameraNorHoldTheirConnections() throws Exception {
+        assertEquals(String.valueOf(PlateWebhook.REQUEST_SECONDS_MAX), System.getProperty("sun.net.httpserver.maxReqTime"),
+                "the JVM runs with the request time limit the daemon sets (pom argLine, Main)");
+        start(PlateMapping.FLAT, 4_096);
+        List<java.net.Socket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < PlateWebhook.WORKER_THREADS - 1; i++) {
+                // Headers and the secret, then 10 of the 200 bytes the body says: a slow-loris client.
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", webhook.port());
+                socket.getOutputStream().write(("POST /plates HTTP/1.1\r\nHost: x\r\nAuthorization: " + SECRET
+                        + "\r\nContent-Length: 200\r\n\r\n{\"plate\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                stalled.add(socket);
+            }
+            long started = System.nanoTime();
+            // Before, two stalled posts held both workers and this one got no answer in 15 s (and they were held for minutes).
+            assertEquals(200, post("{\"plate\":\"abc 123\",\"region\":\"on\",\"confidence\":93}", SECRET).statusCode());
+            long answeredMs = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(answeredMs < PlateWebhook.REQUEST_SECONDS_MAX * 1_000L, "answered after " + answeredMs + " ms, not at once");
+            for (java.net.Socket socket : stalled) {
+                socket.setSoTimeout((PlateWebhook.REQUEST_SECONDS_MAX + 10) * 1_000);
+                // The server gives up on the stalled request: the connection ends (or is reset), not held for minutes.
+                long waitStarted = System.nanoTime();
+                try {
+                    assertEquals(-1, socket.getInputStream().read(), "no answer to a request never sent whole");
+                } catch (java.net.SocketException reset) {
+                    // Reset by the server: closed, as it should be.
+                }
+                assertTrue(System.nanoTime() - waitStarted < (PlateWebhook.REQUEST_SECONDS_MAX + 5) * 1_000_000_000L);
+            }
+        } finally {
+            for (java.net.Socket socket : stalled) {
+                socket.close();
+            }
+        }
+        assertEquals(List.of(new PlateReport("ABC 123", "ON", 93, PlateEventKind.NEW)), reports);
     }
 }
