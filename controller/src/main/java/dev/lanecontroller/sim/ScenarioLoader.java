@@ -239,9 +239,15 @@ public final class ScenarioLoader {
         if (cardNodes != null && (!cardNodes.isArray() || cardNodes.size() > LIST_STEP_CARDS_MAX)) {
             list.problem(key, "must be a list of at most " + LIST_STEP_CARDS_MAX + " card records (docs/lists.md)");
         } else if (cardNodes != null) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (int c = 0; c < cardNodes.size(); c++) {
                 try {
-                    cards.add(ListFileReader.fromJson(cardNodes.get(c), c + 1L));
+                    CardRecord card = ListFileReader.fromJson(cardNodes.get(c), c + 1L);
+                    if (seen.add(card.epcHex())) {
+                        cards.add(card);
+                    } else {
+                        list.problem(key + "[" + c + "]", "card " + card.epcHex() + " is listed twice");
+                    }
                 } catch (ListFormatException e) {
                     list.problem(key + "[" + c + "]", e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
                 }

@@ -94,7 +94,7 @@ class ScenarioInputTest {
 
     @Test
     void listsMidRunMustFollowOnAndClockStepsMustSaySomething() {
-        List<String> problems = problems("{\"lists\":[{\"program\":\"NEXUS\",\"version\":5,\"cards\":[]}],\"steps\":["
+        List<String> problems = problems("{\"lists\":[{\"program\":\"NEXUS\",\"version\":5,\"cards\":[{\"epc\":\"E201\"},{\"epc\":\"E201\"}]}],\"steps\":["
                 + "{\"at\":1,\"list\":{\"program\":\"NEXUS\",\"version\":4,\"cards\":[]}},"
                 + "{\"at\":2,\"list\":{\"program\":\"NEXUS\",\"version\":7,\"deltaFrom\":6,\"upserts\":[],\"removes\":[\"XYZ\"]}},"
                 + "{\"at\":3,\"clock\":{}},{\"at\":4,\"restart\":\"reboot\"}],"
@@ -105,7 +105,7 @@ class ScenarioInputTest {
                 "steps[2].clock.stepMs: a clock step steps the wall clock (stepMs, + forward) or sets its sync (synced), or both",
                 "steps[3].restart: 'reboot' is not allowed; allowed: stop (LANE_STOPPED journaled first) or crash",
                 "expect.events.TAILGATES: not an event type (docs/journal.md)",
-                "expect.gateStill[0].toMs: before fromMs")) {
+                "expect.gateStill[0].toMs: before fromMs", "lists[0].cards[1]: card E201 is listed twice")) {
             assertTrue(problems.contains(expected), "no '" + expected + "' in " + problems);
         }
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("expect.modeAtEnd: 'ASLEEP' is not allowed")), problems.toString());
