@@ -1,6 +1,7 @@
 package dev.lanecontroller.cli;
 
 import dev.lanecontroller.config.CentralSettings;
+import dev.lanecontroller.config.HardwareSettings;
 import dev.lanecontroller.config.LaneConfig;
 import dev.lanecontroller.link.Ed25519Keys;
 import dev.lanecontroller.link.Tls;
@@ -37,6 +38,14 @@ final class CheckConfigCommand implements Callable<Integer> {
         }
         if (config.hasCentral() && config.central().commandKeys().isEmpty()) {
             System.out.println("  note: central.keys.commands is empty: every command from central will be refused");
+        }
+        HardwareSettings.Reader reader = config.hardware().reader();
+        if (reader != null && reader.kind() == HardwareSettings.ReaderKind.SERIAL && !Files.exists(Path.of(reader.serial().device()))) {
+            // Not a bad config (the daemon waits for a USB reader to appear and opens it then), but a
+            // technician checking the lane wants to know the reader is not there now.
+            System.err.println("  reader.serial.device: " + reader.serial().device() + " does not exist now: plug the reader in or fix "
+                    + "the path (the daemon opens it when it appears)");
+            return 1;
         }
         return 0;
     }

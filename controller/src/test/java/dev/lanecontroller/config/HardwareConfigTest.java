@@ -29,8 +29,10 @@ class HardwareConfigTest {
     void everyReaderKindHasAnExampleThatPassesCheckConfig() {
         for (String kind : new String[] {"llrp", "serial", "wiegand"}) {
             Path file = EXAMPLES.resolve("lane-" + kind + ".yaml");
-            assertEquals(0, Main.execute("check-config", file.toString()), file.toString());
             LaneConfig config = ConfigLoader.load(file);
+            // A serial reader's device not there now is said (exit 1: the check failed), not a bad config (2).
+            boolean deviceAbsent = kind.equals("serial") && !java.nio.file.Files.exists(Path.of(config.hardware().reader().serial().device()));
+            assertEquals(deviceAbsent ? 1 : 0, Main.execute("check-config", file.toString()), file.toString());
             assertEquals(HardwareSettings.Kind.GPIO, config.hardware().kind());
             assertEquals(kind.toUpperCase(java.util.Locale.ROOT), config.hardware().reader().kind().name());
         }

@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 /**
  * Cuts a serial reader's byte stream into frames and checks each: bytes before the prefix are
  * skipped, a frame ends at the suffix, a frame longer than {@link FrameFormat#FRAME_BYTES_MAX} is
- * rejected and the parser looks for the next prefix. Pure and single-threaded.
+ * rejected and the parser looks for the next prefix. A suffix that is a line end (CR LF, LF or CR)
+ * means any of them: readers end their lines each their own way. Pure and single-threaded.
  */
 public final class FrameParser {
     /** What a frame was. */
@@ -28,6 +29,8 @@ public final class FrameParser {
     private boolean inFrame;
     private int prefixMatched;
     private boolean overflowed;
+    /** The suffix is a line end: CR or LF ends a frame, whichever the reader sends. */
+    private final boolean anyLineEnd;
 
     public FrameParser(FrameFormat format, Consumer<Outcome> outcomes) {
         this.format = format;
@@ -35,6 +38,8 @@ public final class FrameParser {
         this.suffix = format.suffix();
         this.outcomes = outcomes;
         this.inFrame = prefix.length == 0;
+        this.anyLineEnd = Arrays.equals(suffix, new byte[] {'\r', '\n'}) || Arrays.equals(suffix, new byte[] {'\n'})
+                || Arrays.equals(suffix, new byte[] {'\r'});
     }
 
     public void accept(byte[] bytes, int count) {
@@ -50,6 +55,7 @@ public final class FrameParser {
                 inFrame = true;
                 prefixMatched = 0;
                 length = 0;
+                overflowed = false; // a new frame starts here, whatever came before it
             }
             return;
         }
@@ -66,8 +72,10 @@ public final class FrameParser {
             }
         }
         frame[length++] = b;
-        if (length >= suffix.length && Arrays.equals(frame, length - suffix.length, length, suffix, 0, suffix.length)) {
-            int content = length - suffix.length;
+        boolean ended = anyLineEnd ? b == '\r' || b == '\n'
+                : length >= suffix.length && Arrays.equals(frame, length - suffix.length, length, suffix, 0, suffix.length);
+        if (ended) {
+            int content = length - (anyLineEnd ? 1 : suffix.length);
             length = 0;
             inFrame = prefix.length == 0;
             if (overflowed) {

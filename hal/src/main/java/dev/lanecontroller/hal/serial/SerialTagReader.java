@@ -27,6 +27,8 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
     private volatile String lastProblem = "not opened yet";
     private volatile long reads;
     private volatile long rejectedFrames;
+    private static final long REJECT_LOG_INTERVAL_NS = 10_000_000_000L;
+    private long lastRejectLoggedNs;
     private volatile long opens;
     private volatile long failedOpens;
 
@@ -135,7 +137,10 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
 
     private void reject(String why) {
         rejectedFrames++;
-        if (rejectedFrames % 100 == 1) {
+        // The first of a run, then at most one line every 10 s with the count: every run of bad frames is seen, none floods the log.
+        long now = System.nanoTime();
+        if (rejectedFrames == 1 || now - lastRejectLoggedNs >= REJECT_LOG_INTERVAL_NS) {
+            lastRejectLoggedNs = now;
             LOG.log(System.Logger.Level.WARNING, "serial reader " + settings.device() + ": frame rejected (" + rejectedFrames + " so far): " + why);
         }
     }

@@ -40,6 +40,22 @@ class FrameParserTest {
     }
 
     @Test
+    void linesEndingInLfOnlyOrCrOnlyAreLinesToo() {
+        // Readers end lines with CR LF, LF or CR: each is a line end when the frame is a hex line.
+        feed(FrameFormat.HEX_LINES, "E28011606000020A1B2C3D4E\n300833B2DDD9014000000001\rE28011606000020A1B2C3D4F\r\n");
+        assertEquals(List.of(new FrameParser.Card("E28011606000020A1B2C3D4E"), new FrameParser.Card("300833B2DDD9014000000001"),
+                new FrameParser.Card("E28011606000020A1B2C3D4F")), outcomes, "before, LF-only and CR-only lines never ended");
+    }
+
+    @Test
+    void afterAnOverlongFrameTheNextPrefixStartsAFrameThatIsRead() {
+        FrameFormat stxEtx = new FrameFormat(new byte[] {2}, new byte[] {3}, 10, 10, FrameFormat.Checksum.XOR);
+        feed(stxEtx, "\u0002" + "7".repeat(700) + "\u00020102030405" + "01" + "\u0003");
+        assertEquals(List.of(new FrameParser.Rejected("no frame end within 512 bytes"), new FrameParser.Card("0102030405")), outcomes,
+                "before, the good frame after the garbage was dropped as the garbage's end");
+    }
+
+    @Test
     void prefixesAndEscapesAreReadAsTheManualWritesThem() {
         FrameFormat format = new FrameFormat(FrameFormat.unescape("EPC:"), FrameFormat.unescape("\\r\\n"), 24, 24, FrameFormat.Checksum.NONE);
         feed(format, "boot v1.2\r\nEPC:E28011606000020A1B2C3D4E\r\n");
