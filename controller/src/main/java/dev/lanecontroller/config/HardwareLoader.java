@@ -238,12 +238,16 @@ final class HardwareLoader {
         String kind = mapping.text("kind", null, POINTER, "a JSON pointer");
         Map<String, String> kindNames = mapping.textMap("kinds", Pattern.compile("[A-Za-z0-9_.\\-]{1,32}"), Pattern.compile("NEW|UPDATE|LOST"),
                 "the camera's name: NEW, UPDATE or LOST", 16);
+        Map<String, String> regions = mapping.textMap("regions", Pattern.compile("[A-Za-z0-9_.\\-]{1,16}"),
+                Pattern.compile("[A-Za-z0-9]{1,8}"), "the camera's region code: the lists' jurisdiction, e.g. ca-on: ON", 512);
         mapping.rejectUnknownKeys();
         if (preset != null) {
             if (text != null) {
                 mapping.problem("text", "either a preset or pointers, not both");
             }
-            return preset.equals("flat") ? PlateMapping.FLAT : PlateMapping.PLATE_RECOGNIZER;
+            PlateMapping base = preset.equals("flat") ? PlateMapping.FLAT : PlateMapping.PLATE_RECOGNIZER;
+            return new PlateMapping(base.textPointer(), base.jurisdictionPointer(), base.confidencePointer(), base.confidenceScale(),
+                    base.kindPointer(), base.kinds(), regions, base.subdivisionCodes());
         }
         if (text == null) {
             mapping.problem("text", "the pointer to the plate text (or a preset) is needed");
@@ -251,6 +255,6 @@ final class HardwareLoader {
         }
         Map<String, PlateEventKind> kinds = new LinkedHashMap<>();
         kindNames.forEach((name, value) -> kinds.put(name, PlateEventKind.valueOf(value)));
-        return new PlateMapping(text, jurisdiction, confidence, scale, kind, kinds);
+        return new PlateMapping(text, jurisdiction, confidence, scale, kind, kinds, regions, false);
     }
 }

@@ -29,9 +29,14 @@ import java.util.function.Consumer;
 public final class PlateWebhook implements PlateReader, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PlateWebhook.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Strings as long as a body may be: a post can carry the plate's image in base64 beside the plate
+     * (Axis and others do); the body limit bounds it, the image is never kept.
+     */
+    private static final int BODY_STRING_CHARS_MAX = 16 * 1024 * 1024;
 
     static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(4_096).build());
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(BODY_STRING_CHARS_MAX).build());
     }
 
     /**

@@ -63,7 +63,31 @@ class PlateWebhookTest {
         String body = "{\"hook\":{\"event\":\"recognition\"},\"data\":{\"camera_id\":\"lane-07\",\"results\":"
                 + "[{\"plate\":\"7abc123\",\"score\":0.912,\"region\":{\"code\":\"us-ca\",\"score\":0.8}}]}}";
         assertEquals(200, post(body, SECRET).statusCode());
-        assertEquals(List.of(new PlateReport("7ABC123", "US-CA", 91, PlateEventKind.NEW)), reports);
+        assertEquals(List.of(new PlateReport("7ABC123", "CA", 91, PlateEventKind.NEW)), reports,
+                "a region code us-ca is the list's CA (before: US-CA, which no list entry matches)");
+    }
+
+    @Test
+    void whatRealCamerasSendIsRead() throws Exception {
+        // A table for codes that are not country-subdivision pairs; the preset takes ca-on as ON by itself.
+        start(new PlateMapping("/plate", "/region", "/confidence", 100, null, java.util.Map.of(), java.util.Map.of("QUEBEC", "QC"), false),
+                256 * 1024);
+        // Numbers as strings, and the plate's image in base64 beside it (an Axis-style post): 100 KB of string.
+        String image = "A".repeat(100_000);
+        assertEquals(200, post("{\"plate\":\"abc 123\",\"region\":\"quebec\",\"confidence\":\"87\",\"image\":\"" + image + "\"}",
+                SECRET).statusCode(), "before: strings over 4,096 characters and numbers as strings were refused");
+        assertEquals(List.of(new PlateReport("ABC 123", "QC", 87, PlateEventKind.NEW)), reports);
+    }
+
+    @Test
+    void controlCharactersInAPlateAreRefusedAndNeverEchoedRaw() throws Exception {
+        start(PlateMapping.FLAT, 4_096);
+        HttpResponse<String> newline = post("{\"plate\":\"ABC\\n123\"}", SECRET);
+        assertEquals(422, newline.statusCode(), "before: accepted, and printed raw (a log line split in two)");
+        assertTrue(newline.body().contains("control character") && !newline.body().contains("\n1"), newline.body());
+        assertEquals(422, post("{\"plate\":\"ABC\\u0000\"}", SECRET).statusCode());
+        assertEquals(422, post("{\"plate\":\"ABC\",\"event\":\"\\u001b[31mred\"}", SECRET).statusCode());
+        assertEquals(List.of(), reports);
     }
 
     @Test
@@ -80,7 +104,9 @@ class PlateWebhookTest {
         assertEquals(422, unmapped.statusCode());
         assertTrue(unmapped.body().contains("no plate text at /plate"), unmapped.body());
         assertEquals(422, post("{\"plate\":\"ABC123\",\"event\":\"parked\"}", SECRET).statusCode());
-        assertEquals(422, post("{\"plate\":\"ABC123\",\"confidence\":\"high\"}", SECRET).statusCode());
+        HttpResponse<String> notANumber = post("{\"plate\":\"ABC123\",\"confidence\":\"high\"}", SECRET);
+        assertEquals(422, notANumber.statusCode());
+        assertTrue(notANumber.body().contains("'high', not a number"), notANumber.body());
         assertEquals(422, post("{\"plate\":\"ABCDEFGHIJKLMNOPQRSTUVWXYZ\"}", SECRET).statusCode());
         HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook.port() + "/plates"))
                 .header("Authorization", SECRET).build(), HttpResponse.BodyHandlers.ofString());
