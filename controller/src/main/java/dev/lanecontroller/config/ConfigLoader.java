@@ -72,6 +72,10 @@ public final class ConfigLoader {
         if (devices.kind() == HardwareSettings.Kind.GPIO && devices.camera() == null && settings.plateRequired()) {
             top.problem("camera", "policy.plateRequired needs a camera (camera.kind: webhook)");
         }
+        if (devices.kind() == HardwareSettings.Kind.BENCH && settings.hasArmingLoop()) {
+            // Nobody drives a bench's simulated arming loop: its vehicles are seen by their card or plate.
+            top.problem("lane.armingLoop", "a bench lane (hardware.kind: bench) has no arming loop: set lane.armingLoop: false");
+        }
         if (devices.kind() == HardwareSettings.Kind.GPIO && devices.camera() == null && !settings.hasArmingLoop()) {
             // Without an arming loop a transaction opens on a card or a plate: with no camera, a car with
             // no card would stand at the stop line unseen, with the traffic behind it.

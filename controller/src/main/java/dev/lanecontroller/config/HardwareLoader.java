@@ -132,8 +132,12 @@ final class HardwareLoader {
     private static HardwareSettings.Reader reader(Section reader, HardwareSettings.Kind hardware) {
         HardwareSettings.ReaderKind fallback = hardware == HardwareSettings.Kind.SIMULATED ? HardwareSettings.ReaderKind.SIMULATED
                 : HardwareSettings.ReaderKind.LLRP;
-        Set<HardwareSettings.ReaderKind> allowed = hardware == HardwareSettings.Kind.SIMULATED ? Set.of(HardwareSettings.ReaderKind.SIMULATED)
-                : Set.of(HardwareSettings.ReaderKind.LLRP, HardwareSettings.ReaderKind.SERIAL, HardwareSettings.ReaderKind.WIEGAND);
+        // A bench has no GPIO header, so no Wiegand reader (its lines are GPIO inputs).
+        Set<HardwareSettings.ReaderKind> allowed = switch (hardware) {
+            case SIMULATED -> Set.of(HardwareSettings.ReaderKind.SIMULATED);
+            case BENCH -> Set.of(HardwareSettings.ReaderKind.LLRP, HardwareSettings.ReaderKind.SERIAL);
+            case GPIO -> Set.of(HardwareSettings.ReaderKind.LLRP, HardwareSettings.ReaderKind.SERIAL, HardwareSettings.ReaderKind.WIEGAND);
+        };
         HardwareSettings.ReaderKind kind = reader.choice("kind", fallback, HardwareSettings.ReaderKind.class, allowed);
         int antenna = (int) reader.integer("antenna", 1, 1, 64);
         LlrpSettings llrp = null;

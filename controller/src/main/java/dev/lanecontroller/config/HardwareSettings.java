@@ -7,7 +7,9 @@ import dev.lanecontroller.hal.llrp.LlrpSettings;
 import dev.lanecontroller.hal.serial.SerialSettings;
 
 /**
- * Which drivers a lane runs on (docs/hardware.md): all simulated, or GPIO with a reader and a camera.
+ * Which drivers a lane runs on (docs/hardware.md): all simulated; GPIO with a reader and a camera;
+ * or a bench: a real reader and camera with the lane's outputs and loops simulated (an integrator's
+ * laptop, the hardware tests).
  *
  * @param gpio the wiring, when {@code kind} is GPIO; null otherwise
  * @param gpioProvider Pi4J's provider: gpiod (no root, Raspberry Pi 5) or linuxfs
@@ -15,7 +17,7 @@ import dev.lanecontroller.hal.serial.SerialSettings;
  * @param camera the camera webhook, or null (no camera, or simulated)
  */
 public record HardwareSettings(Kind kind, GpioSettings gpio, String gpioProvider, Reader reader, PlateWebhook.Settings camera) {
-    public enum Kind { SIMULATED, GPIO }
+    public enum Kind { SIMULATED, GPIO, BENCH }
 
     public enum ReaderKind { SIMULATED, LLRP, SERIAL, WIEGAND }
 

@@ -23,6 +23,7 @@ import dev.lanecontroller.shell.Inbox;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.shell.LaneRunner;
 import dev.lanecontroller.shell.LaneShell;
+import dev.lanecontroller.sim.BenchVehicles;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.sim.DemoTraffic;
 import dev.lanecontroller.store.CardRecord;
@@ -172,12 +173,22 @@ public final class LaneDaemon implements AutoCloseable {
         parts.nonces = new NonceStore(database);
         removeOrphans(parts.store, dataDir, host);
         List<CardRecord> demoCards = simulatedHardware ? ensureDemoLists(config, parts.store, host) : List.of();
-        if (simulatedHardware) {
+        boolean bench = config.hardware().kind() == HardwareSettings.Kind.BENCH;
+        if (simulatedHardware || bench) {
             SimulatedHardware sim = config.simulated();
             parts.simulated = new SimLane(parts.scheduler, sim.gateTravelMs(), sim.readerHeartbeatIntervalMs(),
                     config.settings().hasArmingLoop(), config.settings().hasExitLoop());
             parts.ports = parts.simulated.ports();
-        } else {
+        }
+        if (bench) {
+            try {
+                parts.devices = LaneDevices.openBench(config.hardware(), parts.simulated.ports());
+            } catch (IOException | RuntimeException e) {
+                throw new StartFailure("bench devices: " + e.getMessage(), e);
+            }
+            parts.ports = parts.devices.ports();
+            BenchVehicles.driveThroughWhenOpen(parts.scheduler, parts.simulated);
+        } else if (!simulatedHardware) {
             try {
                 parts.devices = host.gpioPins() == null ? LaneDevices.open(config.hardware(), parts.scheduler)
                         : LaneDevices.open(config.hardware(), host.gpioPins().apply(config.hardware()), parts.scheduler);
@@ -218,10 +229,10 @@ public final class LaneDaemon implements AutoCloseable {
             }
             parts.link = central[0];
         }
-        if (parts.simulated != null) {
-            parts.simulated.tagReader.start();
-        } else {
+        if (parts.devices != null) {
             parts.devices.start();
+        } else {
+            parts.simulated.tagReader.start();
         }
         LaneRunner runner = new LaneRunner(shell, inbox, scheduler::nowMs);
         parts.runner = runner;

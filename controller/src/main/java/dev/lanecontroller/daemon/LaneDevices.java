@@ -31,7 +31,7 @@ public final class LaneDevices implements AutoCloseable {
     private final PlateWebhook camera;
     private final LaneHardware ports;
 
-    private LaneDevices(GpioLane gpio, LlrpReader llrp, SerialTagReader serial, WiegandReader wiegand, PlateWebhook camera) {
+    private LaneDevices(GpioLane gpio, LlrpReader llrp, SerialTagReader serial, WiegandReader wiegand, PlateWebhook camera, LaneHardware bench) {
         this.gpio = gpio;
         this.llrp = llrp;
         this.serial = serial;
@@ -39,7 +39,23 @@ public final class LaneDevices implements AutoCloseable {
         this.camera = camera;
         TagReader reader = llrp != null ? llrp : serial != null ? serial : wiegand;
         PlateReader plates = camera != null ? camera : listener -> { };
-        this.ports = gpio.hardware(reader, plates);
+        this.ports = gpio != null ? gpio.hardware(reader, plates)
+                : new LaneHardware(bench.signal(), bench.gate(), bench.loops(), reader, plates, bench.tamper(), bench.faults());
+    }
+
+    /**
+     * A bench (docs/hardware.md): the real reader and camera of the config, the lane's signal, gate,
+     * loops and tamper switch taken from {@code simulated} (a laptop has no GPIO header).
+     */
+    public static LaneDevices openBench(HardwareSettings settings, LaneHardware simulated) throws IOException {
+        HardwareSettings.Reader reader = settings.reader();
+        LlrpReader llrp = reader.kind() == HardwareSettings.ReaderKind.LLRP ? new LlrpReader(reader.llrp()) : null;
+        SerialTagReader serial = reader.kind() == HardwareSettings.ReaderKind.SERIAL ? new SerialTagReader(reader.serial()) : null;
+        if (llrp == null && serial == null) {
+            throw new IllegalArgumentException("a bench needs a real reader: reader.kind llrp or serial");
+        }
+        PlateWebhook camera = settings.camera() == null ? null : new PlateWebhook(settings.camera());
+        return new LaneDevices(null, llrp, serial, null, camera, simulated);
     }
 
     /** Opens the lane's devices on the Pi's GPIO through Pi4J's provider named in the config. */
@@ -81,10 +97,10 @@ public final class LaneDevices implements AutoCloseable {
             gpio.close();
             throw e;
         }
-        return new LaneDevices(gpio, llrp, serial, wiegand, camera);
+        return new LaneDevices(gpio, llrp, serial, wiegand, camera, null);
     }
 
-    /** The GPIO lane (signal, gate, loops, tamper), for the technician's self-test. */
+    /** The GPIO lane (signal, gate, loops, tamper), for the technician's self-test; null on a bench. */
     public GpioLane gpio() {
         return gpio;
     }
@@ -162,6 +178,8 @@ public final class LaneDevices implements AutoCloseable {
         if (camera != null) {
             camera.close();
         }
-        gpio.close();
+        if (gpio != null) {
+            gpio.close();
+        }
     }
 }
