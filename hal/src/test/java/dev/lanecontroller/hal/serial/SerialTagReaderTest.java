@@ -72,6 +72,62 @@ class SerialTagReaderTest {
         }
     }
 
+    /** A relay process: a pseudo-terminal that plays a serial reader; its device path on the first line. */
+    private record Relay(Process process, String device) {
+        static Relay start(Path script) throws Exception {
+            Process python = new ProcessBuilder("/usr/bin/python3", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String device = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            return new Relay(python, device);
+        }
+
+        void unplug() throws Exception {
+            process.getOutputStream().close();
+            process.waitFor(5, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aReaderUnpluggedAndPluggedBackAtTheSamePathIsReadAgain() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "needs /usr/bin/python3 for the pseudo-terminal");
+        Path script = dir.resolve("pty_relay.py");
+        try (var in = SerialTagReaderTest.class.getResourceAsStream("/pty_relay.py")) {
+            Files.copy(in, script);
+        }
+        // The stable name a udev rule gives a USB reader (/dev/serial/by-id/...), here a link under /dev/shm.
+        Path stable = Path.of("/dev/shm", "lane-test-reader-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Relay first = Relay.start(script);
+        Files.createSymbolicLink(stable, Path.of(first.device()));
+        BlockingQueue<TagRead> reads = new LinkedBlockingQueue<>();
+        FrameFormat stxEtx = new FrameFormat(new byte[] {0x02}, new byte[] {0x03}, 10, 10, FrameFormat.Checksum.XOR);
+        Relay second = null;
+        try (SerialTagReader reader = new SerialTagReader(new SerialSettings(stable.toString(), 9600, stxEtx, 1, 0, 50, 200))) {
+            reader.onRead(reads::add);
+            reader.start();
+            await(reader::online);
+            send(first.process().getOutputStream(), "\u0002010203040501\u0003");
+            assertEquals(new TagRead("0102030405", null, 1, 0), reads.poll(5, TimeUnit.SECONDS));
+
+            first.unplug();
+            Files.delete(stable);
+            await(() -> !reader.online());
+            long failed = reader.failedOpens();
+            await(() -> reader.failedOpens() > failed); // tried while the device was gone
+
+            second = Relay.start(script);
+            Files.createSymbolicLink(stable, Path.of(second.device()));
+            await(reader::online); // before: the reader thread had died with the first unplug
+            send(second.process().getOutputStream(), "\u0002AABBCCDDEEEE\u0003");
+            assertEquals(new TagRead("AABBCCDDEE", null, 1, 0), reads.poll(5, TimeUnit.SECONDS));
+        } finally {
+            Files.deleteIfExists(stable);
+            first.process().destroyForcibly();
+            if (second != null) {
+                second.process().destroyForcibly();
+            }
+        }
+    }
+
     private static void send(OutputStream out, String text) throws Exception {
         out.write((HexFormat.of().formatHex(text.getBytes(StandardCharsets.US_ASCII)) + "\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
