@@ -115,6 +115,11 @@ final class Selftest {
             lines.add(new Line("gate close", Result.FAIL, "REFUSED: the safety loop became occupied"));
             return;
         }
+        if (devices.gpio().inputNames().containsKey("closedLimit") && devices.gpio().logical("closedLimit")) {
+            // Reaching a limit the arm never left proves nothing about the close.
+            lines.add(new Line("gate close", Result.FAIL, "the arm never left the closed limit: the close cannot be checked (relays, operator?)"));
+            return;
+        }
         lines.add(new Line("gate close", move(GateDirection.DOWN, GateLimit.CLOSED), "to the closed limit switch"
                 + (devices.gpio().outputNames().containsKey("safetyTest") ? ", after the safety sensor's check" : "")));
     }
@@ -146,9 +151,17 @@ final class Selftest {
                 + "… antenna " + read.antenna() + ", " + read.rssiDbm() + " dBm"));
         devices.start();
         boolean ok = alive.await(10, TimeUnit.SECONDS);
+        if (devices.llrp() != null) {
+            // Online means set up and inventorying, not just answering keepalives.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!devices.llrp().online() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            ok = devices.llrp().online();
+        }
         String detail;
         if (devices.llrp() != null) {
-            detail = ok ? "LLRP reader online" : "LLRP reader offline: " + devices.llrp().lastProblem();
+            detail = ok ? "LLRP reader online (set up and inventorying)" : "LLRP reader not ready: " + devices.llrp().lastProblem();
         } else if (devices.serial() != null) {
             detail = ok ? "serial port open" : "serial reader: " + devices.serial().lastProblem();
         } else {
@@ -162,15 +175,16 @@ final class Selftest {
             lines.add(new Line("camera", Result.SKIPPED, "none configured"));
             return;
         }
-        // Without the secret the endpoint must answer 401: it is up, and it checks.
+        // Without the secret the configured path must answer 401: it is up, it is the path, and it checks.
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        String path = devices.camera().path();
         try {
-            int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + devices.camera().port() + "/"))
+            int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + devices.camera().port() + path))
                     .timeout(Duration.ofSeconds(3)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
-            lines.add(new Line("camera endpoint", status == 401 || status == 404 ? Result.PASS : Result.FAIL,
-                    "listening on port " + devices.camera().port() + " (" + status + " without the secret); "
-                            + devices.camera().accepted() + " posts from the camera so far"));
+            lines.add(new Line("camera endpoint", status == 401 ? Result.PASS : Result.FAIL,
+                    "port " + devices.camera().port() + ", path " + path + ": " + status + " without the secret"
+                            + (status == 401 ? "" : " (401 expected)") + "; " + devices.camera().accepted() + " posts from the camera so far"));
         } catch (IOException e) {
             lines.add(new Line("camera endpoint", Result.FAIL, "not answering on port " + devices.camera().port() + ": " + e.getMessage()));
         }

@@ -54,8 +54,26 @@ public final class LaneDevices implements AutoCloseable {
         if (llrp == null && serial == null) {
             throw new IllegalArgumentException("a bench needs a real reader: reader.kind llrp or serial");
         }
-        PlateWebhook camera = settings.camera() == null ? null : new PlateWebhook(settings.camera());
+        PlateWebhook camera = settings.camera() == null ? null : webhook(settings.camera());
         return new LaneDevices(null, llrp, serial, null, camera, simulated);
+    }
+
+    /** A device other than the GPIO that cannot be opened: its message says what, without the GPIO hint. */
+    static final class NotGpio extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotGpio(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static PlateWebhook webhook(PlateWebhook.Settings settings) throws NotGpio {
+        try {
+            return new PlateWebhook(settings);
+        } catch (IOException e) {
+            throw new NotGpio("camera webhook: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage()
+                    + " (another process on that port?)", e);
+        }
     }
 
     /** Opens the lane's devices on the Pi's GPIO through Pi4J's provider named in the config. */
@@ -67,6 +85,9 @@ public final class LaneDevices implements AutoCloseable {
         GpioPins pins = new Pi4jPins(pi4j, settings.gpioProvider());
         try {
             return open(settings, pins, scheduler);
+        } catch (NotGpio e) {
+            pins.close();
+            throw e; // the camera's port or the reader: nothing to do with the Pi's GPIO
         } catch (IOException | RuntimeException e) {
             pins.close();
             throw new IOException(e.getMessage() + " (GPIO through Pi4J's " + settings.gpioProvider() + " provider: is this a Raspberry Pi "
@@ -91,7 +112,7 @@ public final class LaneDevices implements AutoCloseable {
                 case SIMULATED -> throw new IllegalArgumentException("a GPIO lane needs a real reader (reader.kind: llrp, serial or wiegand)");
             }
             if (settings.camera() != null) {
-                camera = new PlateWebhook(settings.camera());
+                camera = webhook(settings.camera());
             }
         } catch (IOException | RuntimeException e) {
             gpio.close();

@@ -40,6 +40,7 @@ final class FakeLlrpServer implements AutoCloseable {
     private volatile OutputStream out;
     private volatile boolean running = true;
     private volatile boolean started;
+    private volatile boolean answersSetUp = true;
     private long nextId = 1_000;
 
     FakeLlrpServer() throws IOException {
@@ -51,6 +52,11 @@ final class FakeLlrpServer implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** With false, the reader keeps sending keepalives but never answers ADD_ROSPEC (a reader that hangs in its set-up). */
+    void answerSetUp(boolean answers) {
+        answersSetUp = answers;
     }
 
     /** The lane's ROSpec was started: reports reach it from now on. */
@@ -96,7 +102,7 @@ final class FakeLlrpServer implements AutoCloseable {
                     case START_ROSPEC -> START_ROSPEC_RESPONSE;
                     default -> -1;
                 };
-                if (response > 0) {
+                if (response > 0 && (answersSetUp || type != ADD_ROSPEC)) {
                     send(response, id, hex("011F 0008 0000 0000")); // LLRPStatus: M_Success
                 }
                 if (type == ENABLE_EVENTS_AND_REPORTS) {

@@ -13,11 +13,16 @@ final class MockGateOperator {
 
     /** The arm starts down; active-high relays (on is HIGH). */
     static void attach(Context pi4j, Scheduler scheduler, long travelMs) {
+        attach(pi4j, scheduler, travelMs, () -> false);
+    }
+
+    /** The same, with an arm that does not move while {@code jammed} says so. */
+    static void attach(Context pi4j, Scheduler scheduler, long travelMs, java.util.function.BooleanSupplier jammed) {
         MockDigitalInput closedLimit = input(pi4j, "closedLimit");
         MockDigitalInput openLimit = input(pi4j, "openLimit");
         closedLimit.mockState(DigitalState.HIGH);
         pi4j.io("gateOpen", DigitalOutput.class).addListener(event -> {
-            if (event.state() == DigitalState.HIGH) {
+            if (event.state() == DigitalState.HIGH && !jammed.getAsBoolean()) {
                 scheduler.after(travelMs, () -> {
                     closedLimit.mockState(DigitalState.LOW);
                     openLimit.mockState(DigitalState.HIGH);
@@ -25,7 +30,7 @@ final class MockGateOperator {
             }
         });
         pi4j.io("gateClose", DigitalOutput.class).addListener(event -> {
-            if (event.state() == DigitalState.HIGH) {
+            if (event.state() == DigitalState.HIGH && !jammed.getAsBoolean()) {
                 scheduler.after(travelMs, () -> {
                     openLimit.mockState(DigitalState.LOW);
                     closedLimit.mockState(DigitalState.HIGH);

@@ -37,6 +37,7 @@ class SelftestTest {
     private LaneDevices devices;
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final List<String> gateRelays = new ArrayList<>();
+    private volatile boolean armJammed;
 
     @BeforeEach
     void lane() throws Exception {
@@ -49,7 +50,7 @@ class SelftestTest {
                         new LlrpSettings("127.0.0.1", reader.port(), List.of(), 1_000, 3_000, 2_000, 50, 500), null, null, null, 1),
                 new PlateWebhook.Settings("127.0.0.1", 0, "/plates", "Authorization", "Bearer selftest-secret-0123", 4_096, PlateMapping.FLAT));
         devices = LaneDevices.open(hardware, new Pi4jPins(pi4j, "mock"), scheduler);
-        MockGateOperator.attach(pi4j, scheduler, 100);
+        MockGateOperator.attach(pi4j, scheduler, 100, () -> armJammed);
         for (String relay : List.of("gateOpen", "gateClose")) {
             pi4j.io(relay, DigitalOutput.class).addListener(event -> {
                 if (event.state() == DigitalState.HIGH) {
@@ -91,6 +92,41 @@ class SelftestTest {
         assertEquals(List.of("gateOpen", "gateClose"), gateRelays);
         assertTrue(printed.contains("selftest PASSED"), printed);
         assertTrue(printed.contains("ITEM"), printed);
+    }
+
+    @Test
+    void anArmThatNeverLeavesItsClosedLimitFailsBothMovesAndAReaderNotSetUpFails() throws Exception {
+        armJammed = true;
+        reader.answerSetUp(false); // keepalives, but the ROSpec never answered
+        Selftest test = selftest(true, "");
+        List<Selftest.Line> lines = test.run();
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertEquals(Selftest.Result.FAIL, result(lines, "gate open"), printed);
+        assertEquals(Selftest.Result.FAIL, result(lines, "gate close"), "before: PASS, the closed limit never having been off: " + printed);
+        assertTrue(printed.contains("never left the closed limit"), printed);
+        assertEquals(Selftest.Result.FAIL, result(lines, "reader"), "before: PASS on the keepalives of a reader not set up: " + printed);
+        assertFalse(test.passed());
+    }
+
+    @Test
+    void aCameraPortAlreadyInUseIsNamedAsSuchNotBlamedOnTheGpio() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            HardwareSettings hardware = new HardwareSettings(HardwareSettings.Kind.GPIO, PhysicalLaneTest.wiring(), "mock",
+                    new HardwareSettings.Reader(HardwareSettings.ReaderKind.LLRP,
+                            new LlrpSettings("127.0.0.1", reader.port(), List.of(), 1_000, 3_000, 2_000, 50, 500), null, null, null, 1),
+                    new PlateWebhook.Settings("127.0.0.1", taken.getLocalPort(), "/plates", "Authorization", "Bearer selftest-secret-0123",
+                            4_096, PlateMapping.FLAT));
+            Context other = Pi4J.newContextBuilder().add(new MockPlatform())
+                    .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build();
+            try {
+                java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                        () -> LaneDevices.open(hardware, new Pi4jPins(other, "mock"), scheduler));
+                assertTrue(e.getMessage().startsWith("camera webhook: cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+                assertFalse(e.getMessage().contains("Raspberry Pi"), e.getMessage());
+            } finally {
+                other.shutdown();
+            }
+        }
     }
 
     @Test

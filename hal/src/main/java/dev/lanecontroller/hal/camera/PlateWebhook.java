@@ -124,6 +124,11 @@ public final class PlateWebhook implements PlateReader, AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The path the camera posts to. */
+    public String path() {
+        return settings.path();
+    }
+
     public long accepted() {
         return accepted.get();
     }
