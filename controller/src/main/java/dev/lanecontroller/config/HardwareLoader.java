@@ -159,9 +159,11 @@ final class HardwareLoader {
                     s.problem("silenceLimitMs", "at least two keepalives (" + 2 * keepaliveMs + " ms)");
                     silenceMs = 2 * keepaliveMs;
                 }
+                LlrpSettings.Air air = new LlrpSettings.Air(s.bool("factoryReset", true), optionalInt(s, "transmitPowerIndex", 1, 65_535),
+                        optionalInt(s, "session", 0, 3), optionalInt(s, "tagPopulation", 1, 65_535), optionalInt(s, "readerModeIndex", 0, 65_535));
                 llrp = new LlrpSettings(host == null ? "unset" : host, (int) s.integer("port", LlrpSettings.DEFAULT_PORT, 1, 65_535),
                         antennas.stream().map(Long::intValue).toList(), keepaliveMs, silenceMs, s.integer("connectTimeoutMs", 3_000, 100, 60_000),
-                        s.integer("reconnectMinMs", 500, 10, 60_000), s.integer("reconnectMaxMs", 30_000, 10, 600_000));
+                        s.integer("reconnectMinMs", 500, 10, 60_000), s.integer("reconnectMaxMs", 30_000, 10, 600_000), air);
                 s.rejectUnknownKeys();
             }
             case SERIAL -> {
@@ -192,6 +194,11 @@ final class HardwareLoader {
             case SIMULATED -> { }
         }
         return new HardwareSettings.Reader(kind, llrp, serial, d0, d1, antenna);
+    }
+
+    /** A whole number left to the device when absent (null). */
+    private static Integer optionalInt(Section section, String key, int min, int max) {
+        return section.has(key) ? (int) section.integer(key, min, min, max) : null;
     }
 
     private static PlateWebhook.Settings camera(Section camera, HardwareSettings.Kind hardware, Path base) {

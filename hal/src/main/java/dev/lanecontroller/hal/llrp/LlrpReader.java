@@ -126,9 +126,10 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
     private void session(InputStream in, OutputStream output) throws IOException, LlrpException {
         awaitConnectionAccepted(in);
         out = output;
-        request(in, LlrpRequests.resetConfig(nextId++, settings.keepaliveMs()), LlrpMessage.SET_READER_CONFIG_RESPONSE, true);
+        request(in, LlrpRequests.setConfig(nextId++, settings.keepaliveMs(), settings.air().factoryReset()), LlrpMessage.SET_READER_CONFIG_RESPONSE,
+                true);
         request(in, LlrpRequests.deleteAllRospecs(nextId++), LlrpMessage.DELETE_ROSPEC_RESPONSE, false);
-        request(in, LlrpRequests.addRospec(nextId++, ROSPEC_ID, settings.antennas()), LlrpMessage.ADD_ROSPEC_RESPONSE, true);
+        request(in, LlrpRequests.addRospec(nextId++, ROSPEC_ID, settings.antennas(), settings.air()), LlrpMessage.ADD_ROSPEC_RESPONSE, true);
         request(in, LlrpRequests.enableRospec(nextId++, ROSPEC_ID), LlrpMessage.ENABLE_ROSPEC_RESPONSE, true);
         request(in, LlrpRequests.startRospec(nextId++, ROSPEC_ID), LlrpMessage.START_ROSPEC_RESPONSE, true);
         send(LlrpRequests.enableEventsAndReports(nextId++));

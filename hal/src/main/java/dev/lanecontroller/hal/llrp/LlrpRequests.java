@@ -20,6 +20,14 @@ final class LlrpRequests {
     static final int PARAM_KEEPALIVE_SPEC = 220;
     static final int PARAM_RO_REPORT_SPEC = 237;
     static final int PARAM_TAG_REPORT_CONTENT_SELECTOR = 238;
+    static final int PARAM_ANTENNA_CONFIGURATION = 222;
+    static final int PARAM_RF_TRANSMITTER = 224;
+    static final int PARAM_C1G2_INVENTORY_COMMAND = 330;
+    static final int PARAM_C1G2_RF_CONTROL = 335;
+    static final int PARAM_C1G2_SINGULATION_CONTROL = 336;
+    /** LLRP 1.0.1's errata: channel and hop table indices start at 1 (0 is refused by some readers). */
+    static final int HOP_TABLE_ID = 1;
+    static final int CHANNEL_INDEX = 1;
     static final int PROTOCOL_EPC_GEN2 = 1;
     /** Report after every tag (N = 1) or at the end of the AISpec, whichever is first. */
     static final int REPORT_UPON_N_TAGS_OR_END_OF_AI_SPEC = 1;
@@ -33,8 +41,13 @@ final class LlrpRequests {
 
     /** SET_READER_CONFIG: back to factory defaults, then a keepalive every {@code keepaliveMs}. */
     public static LlrpMessage resetConfig(long id, long keepaliveMs) {
+        return setConfig(id, keepaliveMs, true);
+    }
+
+    /** SET_READER_CONFIG: a keepalive every {@code keepaliveMs}, after a factory reset when {@code factoryReset}. */
+    public static LlrpMessage setConfig(long id, long keepaliveMs, boolean factoryReset) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(0x80); // ResetToFactoryDefault = 1, 7 reserved bits
+        body.write(factoryReset ? 0x80 : 0x00); // ResetToFactoryDefault, 7 reserved bits
         body.writeBytes(tlv(PARAM_KEEPALIVE_SPEC, ByteBuffer.allocate(5).put((byte) 1).putInt((int) keepaliveMs).array()));
         return new LlrpMessage(LlrpMessage.SET_READER_CONFIG, id, body.toByteArray());
     }
@@ -49,6 +62,11 @@ final class LlrpRequests {
      * stopped), one AISpec over {@code antennas} (empty: all), Gen2 inventory, a report per tag.
      */
     public static LlrpMessage addRospec(long id, long rospecId, List<Integer> antennas) {
+        return addRospec(id, rospecId, antennas, LlrpSettings.Air.READER_DEFAULTS);
+    }
+
+    /** The same, with the site's transmit power, Gen2 session and reader mode for every antenna (when set). */
+    public static LlrpMessage addRospec(long id, long rospecId, List<Integer> antennas, LlrpSettings.Air air) {
         if (antennas.size() > ANTENNAS_MAX) {
             throw new IllegalArgumentException("at most " + ANTENNAS_MAX + " antennas, got " + antennas.size());
         }
@@ -59,12 +77,27 @@ final class LlrpRequests {
         ids.forEach(antenna -> antennaIds.putShort(antenna.shortValue()));
         byte[] aiSpec = tlv(PARAM_AI_SPEC, concat(antennaIds.array(),
                 tlv(PARAM_AI_SPEC_STOP_TRIGGER, ByteBuffer.allocate(5).put((byte) 0).putInt(0).array()),
-                tlv(PARAM_INVENTORY_PARAMETER_SPEC, ByteBuffer.allocate(3).putShort((short) 1).put((byte) PROTOCOL_EPC_GEN2).array())));
+                tlv(PARAM_INVENTORY_PARAMETER_SPEC, concat(ByteBuffer.allocate(3).putShort((short) 1).put((byte) PROTOCOL_EPC_GEN2).array(),
+                        air.tunesTheAir() ? antennaConfiguration(air) : new byte[0]))));
         byte[] reportSpec = tlv(PARAM_RO_REPORT_SPEC, concat(ByteBuffer.allocate(3).put((byte) REPORT_UPON_N_TAGS_OR_END_OF_AI_SPEC)
                 .putShort((short) 1).array(), tlv(PARAM_TAG_REPORT_CONTENT_SELECTOR,
                 ByteBuffer.allocate(2).putShort((short) (CONTENT_ANTENNA_ID | CONTENT_PEAK_RSSI | CONTENT_FIRST_SEEN)).array())));
         byte[] rospec = tlv(PARAM_ROSPEC, concat(u32(rospecId), new byte[] {0, 0}, boundary, aiSpec, reportSpec));
         return new LlrpMessage(LlrpMessage.ADD_ROSPEC, id, rospec);
+    }
+
+    /** AntennaConfiguration for every antenna (id 0): the transmitter's power, and Gen2's RF mode and singulation. */
+    static byte[] antennaConfiguration(LlrpSettings.Air air) {
+        byte[] transmitter = air.transmitPowerIndex() == null ? new byte[0] : tlv(PARAM_RF_TRANSMITTER, ByteBuffer.allocate(6)
+                .putShort((short) HOP_TABLE_ID).putShort((short) CHANNEL_INDEX).putShort(air.transmitPowerIndex().shortValue()).array());
+        byte[] rfControl = air.readerModeIndex() == null ? new byte[0] : tlv(PARAM_C1G2_RF_CONTROL, ByteBuffer.allocate(4)
+                .putShort(air.readerModeIndex().shortValue()).putShort((short) 0).array()); // Tari 0: the mode's own
+        byte[] singulation = air.session() == null && air.tagPopulation() == null ? new byte[0] : tlv(PARAM_C1G2_SINGULATION_CONTROL,
+                ByteBuffer.allocate(7).put((byte) ((air.session() == null ? 0 : air.session()) << 6))
+                        .putShort((short) (air.tagPopulation() == null ? 32 : air.tagPopulation())).putInt(0).array());
+        byte[] inventory = rfControl.length + singulation.length == 0 ? new byte[0]
+                : tlv(PARAM_C1G2_INVENTORY_COMMAND, concat(new byte[] {0}, rfControl, singulation)); // not state-aware
+        return tlv(PARAM_ANTENNA_CONFIGURATION, concat(new byte[] {0, 0}, transmitter, inventory));
     }
 
     public static LlrpMessage enableRospec(long id, long rospecId) {
