@@ -20,8 +20,8 @@ public record LlrpSettings(String host, int port, List<Integer> antennas, long k
      *
      * @param factoryReset reset the reader to factory defaults on connect (the default): false keeps what a
      *     technician set on the reader with its own tools
-     * @param transmitPowerIndex an index into the reader's transmit power table (LLRP RFTransmitter; see
-     *     the reader's capabilities: on an Impinj R700, 1 is the lowest and each step 0.25 dB)
+     * @param transmitPowerIndex an index into the reader's transmit power table (LLRP RFTransmitter; the
+     *     reader's capabilities list what each index is in dBm)
      * @param session Gen2 session 0..3 (LLRP C1G2SingulationControl); 2 or 3 read each card once per pass
      * @param tagPopulation the expected number of cards in the field (with the session)
      * @param readerModeIndex the reader's RF mode (LLRP C1G2RFControl ModeIndex, from its capabilities)
