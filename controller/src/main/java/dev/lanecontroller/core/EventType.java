@@ -16,6 +16,8 @@ public enum EventType {
     SAFETY_REVERSAL(true),
     FAULT(true),
     FAULT_RESET(false),
+    /** A fault that clears itself ended: its device has been healthy again for a while (READER_SILENT only). */
+    FAULT_CLEARED(false),
     MODE_CHANGED(false),
     MODE_CHANGE_PENDING(false),
     MODE_UNCHANGED(false),

@@ -36,6 +36,9 @@ public final class Lane {
     /** A step's result: the next state and the actions to perform, in order. */
     public record Step(LaneState state, List<LaneAction> actions) {}
 
+    /** The one fault that clears itself: a reader heard again reads again (docs/hardware.md). */
+    static final String READER_SILENT = "READER_SILENT";
+
     private final LaneSettings settings;
     private final RandomSource random;
 
@@ -58,7 +61,7 @@ public final class Lane {
         }
         return new LaneState(settings.initialMode(), settings.initialMode(), null, null, new Idle(),
                 null, null, now.monoMs(), null, Collections.unmodifiableMap(loops), now.monoMs(), false,
-                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs(), false, List.of(), null);
+                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs(), false, List.of(), null, false, -1);
     }
 
     public Step step(LaneState state, LaneInput input, Now now) {
@@ -102,6 +105,9 @@ public final class Lane {
         if (wantsDown && state.gateCommand() != GateDirection.DOWN && !safety.occupied()) {
             next = Math.min(next, safety.sinceMs() + settings.suppressionMs());
         }
+        if (state.mode() == LaneMode.FAULT && state.faultClearsItself() && state.readerBackSinceMs() >= 0) {
+            next = Math.min(next, state.readerBackSinceMs() + readerRecoveryMs());
+        }
         if (state.mode() != LaneMode.FAULT) {
             if (state.gateCommand() != null && state.gatePosition() != target(state.gateCommand())) {
                 next = Math.min(next, state.gateCommandAtMs() + settings.gateTravelLimitMs());
@@ -114,6 +120,11 @@ public final class Lane {
             next = Math.min(next, state.readerAliveAtMs() + settings.readerHeartbeatTimeoutMs());
         }
         return next;
+    }
+
+    /** A silent reader's FAULT ends by itself once the reader has been heard without a gap this long: two heartbeat timeouts. */
+    private long readerRecoveryMs() {
+        return 2 * settings.readerHeartbeatTimeoutMs();
     }
 
     private boolean hasLoop(LoopId id) {
@@ -163,6 +174,8 @@ public final class Lane {
         boolean armingHeldSinceStart;
         List<PlateAhead> platesAhead;
         String decidedPlate;
+        boolean faultClearsItself;
+        long readerBackSinceMs;
 
         Draft(LaneState s, Now now) {
             this.now = now;
@@ -185,12 +198,14 @@ public final class Lane {
             armingHeldSinceStart = s.armingHeldSinceStart();
             platesAhead = s.platesAhead();
             decidedPlate = s.decidedPlate();
+            faultClearsItself = s.faultClearsItself();
+            readerBackSinceMs = s.readerBackSinceMs();
         }
 
         LaneState freeze() {
             return new LaneState(mode, modeBeforeFault, pendingMode, faultCause, phase, signal, gateCommand,
                     gateCommandAtMs, gatePosition, Collections.unmodifiableMap(loops), readerAliveAtMs, tampered,
-                    lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs(), armingHeldSinceStart, platesAhead, decidedPlate);
+                    lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs(), armingHeldSinceStart, platesAhead, decidedPlate, faultClearsItself, readerBackSinceMs);
         }
 
         void record(LaneEvent event) {
@@ -242,7 +257,7 @@ public final class Lane {
             } else if (input instanceof LaneInput.GateLimitReached reached) {
                 gatePosition = reached.limit();
             } else if (input instanceof LaneInput.ReaderAlive) {
-                readerAliveAtMs = t;
+                readerHeard();
             } else if (input instanceof LaneInput.TamperChanged change) {
                 if (change.tampered() != tampered) {
                     tampered = change.tampered();
@@ -323,8 +338,16 @@ public final class Lane {
             }
         }
 
-        void tagSeen(LaneInput.TagSeen seen) {
+        /** The reader spoke (a heartbeat or a read): in a FAULT that clears itself, the time it has been back counts from the first after a gap. */
+        void readerHeard() {
+            if (mode == LaneMode.FAULT && faultClearsItself && (readerBackSinceMs < 0 || t - readerAliveAtMs >= settings.readerHeartbeatTimeoutMs())) {
+                readerBackSinceMs = t;
+            }
             readerAliveAtMs = t;
+        }
+
+        void tagSeen(LaneInput.TagSeen seen) {
+            readerHeard();
             if (phase instanceof Idle && !settings.hasArmingLoop()) {
                 openTransaction();
             }
@@ -441,6 +464,8 @@ public final class Lane {
                     record(new LaneEvent.FaultReset(faultCause, modeBeforeFault.name(), command.commandId(), command.actor()));
                     mode = modeBeforeFault;
                     faultCause = null;
+                    faultClearsItself = false;
+                    readerBackSinceMs = -1;
                     // A fresh start for every detector: a fault that is still there shows itself again.
                     loops.replaceAll((id, track) -> new LoopTrack(track.occupied(), track.occupied() ? t : track.sinceMs(), new long[0]));
                     readerAliveAtMs = t;
@@ -500,6 +525,15 @@ public final class Lane {
                 phase = new Closing(w.transactionId(), false);
             }
             if (mode == LaneMode.FAULT) {
+                if (faultClearsItself && readerBackSinceMs >= 0 && t >= readerBackSinceMs + readerRecoveryMs()
+                        && t - readerAliveAtMs < settings.readerHeartbeatTimeoutMs()) {
+                    // The reader is back and has stayed back: nothing a technician could do is left to do.
+                    record(new LaneEvent.FaultCleared(faultCause, modeBeforeFault.name(), t - readerBackSinceMs));
+                    mode = modeBeforeFault;
+                    faultCause = null;
+                    faultClearsItself = false;
+                    readerBackSinceMs = -1;
+                }
                 return;
             }
             if (gateCommand != null && gatePosition != target(gateCommand) && t >= gateCommandAtMs + settings.gateTravelLimitMs()) {
@@ -514,7 +548,7 @@ public final class Lane {
                 }
             }
             if (t >= readerAliveAtMs + settings.readerHeartbeatTimeoutMs()) {
-                enterFault("READER_SILENT", "no heartbeat or read for " + settings.readerHeartbeatTimeoutMs() + " ms");
+                enterFault(READER_SILENT, "no heartbeat or read for " + settings.readerHeartbeatTimeoutMs() + " ms");
             }
         }
 
@@ -582,8 +616,13 @@ public final class Lane {
                 return;
             }
             record(new LaneEvent.Fault(cause, detail, mode.name()));
+            boolean clearsItself = cause.equals(READER_SILENT);
             if (mode != LaneMode.FAULT) {
                 modeBeforeFault = mode;
+                faultClearsItself = clearsItself;
+                readerBackSinceMs = -1;
+            } else {
+                faultClearsItself &= clearsItself; // any other cause latched alongside needs a reset
             }
             mode = LaneMode.FAULT;
             faultCause = cause;

@@ -142,6 +142,17 @@ public sealed interface LaneEvent {
         }
     }
 
+    /** @param mode the mode the lane is back in */
+    record FaultCleared(String cause, String mode, long healthyForMs) implements LaneEvent {
+        public EventType type() {
+            return EventType.FAULT_CLEARED;
+        }
+
+        public Map<String, Object> details() {
+            return Details.of("cause", cause, "mode", mode, "healthyForMs", healthyForMs);
+        }
+    }
+
     record ModeChangePending(String from, String to, String commandId, String why) implements SettlesCommand {
         public EventType type() {
             return EventType.MODE_CHANGE_PENDING;

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param wallOffsetMs wall-clock minus monotonic time at the last input: a jump in it is a clock step
  * @param platesAhead plates of the vehicles behind, read before their read windows opened, oldest first
  * @param decidedPlate the plate of the vehicle decided last, until the camera reports it gone from view
+ * @param faultClearsItself every cause of the FAULT in force clears itself (a silent reader): no reset needed
+ * @param readerBackSinceMs since when the reader has been heard again without a gap, in such a FAULT; -1 when not
  */
 public record LaneState(
         LaneMode mode,
@@ -40,7 +42,9 @@ public record LaneState(
         long wallOffsetMs,
         boolean armingHeldSinceStart,
         List<PlateAhead> platesAhead,
-        String decidedPlate) {
+        String decidedPlate,
+        boolean faultClearsItself,
+        long readerBackSinceMs) {
 
     public boolean isOccupied(LoopId loop) {
         LoopTrack track = loops.get(loop);

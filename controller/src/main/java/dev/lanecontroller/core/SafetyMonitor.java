@@ -28,6 +28,8 @@ public final class SafetyMonitor {
      * the arm until the loop is clear, and may open it then, once, unless the wait ended first.
      */
     private boolean openingHeld;
+    /** Every cause of the FAULT in force is one that clears itself (a silent reader): read from the FAULT events alone. */
+    private boolean faultSelfClearing;
     private long lastDecidedTransaction;
     private long stepsChecked;
 
@@ -58,6 +60,7 @@ public final class SafetyMonitor {
         }
 
         boolean openAuthorised = false;
+        boolean faultSeenThisStep = false;
         boolean reversalRecorded = false;
         boolean movedUp = false;
         boolean decisionSeen = false;
@@ -80,6 +83,11 @@ public final class SafetyMonitor {
                 } else if (event.type() == EventType.ABANDONED || event.type() == EventType.FAULT
                         || event.type() == EventType.VEHICLE_LEFT) {
                     openingHeld = false;
+                    if (event.event() instanceof LaneEvent.Fault fault) {
+                        boolean selfClearing = fault.cause().equals(Lane.READER_SILENT);
+                        faultSelfClearing = before.mode() == LaneMode.FAULT || faultSeenThisStep ? faultSelfClearing && selfClearing : selfClearing;
+                        faultSeenThisStep = true;
+                    }
                 } else if (event.type() == EventType.SAFETY_REVERSAL) {
                     require(1, safetyOccupied && gateCommand == GateDirection.DOWN && !gateClosedReached,
                             "a reversal was recorded with no descending arm over an occupied safety loop");
@@ -138,9 +146,12 @@ public final class SafetyMonitor {
             require(6, signal != SignalAspect.PROCEED, "PROCEED is lit while the lane is in FAULT");
         }
         if (before.mode() == LaneMode.FAULT && step.state().mode() != LaneMode.FAULT) {
-            // Latched: only a technician's or central's reset ends a FAULT, never a mode change that waited.
-            require(6, step.actions().stream().anyMatch(a -> a instanceof RecordEvent e && e.type() == EventType.FAULT_RESET),
-                    "the lane left FAULT for " + step.state().mode() + " without a FAULT_RESET");
+            // Latched: only a technician's or central's reset ends a FAULT, never a mode change that waited;
+            // except a FAULT whose every cause clears itself (a reader heard again), which ends as FAULT_CLEARED.
+            boolean reset = step.actions().stream().anyMatch(a -> a instanceof RecordEvent e && e.type() == EventType.FAULT_RESET);
+            boolean cleared = step.actions().stream().anyMatch(a -> a instanceof RecordEvent e && e.type() == EventType.FAULT_CLEARED);
+            require(6, reset || (cleared && faultSelfClearing), "the lane left FAULT for " + step.state().mode() + " without a FAULT_RESET"
+                    + (cleared ? " (FAULT_CLEARED, but a cause that needs a reset had latched)" : ""));
         }
     }
 

@@ -186,4 +186,32 @@ class LaneTest {
         assertEquals(6, lane.state.lists().get("NEXUS").version());
         assertEquals(List.of("LIST_IN_FORCE"), lane.events(), "v6 once; the late v5 and the repeated v6 change nothing");
     }
+
+    @Test
+    void aSilentReaderHeardAgainForTwoHeartbeatTimeoutsClearsItsFaultByItself() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.after(SETTINGS.readerHeartbeatTimeoutMs());
+        assertEquals(LaneMode.FAULT, lane.state.mode());
+        assertEquals("READER_SILENT", lane.state.faultCause());
+        // The reader comes back, but drops out once: the clock restarts, so flapping never clears it.
+        lane.withReaderAlive(3_000).after(SETTINGS.readerHeartbeatTimeoutMs()).withReaderAlive(2 * SETTINGS.readerHeartbeatTimeoutMs() - 2_000);
+        assertEquals(LaneMode.FAULT, lane.state.mode(), "not yet: back for less than two heartbeat timeouts since the gap");
+        lane.withReaderAlive(3_000);
+        assertEquals(LaneMode.AUTOMATED, lane.state.mode(), "before: only a signed FAULT_RESET ended it, with the reader long back");
+        assertEquals(List.of("FAULT", "FAULT_CLEARED"), lane.events().stream().filter(e -> e.startsWith("FAULT")).toList());
+        lane.loop(LoopId.ARMING, true).card(LaneDriver.member("E2000017000000000000000A")).after(SETTINGS.readWindowMs());
+        assertEquals(List.of("CLEARED"), lane.decisions(), "members are cleared again");
+    }
+
+    @Test
+    void aSilentReaderDoesNotClearAFaultThatNeedsAReset() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.feed(new LaneInput.HardwareFault("output", "signal read back differs from command"));
+        lane.after(SETTINGS.readerHeartbeatTimeoutMs()).withReaderAlive(10 * SETTINGS.readerHeartbeatTimeoutMs());
+        assertEquals(LaneMode.FAULT, lane.state.mode(), "an output fault latched first: the reader coming back ends nothing");
+        LaneDriver other = new LaneDriver(SETTINGS, () -> 0.99);
+        other.after(SETTINGS.readerHeartbeatTimeoutMs()).feed(new LaneInput.HardwareFault("output", "read back differs"))
+                .withReaderAlive(10 * SETTINGS.readerHeartbeatTimeoutMs());
+        assertEquals(LaneMode.FAULT, other.state.mode(), "nor when the output fault latched second");
+    }
 }
