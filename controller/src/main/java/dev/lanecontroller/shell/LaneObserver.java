@@ -27,30 +27,27 @@ public interface LaneObserver {
     /** This observer, and the given callbacks for every journaled event and every decision step after it. */
     default LaneObserver also(java.util.function.Consumer<JournalEntry> more,
                               java.util.function.ObjLongConsumer<dev.lanecontroller.core.LaneEvent.DecisionMade> decision) {
-        LaneObserver inner = this;
-        return new LaneObserver() {
+        return andThen(new LaneObserver() {
             @Override
             public void onEvent(JournalEntry entry) {
-                inner.onEvent(entry);
                 more.accept(entry);
             }
 
             @Override
             public void onSignal(SignalAspect aspect, Now at) {
-                inner.onSignal(aspect, at);
+                // Events and decisions only.
             }
 
             @Override
             public void onGate(GateDirection direction, Now at) {
-                inner.onGate(direction, at);
+                // Events and decisions only.
             }
 
             @Override
             public void onDecision(dev.lanecontroller.core.LaneEvent.DecisionMade made, long nanos) {
-                inner.onDecision(made, nanos);
                 decision.accept(made, nanos);
             }
-        };
+        });
     }
 
     /** This observer, then {@code next}, for everything. */
