@@ -201,14 +201,15 @@ public final class LaneDaemon implements AutoCloseable {
         Inbox inbox = parts.inbox;
         ConsoleObserver console = new ConsoleObserver(host.console());
         LaneMetrics metrics = new LaneMetrics();
-        LaneLink[] central = new LaneLink[1];
         // Only the demo's simulated traffic has a simulated officer: on any other lane a referral
         // ends by an officer's signed RELEASE from central, never by a timer in the controller.
         boolean simulatedTraffic = simulatedHardware && config.simulated().trafficEnabled() && !demoCards.isEmpty();
         LaneObserver observer = (simulatedTraffic ? DemoTraffic.withOfficer(console, scheduler, inbox::offer) : console)
                 .alsoOnEvent(entry -> {
-                    if (central[0] != null) {
-                        central[0].onLaneEvent(entry);
+                    // The link is made after the shell (it reads the shell's state); the lane starts only once both are made.
+                    LaneLink link = parts.link;
+                    if (link != null) {
+                        link.onLaneEvent(entry);
                     }
                 })
                 .also(metrics::onEvent, metrics::onDecision);
@@ -218,7 +219,7 @@ public final class LaneDaemon implements AutoCloseable {
         parts.shell = shell;
         if (config.hasCentral()) {
             try {
-                central[0] = new LaneLink(config.central(), new LaneLink.Lane(config.settings().laneId(),
+                parts.link = new LaneLink(config.central(), new LaneLink.Lane(config.settings().laneId(),
                         config.settings().acceptedPrograms(), parts.journal, parts.store, parts.nonces, inbox::offer,
                         () -> view(shell, clock), clock, entry -> {
                             console.onEvent(entry);
@@ -227,7 +228,6 @@ public final class LaneDaemon implements AutoCloseable {
             } catch (IOException | MqttTransport.TransportException e) {
                 throw new StartFailure("central link: " + e.getMessage(), e);
             }
-            parts.link = central[0];
         }
         if (parts.devices != null) {
             parts.devices.start();
