@@ -20,7 +20,14 @@ public record Scenario(
         List<ScenarioList> lists,
         List<Step> steps,
         long runForMs,
-        Expectations expect) {
+        Expectations expect,
+        Central central) {
+
+    /**
+     * Central's keys for signed command steps: those the lane trusts, and strangers' (they sign, the
+     * lane does not know them); null when the scenario sends no signed command.
+     */
+    public record Central(List<String> trustedKeys, List<String> strangerKeys, long commandMaxAgeMs) {}
 
     /**
      * What the run must show (each optional): the decisions in order, how many events of each type,

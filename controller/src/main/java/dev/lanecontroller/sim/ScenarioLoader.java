@@ -53,7 +53,10 @@ public final class ScenarioLoader {
     private static final long SETTLE_AFTER_LAST_STEP_MS = 60_000;
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final List<String> STEP_KINDS = List.of("vehicle", "loop", "tag", "plate", "command", "fault", "tamper", "clock", "list",
-            "restart");
+            "restart", "signedCommand");
+    private static final List<String> SIGNED_COMMANDS = List.of("SET_MODE", "RELEASE", "CONFIRM", "FAULT_RESET");
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern COMMAND_ID = Pattern.compile(".{1,100}");
     /** A wall-clock step of up to ten years either way: enough for any RTC gone wrong, short of overflow. */
     private static final long CLOCK_STEP_MS_MAX = 10L * 366 * 24 * 3600 * 1000;
     private static final int LIST_STEP_CARDS_MAX = 100_000;
@@ -117,13 +120,14 @@ public final class ScenarioLoader {
         List<Scenario.ScenarioList> lists = lists(root, startWallMs, problems);
         List<Scenario.Step> steps = new ArrayList<>();
         List<ListStep> listSteps = new ArrayList<>();
+        Map<String, String> signedCommandKeys = new LinkedHashMap<>(); // where -> key id, checked against the central section
         JsonNode stepNodes = root.raw("steps");
         if (stepNodes == null || !stepNodes.isArray() || stepNodes.size() > STEPS_MAX) {
             problems.add("steps: required, a list of at most " + STEPS_MAX + " steps");
         } else {
             for (int i = 0; i < stepNodes.size(); i++) {
                 Scenario.Step step = step(new Section("steps[" + i + "]", stepNodes.get(i), problems), stepNodes.get(i), problems, startWallMs,
-                        listSteps);
+                        listSteps, signedCommandKeys);
                 if (step != null) {
                     steps.add(step);
                 }
@@ -137,11 +141,13 @@ public final class ScenarioLoader {
             root.problem("runForMs", runForMs + " does not cover the last step (at " + lastStepMs + " ms)");
         }
         Scenario.Expectations expected = expectations(root.section("expect"), problems);
+        Scenario.Central central = central(root);
+        checkSignedCommands(central, signedCommandKeys, problems);
         root.rejectUnknownKeys();
         if (!problems.isEmpty()) {
             throw new ScenarioException(source, problems);
         }
-        return new Scenario(name, seed, startWallMs, clockSynced, setup, gateTravelMs, heartbeatMs, lists, steps, runForMs, expected);
+        return new Scenario(name, seed, startWallMs, clockSynced, setup, gateTravelMs, heartbeatMs, lists, steps, runForMs, expected, central);
     }
 
     private static Scenario.Expectations expectations(Section expect, List<String> problems) {
@@ -291,7 +297,8 @@ public final class ScenarioLoader {
         }
     }
 
-    private static Scenario.Step step(Section step, JsonNode node, List<String> problems, long startWallMs, List<ListStep> listSteps) {
+    private static Scenario.Step step(Section step, JsonNode node, List<String> problems, long startWallMs, List<ListStep> listSteps,
+                                      Map<String, String> signedCommandKeys) {
         if (node == null || !node.isObject()) {
             return null; // the section said so
         }
@@ -323,6 +330,7 @@ public final class ScenarioLoader {
             case "clock" -> clockStep(step.section("clock"));
             case "list" -> listStep(step.section("list"), at, startWallMs, listSteps);
             case "restart" -> restartStep(step);
+            case "signedCommand" -> signedCommandStep(step.section("signedCommand"), signedCommandKeys);
             default -> tamperStep(step);
         };
         step.rejectUnknownKeys();
@@ -385,6 +393,78 @@ public final class ScenarioLoader {
             sim.putList(new ListInfo(next.program(), next.version(), next.issuedWallMs(), next.expiresWallMs(), cards.size()),
                     List.copyOf(cards.values()));
         };
+    }
+
+    /** The scenario's central: the keys the lane trusts and strangers' keys, or null without the section. */
+    private static Scenario.Central central(Section root) {
+        if (!root.has("central")) {
+            return null;
+        }
+        Section central = root.section("central");
+        List<String> trusted = keyIds(central, "keys");
+        List<String> strangers = keyIds(central, "strangerKeys");
+        long maxAgeMs = central.integer("commandMaxAgeMs", 120_000, 1_000, 3_600_000);
+        central.rejectUnknownKeys();
+        for (String id : strangers) {
+            if (trusted.contains(id)) {
+                central.problem("strangerKeys", "'" + id + "' is also a key the lane trusts");
+            }
+        }
+        return new Scenario.Central(trusted, strangers, maxAgeMs);
+    }
+
+    private static List<String> keyIds(Section section, String key) {
+        List<String> ids = new ArrayList<>();
+        JsonNode node = section.raw(key);
+        if (node == null) {
+            return ids;
+        }
+        if (!node.isArray() || node.size() > 16) {
+            section.problem(key, "must be a list of at most 16 key ids");
+            return ids;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isTextual() || !KEY_ID.matcher(node.get(i).asText()).matches()) {
+                section.problem(key + "[" + i + "]", "'" + node.get(i).asText() + "' is not a key id (letters, digits . _ -)");
+            } else {
+                ids.add(node.get(i).asText());
+            }
+        }
+        return ids;
+    }
+
+    private static void checkSignedCommands(Scenario.Central central, Map<String, String> keysByStep, List<String> problems) {
+        keysByStep.forEach((where, keyId) -> {
+            if (central == null) {
+                problems.add(where + ": a signed command needs the scenario's central section (its keys)");
+            } else if (!central.trustedKeys().contains(keyId) && !central.strangerKeys().contains(keyId)) {
+                problems.add(where + ".key: '" + keyId + "' is neither in central.keys nor in central.strangerKeys");
+            }
+        });
+    }
+
+    private static Consumer<Simulation> signedCommandStep(Section c, Map<String, String> signedCommandKeys) {
+        c.require("key", "the key id that signs it (central.keys or central.strangerKeys)");
+        c.require("type", String.join(", ", SIGNED_COMMANDS));
+        c.require("commandId", "the command's id (the lane refuses one it has seen: a replay)");
+        String keyId = c.text("key", "", KEY_ID, "a key id");
+        String type = c.text("type", "RELEASE", Pattern.compile(String.join("|", SIGNED_COMMANDS)), String.join(", ", SIGNED_COMMANDS));
+        String commandId = c.text("commandId", "c-unset", COMMAND_ID, "up to 100 characters (the lane's own check says what it takes)");
+        String mode = null;
+        if (type.equals("SET_MODE")) {
+            mode = c.choice("mode", LaneMode.AUTOMATED, LaneMode.class, EnumSet.complementOf(EnumSet.of(LaneMode.FAULT))).name();
+        } else if (c.has("mode")) {
+            c.problem("mode", "only a SET_MODE command has a mode");
+        }
+        String actor = c.text("actor", "officer-sim", ID, "letters, digits and . _ : - (at most 128)");
+        String lane = c.text("lane", null, Pattern.compile("[a-z0-9][a-z0-9-]{0,31}"), "a lane id (another lane's, to see it refused)");
+        long issuedAgoMs = c.integer("issuedAgoMs", 0, -RUN_FOR_MS_MAX, RUN_FOR_MS_MAX);
+        boolean tampered = c.bool("tampered", false);
+        c.rejectUnknownKeys();
+        signedCommandKeys.put(c.name("").replaceAll("\\.$", ""), keyId);
+        ScenarioCentral.SignedCommand command = new ScenarioCentral.SignedCommand(keyId, commandId, type, mode, actor, lane, issuedAgoMs,
+                tampered);
+        return sim -> sim.fromCentral(command);
     }
 
     private static Consumer<Simulation> restartStep(Section step) {

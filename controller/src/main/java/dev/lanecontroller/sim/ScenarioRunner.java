@@ -36,9 +36,13 @@ public final class ScenarioRunner {
         List<Long> gateCommandsAtMs = new ArrayList<>();
         long[] events = {0};
         JsonLines lines = new JsonLines(out);
+        ScenarioCentral[] central = new ScenarioCentral[1]; // made once the simulation is, and told of the lane's events
         LaneObserver observer = lines.andThen(new LaneObserver() {
             @Override
             public void onEvent(JournalEntry entry) {
+                if (central[0] != null) {
+                    central[0].onLaneEvent(entry);
+                }
                 events[0]++;
                 eventCounts.merge(entry.type(), 1, Integer::sum);
                 if (entry.event() instanceof LaneEvent.DecisionMade decision) {
@@ -56,13 +60,26 @@ public final class ScenarioRunner {
                 gateCommandsAtMs.add(at.monoMs() - Simulation.START_MONO_MS);
             }
         });
+        MemoryJournal journal = new MemoryJournal("sim-" + seed);
         Simulation sim = new Simulation(scenario.setup(), scenario.gateTravelMs(), scenario.readerHeartbeatIntervalMs(), clearance,
-                new MemoryJournal("sim-" + seed), scenario.startWallMs(), scenario.clockSynced(), seed, 0.0, observer);
+                journal, scenario.startWallMs(), scenario.clockSynced(), seed, 0.0, observer);
         lines.watchInputs(sim);
+        if (scenario.central() != null) {
+            String laneId = scenario.setup().settings().laneId();
+            central[0] = new ScenarioCentral(sim, laneId, scenario.central().trustedKeys(), scenario.central().strangerKeys(),
+                    scenario.central().commandMaxAgeMs(), seed, journal, observer, out);
+            sim.attachCentral(command -> central[0].send(sim, command, laneId));
+        }
         for (Scenario.Step step : scenario.steps()) {
             sim.scheduler.at(Simulation.START_MONO_MS + step.atMs(), () -> step.action().accept(sim));
         }
-        sim.runUntil(scenario.runForMs());
+        try {
+            sim.runUntil(scenario.runForMs());
+        } finally {
+            if (central[0] != null) {
+                central[0].close();
+            }
+        }
         return new Result(List.copyOf(decisions), events[0], unmet(scenario.expect(), decisions, eventCounts, gateCommandsAtMs,
                 sim.shell().state().mode()));
     }

@@ -90,6 +90,26 @@ public final class Simulation {
         afterTask();
     }
 
+    /** Where central's signed commands go (a scenario's {@link ScenarioCentral}); none until one is attached. */
+    private java.util.function.Consumer<ScenarioCentral.SignedCommand> central = command -> {
+        throw new IllegalStateException("a signed command in a simulation without central's keys");
+    };
+
+    void attachCentral(java.util.function.Consumer<ScenarioCentral.SignedCommand> commands) {
+        central = commands;
+    }
+
+    /** Into the inbox only, as the daemon's link hands the lane a command: the lane takes it after the handler is done. */
+    void enqueue(LaneInput input) {
+        inbox.add(input);
+    }
+
+    /** Central signs and sends a command; the lane's command handler checks it like the daemon's. */
+    void fromCentral(ScenarioCentral.SignedCommand command) {
+        central.accept(command);
+        afterTask();
+    }
+
     /** A list version central sent comes into force (the link's swap, then its report to the lane). */
     public void putList(ListInfo list, List<CardRecord> cards) {
         memoryLists().put(list, cards);

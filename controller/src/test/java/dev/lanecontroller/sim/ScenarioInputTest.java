@@ -70,9 +70,9 @@ class ScenarioInputTest {
     void aStepIsExactlyOneKind() {
         List<String> problems = problems("{\"steps\":[{\"at\":1,\"tag\":{\"epc\":\"E2\"},\"plate\":{\"text\":\"A\"}},{\"at\":2},"
                 + "{\"at\":3,\"fault\":\"gateJam\",\"loop\":\"exit\"}]}");
-        assertTrue(problems.contains("steps[0]: a step is exactly one of vehicle, loop, tag, plate, command, fault, tamper, clock, list, restart; this one is tag and plate"),
+        assertTrue(problems.contains("steps[0]: a step is exactly one of vehicle, loop, tag, plate, command, fault, tamper, clock, list, restart, signedCommand; this one is tag and plate"),
                 problems.toString());
-        assertTrue(problems.contains("steps[1]: a step is exactly one of vehicle, loop, tag, plate, command, fault, tamper, clock, list, restart"),
+        assertTrue(problems.contains("steps[1]: a step is exactly one of vehicle, loop, tag, plate, command, fault, tamper, clock, list, restart, signedCommand"),
                 problems.toString());
         assertTrue(problems.contains("steps[2].loop: only a loop fault (loopStuck, loopUnstick, loopChatter) names a loop"), problems.toString());
     }
@@ -122,5 +122,19 @@ class ScenarioInputTest {
         assertTrue(result.unmet().contains("expected 2 MODE_CHANGED event(s) but got 1"), result.unmet().toString());
         assertTrue(result.unmet().contains("expected the lane in AUTOMATED at the end but it is in CLOSED"), result.unmet().toString());
         assertTrue(result.unmet().get(2).startsWith("expected no gate command from 19000 to 21000 ms but the gate was commanded at [20000]"), result.unmet().toString());
+    }
+
+    @Test
+    void aSignedCommandNeedsCentralsKeys() {
+        List<String> problems = problems("{\"steps\":[{\"at\":1,\"signedCommand\":{\"key\":\"ops\",\"type\":\"RELEASE\",\"commandId\":\"c-00000001\"}}]}");
+        assertTrue(problems.contains("steps[0].signedCommand: a signed command needs the scenario's central section (its keys)"), problems.toString());
+        problems = problems("{\"central\":{\"keys\":[\"ops\"],\"strangerKeys\":[\"ops\"]},\"steps\":[{\"at\":1,\"signedCommand\":"
+                + "{\"key\":\"nobody\",\"type\":\"REPLAY\",\"commandId\":\"c-00000001\",\"mode\":\"CLOSED\"}}]}");
+        for (String expected : List.of("central.strangerKeys: 'ops' is also a key the lane trusts",
+                "steps[0].signedCommand.key: 'nobody' is neither in central.keys nor in central.strangerKeys",
+                "steps[0].signedCommand.mode: only a SET_MODE command has a mode")) {
+            assertTrue(problems.contains(expected), "no '" + expected + "' in " + problems);
+        }
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("steps[0].signedCommand.type: 'REPLAY' is not allowed")), problems.toString());
     }
 }
