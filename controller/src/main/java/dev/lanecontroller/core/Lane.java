@@ -101,9 +101,8 @@ public final class Lane {
             next = Math.min(next, waiting.sinceMs() + settings.openTimeoutMs());
         }
         boolean wantsDown = !(phase instanceof Passage);
-        LoopTrack safety = state.loop(LoopId.SAFETY);
-        if (wantsDown && state.gateCommand() != GateDirection.DOWN && !safety.occupied()) {
-            next = Math.min(next, safety.sinceMs() + settings.suppressionMs());
+        if (wantsDown && state.gateCommand() != GateDirection.DOWN && !safetyZoneOccupied(state.loops())) {
+            next = Math.min(next, safetyZoneClearSinceMs(state.loops()) + settings.suppressionMs());
         }
         if (state.mode() == LaneMode.FAULT && state.faultClearsItself() && state.readerBackSinceMs() >= 0) {
             next = Math.min(next, state.readerBackSinceMs() + readerRecoveryMs());
@@ -122,6 +121,18 @@ public final class Lane {
         return next;
     }
 
+    /** Invariant 1's zone under the arm: the safety loop and, where there is one, the photo-eye. */
+    static boolean safetyZoneOccupied(Map<LoopId, LoopTrack> loops) {
+        LoopTrack eye = loops.get(LoopId.PHOTO_EYE);
+        return loops.get(LoopId.SAFETY).occupied() || (eye != null && eye.occupied());
+    }
+
+    /** Since when the whole zone has been clear (the later of the two clearings); meaningful only while it is clear. */
+    static long safetyZoneClearSinceMs(Map<LoopId, LoopTrack> loops) {
+        LoopTrack eye = loops.get(LoopId.PHOTO_EYE);
+        return Math.max(loops.get(LoopId.SAFETY).sinceMs(), eye == null ? Long.MIN_VALUE : eye.sinceMs());
+    }
+
     /** A silent reader's FAULT ends by itself once the reader has been heard without a gap this long: two heartbeat timeouts. */
     private long readerRecoveryMs() {
         return 2 * settings.readerHeartbeatTimeoutMs();
@@ -132,6 +143,7 @@ public final class Lane {
             case ARMING -> settings.hasArmingLoop();
             case SAFETY -> true;
             case EXIT -> settings.hasExitLoop();
+            case PHOTO_EYE -> true; // tracked always: a lane without one never reports it, and it stays clear
         };
     }
 
@@ -296,6 +308,13 @@ public final class Lane {
                     }
                 }
                 case SAFETY -> safetyChanged(nowOccupied);
+                case PHOTO_EYE -> {
+                    if (nowOccupied && !(phase instanceof Passage) && gateCommand != null && gatePosition != GateLimit.CLOSED
+                            && !occupied(LoopId.SAFETY)) {
+                        // Something crossed the beam under an arm that is not down, with no vehicle cleared.
+                        record(new LaneEvent.Tailgate(phase.getClass().getSimpleName(), nextTransactionId - 1, LaneEvent.Tailgate.PHOTO_EYE, null));
+                    }
+                }
                 case EXIT -> {
                     if (nowOccupied && phase instanceof Passage p) {
                         if (p.sawExit()) {
@@ -577,7 +596,7 @@ public final class Lane {
          * there, so it holds STOP until the loop is clear.
          */
         void openFor(long transactionId, boolean released) {
-            phase = occupied(LoopId.SAFETY) ? new WaitingForClearLoop(transactionId, released, t)
+            phase = safetyZoneOccupied(loops) ? new WaitingForClearLoop(transactionId, released, t)
                     : new Passage(transactionId, released, t, false, false, t);
         }
 
@@ -638,7 +657,7 @@ public final class Lane {
         // ---- stage 3: the phase settles ----
 
         void settlePhase() {
-            if (phase instanceof WaitingForClearLoop w && !occupied(LoopId.SAFETY)) {
+            if (phase instanceof WaitingForClearLoop w && !safetyZoneOccupied(loops)) {
                 phase = new Passage(w.transactionId(), w.released(), t, false, false, t);
             }
             if (phase instanceof Passage p && hasCrossed(p)) {
@@ -709,15 +728,15 @@ public final class Lane {
         void reconcileOutputs() {
             boolean wantUp = phase instanceof Passage;
             List<LaneAction> gateActions = new ArrayList<>(1);
-            LoopTrack safety = loops.get(LoopId.SAFETY);
-            if (gateCommand == GateDirection.DOWN && gatePosition != GateLimit.CLOSED && safety.occupied()) {
+            boolean zoneOccupied = safetyZoneOccupied(loops);
+            if (gateCommand == GateDirection.DOWN && gatePosition != GateLimit.CLOSED && zoneOccupied) {
                 // Invariant 1: an arm on its way down reverses the moment something is under it.
                 record(new LaneEvent.SafetyReversal(phase.getClass().getSimpleName()));
                 commandGate(GateDirection.UP, gateActions);
             } else if (wantUp && gateCommand != GateDirection.UP) {
                 commandGate(GateDirection.UP, gateActions);
-            } else if (!wantUp && gateCommand != GateDirection.DOWN && !safety.occupied()
-                    && t - safety.sinceMs() >= settings.suppressionMs()) {
+            } else if (!wantUp && gateCommand != GateDirection.DOWN && !zoneOccupied
+                    && t - safetyZoneClearSinceMs(loops) >= settings.suppressionMs()) {
                 if (gateCommand == null && gatePosition == GateLimit.CLOSED) {
                     // At start the arm already rests on its closed limit: a close pulse would move
                     // nothing and bring no new limit report, so the arm is taken as commanded down.

@@ -83,13 +83,15 @@ public sealed interface LaneEvent {
     /**
      * @param evidence what showed the vehicle: {@code safetyLoop} (onto the safety loop with no vehicle
      *        cleared and the arm not down), {@code exitLoop} (a second vehicle over the exit loop in one
-     *        passage), {@code plate} (a second plate read during a passage, its vehicle not waiting)
+     *        passage), {@code plate} (a second plate read during a passage, its vehicle not waiting),
+     *        {@code photoEye} (the beam broken under an arm not down, no vehicle cleared, the loop empty)
      * @param plate the second vehicle's plate when the camera read it, else null
      */
     record Tailgate(String phase, long lastTransactionId, String evidence, String plate) implements LaneEvent {
         public static final String SAFETY_LOOP = "safetyLoop";
         public static final String EXIT_LOOP = "exitLoop";
         public static final String PLATE = "plate";
+        public static final String PHOTO_EYE = "photoEye";
 
         public EventType type() {
             return EventType.TAILGATE;

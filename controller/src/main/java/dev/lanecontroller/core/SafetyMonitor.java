@@ -17,6 +17,8 @@ import dev.lanecontroller.hal.SignalAspect;
 public final class SafetyMonitor {
     private final Lane lane;
     private boolean safetyOccupied;
+    private boolean safetyLoopOccupied;
+    private boolean photoEyeOccupied;
     private long safetyClearedAtMs;
     private GateDirection gateCommand;
     private boolean gateClosedReached;
@@ -47,12 +49,19 @@ public final class SafetyMonitor {
         stepsChecked++;
         long suppressionMs = lane.settings().suppressionMs();
         boolean reversalRequired = false;
-        if (input instanceof LaneInput.LoopChanged changed && changed.loop() == LoopId.SAFETY && changed.occupied() != safetyOccupied) {
-            safetyOccupied = changed.occupied();
-            if (!safetyOccupied) {
+        if (input instanceof LaneInput.LoopChanged changed && (changed.loop() == LoopId.SAFETY || changed.loop() == LoopId.PHOTO_EYE)) {
+            // The zone under the arm: the safety loop, or the photo-eye beside it (either occupied is occupied).
+            boolean wasOccupied = safetyOccupied;
+            if (changed.loop() == LoopId.SAFETY) {
+                safetyLoopOccupied = changed.occupied();
+            } else {
+                photoEyeOccupied = changed.occupied();
+            }
+            safetyOccupied = safetyLoopOccupied || photoEyeOccupied;
+            if (wasOccupied && !safetyOccupied) {
                 safetyClearedAtMs = now.monoMs();
             }
-            reversalRequired = safetyOccupied && gateCommand == GateDirection.DOWN && !gateClosedReached;
+            reversalRequired = !wasOccupied && safetyOccupied && gateCommand == GateDirection.DOWN && !gateClosedReached;
         }
         if (input instanceof LaneInput.GateLimitReached reached) {
             // An open limit reported after a down command (a report that crossed the command) means not closed.

@@ -97,7 +97,9 @@ public final class RandomLane implements LaneObserver {
         JsonLines lines = out == null ? null : new JsonLines(out);
         // The line of an event comes before what the officers and the technician do about it.
         LaneObserver observer = lines == null ? this : lines.andThen(this);
-        sim = new Simulation(new LaneSetup(settings, new ReadFilter(Set.of(1, 2), -90)), 1_000 + random.nextInt(2_000), 1_000,
+        // A photo-eye beside the safety loop on a third of the lanes (drawn apart, so the other draws stay as they were).
+        boolean photoEye = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L).nextInt(3) == 0;
+        sim = new Simulation(new LaneSetup(settings, new ReadFilter(Set.of(1, 2), -90)), 1_000 + random.nextInt(2_000), 1_000, photoEye,
                 clearance, MemoryJournal.withoutHistory("random-" + seed), start, true, seed, 0.02, observer);
         if (lines != null) {
             lines.watchInputs(sim);

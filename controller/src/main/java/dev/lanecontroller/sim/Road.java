@@ -21,6 +21,8 @@ final class Road {
     static final double SAFETY_START_M = 6.0;
     /** The arm's line across the lane, over the middle of the safety loop. */
     static final double GATE_LINE_M = 7.25;
+    /** A photo-eye's beam across the lane at the arm (where a lane has one). */
+    static final double PHOTO_EYE_BEAM_M = 0.1;
     static final double SAFETY_END_M = 8.5;
     static final double EXIT_START_M = 10.5;
     static final double EXIT_END_M = 12.5;

@@ -17,6 +17,7 @@ public record Scenario(
         LaneSetup setup,
         long gateTravelMs,
         long readerHeartbeatIntervalMs,
+        boolean photoEye,
         List<ScenarioList> lists,
         List<Step> steps,
         long runForMs,

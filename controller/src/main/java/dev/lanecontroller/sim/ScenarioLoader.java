@@ -116,7 +116,18 @@ public final class ScenarioLoader {
         Section sim = root.section("simulated");
         long gateTravelMs = sim.integer("gateTravelMs", 1_500, 100, 20_000);
         long heartbeatMs = sim.integer("readerHeartbeatIntervalMs", 1_000, 100, 60_000);
+        boolean photoEye = sim.bool("photoEye", false);
         sim.rejectUnknownKeys();
+        java.util.Set<LoopId> lanesLoops = java.util.EnumSet.of(LoopId.SAFETY);
+        if (setup.settings().hasArmingLoop()) {
+            lanesLoops.add(LoopId.ARMING);
+        }
+        if (setup.settings().hasExitLoop()) {
+            lanesLoops.add(LoopId.EXIT);
+        }
+        if (photoEye) {
+            lanesLoops.add(LoopId.PHOTO_EYE);
+        }
         List<Scenario.ScenarioList> lists = lists(root, startWallMs, problems);
         List<Scenario.Step> steps = new ArrayList<>();
         List<ListStep> listSteps = new ArrayList<>();
@@ -127,7 +138,7 @@ public final class ScenarioLoader {
         } else {
             for (int i = 0; i < stepNodes.size(); i++) {
                 Scenario.Step step = step(new Section("steps[" + i + "]", stepNodes.get(i), problems), stepNodes.get(i), problems, startWallMs,
-                        listSteps, signedCommandKeys);
+                        listSteps, signedCommandKeys, lanesLoops);
                 if (step != null) {
                     steps.add(step);
                 }
@@ -147,7 +158,8 @@ public final class ScenarioLoader {
         if (!problems.isEmpty()) {
             throw new ScenarioException(source, problems);
         }
-        return new Scenario(name, seed, startWallMs, clockSynced, setup, gateTravelMs, heartbeatMs, lists, steps, runForMs, expected, central);
+        return new Scenario(name, seed, startWallMs, clockSynced, setup, gateTravelMs, heartbeatMs, photoEye, lists, steps, runForMs, expected,
+                central);
     }
 
     private static Scenario.Expectations expectations(Section expect, List<String> problems) {
@@ -298,7 +310,7 @@ public final class ScenarioLoader {
     }
 
     private static Scenario.Step step(Section step, JsonNode node, List<String> problems, long startWallMs, List<ListStep> listSteps,
-                                      Map<String, String> signedCommandKeys) {
+                                      Map<String, String> signedCommandKeys, java.util.Set<LoopId> lanesLoops) {
         if (node == null || !node.isObject()) {
             return null; // the section said so
         }
@@ -322,11 +334,11 @@ public final class ScenarioLoader {
         }
         Consumer<Simulation> action = switch (kinds.get(0)) {
             case "vehicle" -> vehicleStep(step.section("vehicle"), problems);
-            case "loop" -> loopStep(step);
+            case "loop" -> loopStep(step, lanesLoops);
             case "tag" -> tagStep(step.section("tag"));
             case "plate" -> plateStep(step.section("plate"));
             case "command" -> commandStep(step.section("command"));
-            case "fault" -> faultStep(step);
+            case "fault" -> faultStep(step, lanesLoops);
             case "clock" -> clockStep(step.section("clock"));
             case "list" -> listStep(step.section("list"), at, startWallMs, listSteps);
             case "restart" -> restartStep(step);
@@ -337,11 +349,11 @@ public final class ScenarioLoader {
         return problems.size() > before || action == null ? null : new Scenario.Step(at, kinds.get(0), action);
     }
 
-    private static Consumer<Simulation> loopStep(Section step) {
-        LoopId loop = step.choice("loop", LoopId.SAFETY, LoopId.class, Section.all(LoopId.class));
+    private static Consumer<Simulation> loopStep(Section step, java.util.Set<LoopId> lanesLoops) {
+        LoopId loop = step.choice("loop", LoopId.SAFETY, LoopId.class, lanesLoops);
         step.require("occupied", "true or false: what the loop now reads");
         boolean occupied = step.bool("occupied", false);
-        return sim -> sim.hardware.loop(loop).setOccupied(occupied);
+        return sim -> sim.hardware.loop(loop).setObstacle(occupied);
     }
 
     private static Consumer<Simulation> clockStep(Section clock) {
@@ -580,11 +592,11 @@ public final class ScenarioLoader {
         };
     }
 
-    private static Consumer<Simulation> faultStep(Section step) {
+    private static Consumer<Simulation> faultStep(Section step, java.util.Set<LoopId> lanesLoops) {
         String kind = step.text("fault", "", Pattern.compile(String.join("|", FAULTS)), String.join(", ", FAULTS));
         LoopId loop = LoopId.SAFETY;
         if (LOOP_FAULTS.contains(kind)) {
-            loop = step.choice("loop", LoopId.SAFETY, LoopId.class, Section.all(LoopId.class));
+            loop = step.choice("loop", LoopId.SAFETY, LoopId.class, lanesLoops);
         } else if (step.has("loop")) {
             step.problem("loop", "only a loop fault (" + String.join(", ", LOOP_FAULTS) + ") names a loop");
         }

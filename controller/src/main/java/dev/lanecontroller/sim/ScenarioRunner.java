@@ -61,8 +61,8 @@ public final class ScenarioRunner {
             }
         });
         MemoryJournal journal = new MemoryJournal("sim-" + seed);
-        Simulation sim = new Simulation(scenario.setup(), scenario.gateTravelMs(), scenario.readerHeartbeatIntervalMs(), clearance,
-                journal, scenario.startWallMs(), scenario.clockSynced(), seed, 0.0, observer);
+        Simulation sim = new Simulation(scenario.setup(), scenario.gateTravelMs(), scenario.readerHeartbeatIntervalMs(), scenario.photoEye(),
+                clearance, journal, scenario.startWallMs(), scenario.clockSynced(), seed, 0.0, observer);
         lines.watchInputs(sim);
         if (scenario.central() != null) {
             String laneId = scenario.setup().settings().laneId();

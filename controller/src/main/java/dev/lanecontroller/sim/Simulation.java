@@ -47,6 +47,14 @@ public final class Simulation {
     public Simulation(LaneSetup setup, long gateTravelMs, long readerHeartbeatIntervalMs, ClearanceLookup lists,
                       Journal journal, long startWallMs, boolean clockSynced, long seed, double foreignReadsPerTick,
                       LaneObserver observer) {
+        this(setup, gateTravelMs, readerHeartbeatIntervalMs, false, lists, journal, startWallMs, clockSynced, seed, foreignReadsPerTick,
+                observer);
+    }
+
+    /** {@code photoEye}: the lane has a photo-eye at the arm beside its safety loop. */
+    public Simulation(LaneSetup setup, long gateTravelMs, long readerHeartbeatIntervalMs, boolean photoEye, ClearanceLookup lists,
+                      Journal journal, long startWallMs, boolean clockSynced, long seed, double foreignReadsPerTick,
+                      LaneObserver observer) {
         this.setup = setup;
         this.lists = lists;
         this.journal = journal;
@@ -54,7 +62,7 @@ public final class Simulation {
         this.startWallMs = startWallMs;
         this.clockSynced = clockSynced;
         hardware = new SimLane(scheduler, gateTravelMs, readerHeartbeatIntervalMs, setup.settings().hasArmingLoop(),
-                setup.settings().hasExitLoop());
+                setup.settings().hasExitLoop(), photoEye);
         SplittableRandom decisions = new SplittableRandom(seed);
         random = decisions::nextDouble;
         traffic = new Traffic(scheduler, hardware, new SplittableRandom(seed ^ 0x5DEECE66DL), foreignReadsPerTick);

@@ -183,6 +183,7 @@ public final class Traffic {
         setLoop(LoopId.ARMING, Road.ARMING_START_M, Road.ARMING_END_M);
         setLoop(LoopId.SAFETY, Road.SAFETY_START_M, Road.SAFETY_END_M);
         setLoop(LoopId.EXIT, Road.EXIT_START_M, Road.EXIT_END_M);
+        setLoop(LoopId.PHOTO_EYE, Road.GATE_LINE_M - Road.PHOTO_EYE_BEAM_M / 2, Road.GATE_LINE_M + Road.PHOTO_EYE_BEAM_M / 2);
     }
 
     private void setLoop(LoopId id, double start, double end) {

@@ -214,4 +214,21 @@ class LaneTest {
                 .withReaderAlive(10 * SETTINGS.readerHeartbeatTimeoutMs());
         assertEquals(LaneMode.FAULT, other.state.mode(), "nor when the output fault latched second");
     }
+
+    @Test
+    void theArmNeverComesDownWhileThePhotoEyeSeesSomethingTheLoopCannot() {
+        LaneDriver lane = clearedCarAtTheGate();
+        lane.loop(LoopId.ARMING, false).loop(LoopId.SAFETY, true).loop(LoopId.EXIT, true).loop(LoopId.SAFETY, false).loop(LoopId.EXIT, false);
+        lane.loop(LoopId.PHOTO_EYE, true); // a cyclist under the arm, too light for the loop
+        lane.after(SETTINGS.suppressionMs() * 5);
+        assertEquals(0, lane.gateCommands(GateDirection.DOWN), "before, the arm came down on what only the photo-eye saw");
+        lane.loop(LoopId.PHOTO_EYE, false).after(SETTINGS.suppressionMs() - 1);
+        assertEquals(0, lane.gateCommands(GateDirection.DOWN), "nor within the suppression time after the beam clears");
+        lane.after(1);
+        assertEquals(1, lane.gateCommands(GateDirection.DOWN));
+        // Broken again while the arm descends: back up at once.
+        lane.loop(LoopId.PHOTO_EYE, true);
+        assertTrue(lane.events().contains("SAFETY_REVERSAL"), lane.events().toString());
+        assertEquals(2, lane.gateCommands(GateDirection.UP));
+    }
 }

@@ -7,5 +7,11 @@ public enum LoopId {
     /** Under the arm (loop or photo-eye): the gate must never come down on it. */
     SAFETY,
     /** After the gate: the vehicle has crossed. */
-    EXIT
+    EXIT,
+    /**
+     * A photo-eye across the lane at the arm, beside the safety loop: it sees what a loop cannot (a
+     * person, a bicycle, a trailer's drawbar). The arm never comes down while either is occupied;
+     * vehicles are counted on the loops alone. Optional.
+     */
+    PHOTO_EYE
 }

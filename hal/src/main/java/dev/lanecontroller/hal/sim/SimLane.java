@@ -18,6 +18,11 @@ public final class SimLane {
 
     public SimLane(Scheduler scheduler, long gateTravelMs, long readerHeartbeatIntervalMs,
                    boolean hasArmingLoop, boolean hasExitLoop) {
+        this(scheduler, gateTravelMs, readerHeartbeatIntervalMs, hasArmingLoop, hasExitLoop, false);
+    }
+
+    public SimLane(Scheduler scheduler, long gateTravelMs, long readerHeartbeatIntervalMs,
+                   boolean hasArmingLoop, boolean hasExitLoop, boolean hasPhotoEye) {
         gate = new SimGate(scheduler, gateTravelMs);
         tagReader = new SimTagReader(scheduler, readerHeartbeatIntervalMs);
         if (hasArmingLoop) {
@@ -26,6 +31,9 @@ public final class SimLane {
         loops.put(LoopId.SAFETY, new SimPresenceDetector(LoopId.SAFETY, scheduler));
         if (hasExitLoop) {
             loops.put(LoopId.EXIT, new SimPresenceDetector(LoopId.EXIT, scheduler));
+        }
+        if (hasPhotoEye) {
+            loops.put(LoopId.PHOTO_EYE, new SimPresenceDetector(LoopId.PHOTO_EYE, scheduler));
         }
     }
 

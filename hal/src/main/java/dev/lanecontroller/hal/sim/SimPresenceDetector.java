@@ -17,6 +17,7 @@ public final class SimPresenceDetector implements PresenceDetector {
     private boolean trafficOccupied;
     private boolean reportedOccupied;
     private boolean stuck;
+    private boolean obstacle;
 
     public SimPresenceDetector(LoopId id, Scheduler scheduler) {
         this.id = id;
@@ -36,12 +37,31 @@ public final class SimPresenceDetector implements PresenceDetector {
     /** What the vehicles over the loop make it read. */
     public void setOccupied(boolean occupied) {
         boolean changed;
+        boolean now;
         synchronized (this) {
             trafficOccupied = occupied;
-            changed = report(stuck || occupied);
+            now = stuck || trafficOccupied || obstacle;
+            changed = report(now);
         }
         if (changed) {
-            listeners.notifyAll(occupied);
+            listeners.notifyAll(now);
+        }
+    }
+
+    /**
+     * Something besides the vehicles (a person, a bicycle, a dropped load; a scenario's loop step): it
+     * reads occupied while either is there.
+     */
+    public void setObstacle(boolean present) {
+        boolean changed;
+        boolean now;
+        synchronized (this) {
+            obstacle = present;
+            now = stuck || trafficOccupied || obstacle;
+            changed = report(now);
+        }
+        if (changed) {
+            listeners.notifyAll(now);
         }
     }
 
@@ -72,7 +92,7 @@ public final class SimPresenceDetector implements PresenceDetector {
         boolean now;
         synchronized (this) {
             stuck = false;
-            now = trafficOccupied;
+            now = trafficOccupied || obstacle;
             changed = report(now);
         }
         if (changed) {
