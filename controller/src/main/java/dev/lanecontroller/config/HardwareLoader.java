@@ -181,8 +181,11 @@ final class HardwareLoader {
                 } catch (IllegalArgumentException e) {
                     s.problem("suffix", e.getMessage());
                 }
+                SerialSettings.Line line = new SerialSettings.Line((int) s.integer("dataBits", 8, 5, 8),
+                        s.choice("parity", SerialSettings.Parity.NONE, SerialSettings.Parity.class, Section.all(SerialSettings.Parity.class)),
+                        (int) s.integer("stopBits", 1, 1, 2));
                 serial = new SerialSettings(device == null ? "/dev/unset" : device, (int) s.integer("baudRate", 9_600, 300, 4_000_000), format,
-                        antenna, 0, 500, 30_000);
+                        antenna, 0, 500, 30_000, line);
                 s.rejectUnknownKeys();
             }
             case WIEGAND -> {

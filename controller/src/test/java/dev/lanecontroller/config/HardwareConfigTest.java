@@ -122,4 +122,21 @@ class HardwareConfigTest {
         assertTrue(all.contains("reader.llrp.host"), all);
         assertTrue(all.contains("camera.webhook.secretFile"), all);
     }
+
+    @Test
+    void aSerialReadersLineIsConfigurable() {
+        String lane = MINIMAL_GPIO + """
+                    loops: {SAFETY: {bcm: 27}}
+                reader:
+                  kind: serial
+                  serial: {device: /dev/ttyUSB0, baudRate: 2400, dataBits: 7, parity: EVEN, stopBits: 2}
+                """;
+        LaneConfig config = ConfigLoader.parse(lane, "serial.yaml", null);
+        assertEquals(new dev.lanecontroller.hal.serial.SerialSettings.Line(7, dev.lanecontroller.hal.serial.SerialSettings.Parity.EVEN, 2),
+                config.hardware().reader().serial().line());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(lane.replace("parity: EVEN", "parity: MARK"),
+                "serial.yaml", null));
+        assertTrue(String.join("\n", e.problems()).contains("reader.serial.parity: 'MARK' is not allowed; allowed: NONE, EVEN, ODD"),
+                e.problems().toString());
+    }
 }

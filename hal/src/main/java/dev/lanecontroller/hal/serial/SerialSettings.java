@@ -6,10 +6,34 @@ package dev.lanecontroller.hal.serial;
  * @param device e.g. /dev/ttyUSB0, /dev/serial0, or a /dev/serial/by-id/ path (stable across replugging)
  * @param antenna the antenna number reads are reported with (a serial reader has one)
  * @param rssiDbm the signal strength reads are reported with (serial readers do not say; 0 passes any threshold)
+ * @param line data bits, parity and stop bits (8N1 for most readers; some older ones 7E1)
  */
 public record SerialSettings(String device, int baudRate, FrameFormat format, int antenna, int rssiDbm, long reconnectMinMs,
-                             long reconnectMaxMs) {
+                             long reconnectMaxMs, Line line) {
+    public enum Parity { NONE, EVEN, ODD }
+
+    /** The character frame on the wire. */
+    public record Line(int dataBits, Parity parity, int stopBits) {
+        public static final Line EIGHT_N_ONE = new Line(8, Parity.NONE, 1);
+
+        public Line {
+            if (dataBits < 5 || dataBits > 8) {
+                throw new IllegalArgumentException("serial data bits 5..8, got " + dataBits);
+            }
+            if (stopBits != 1 && stopBits != 2) {
+                throw new IllegalArgumentException("serial stop bits 1 or 2, got " + stopBits);
+            }
+            java.util.Objects.requireNonNull(parity, "parity");
+        }
+    }
+
+    /** 8N1, the usual. */
+    public SerialSettings(String device, int baudRate, FrameFormat format, int antenna, int rssiDbm, long reconnectMinMs, long reconnectMaxMs) {
+        this(device, baudRate, format, antenna, rssiDbm, reconnectMinMs, reconnectMaxMs, Line.EIGHT_N_ONE);
+    }
+
     public SerialSettings {
+        java.util.Objects.requireNonNull(line, "line");
         if (device == null || !device.startsWith("/dev/")) {
             throw new IllegalArgumentException("a serial device is a /dev/ path, got " + device);
         }

@@ -79,7 +79,13 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
                 sleepBackoff();
                 continue;
             }
-            opened.setComPortParameters(settings.baudRate(), 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
+            SerialSettings.Line line = settings.line();
+            opened.setComPortParameters(settings.baudRate(), line.dataBits(), line.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT,
+                    switch (line.parity()) {
+                        case NONE -> SerialPort.NO_PARITY;
+                        case EVEN -> SerialPort.EVEN_PARITY;
+                        case ODD -> SerialPort.ODD_PARITY;
+                    });
             opened.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_TIMEOUT_MS, 0);
             if (!opened.openPort()) {
                 failedOpens++;
