@@ -40,7 +40,8 @@ final class CheckConfigCommand implements Callable<Integer> {
             System.out.println("  note: central.keys.commands is empty: every command from central will be refused");
         }
         HardwareSettings.Reader reader = config.hardware().reader();
-        if (reader != null && reader.kind() == HardwareSettings.ReaderKind.SERIAL && !Files.exists(Path.of(reader.serial().device()))) {
+        if (reader != null && reader.kind() == HardwareSettings.ReaderKind.SERIAL && !reader.serial().isTcp()
+                && !Files.exists(Path.of(reader.serial().device()))) {
             // Not a bad config (the daemon waits for a USB reader to appear and opens it then), but a
             // technician checking the lane wants to know the reader is not there now.
             System.err.println("  reader.serial.device: " + reader.serial().device() + " does not exist now: plug the reader in or fix "

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 /** The {@code hardware}, {@code reader} (the device part) and {@code camera} sections (docs/configuration.md#hardware). */
 final class HardwareLoader {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-]{1,253}");
-    private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9._:/\\-]{1,200}");
+    private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9._:/\\-]{1,200}|tcp://[A-Za-z0-9.\\-]{1,253}:[0-9]{1,5}");
     private static final Pattern AFFIX = Pattern.compile("[\\x20-\\x7E]{0,64}");
     private static final Pattern POINTER = Pattern.compile("(/[^/]{1,64}){1,16}");
     private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]{1,64}");
@@ -168,7 +168,7 @@ final class HardwareLoader {
             }
             case SERIAL -> {
                 Section s = reader.section("serial");
-                String device = s.text("device", null, DEVICE, "a /dev/ path, e.g. /dev/ttyUSB0 or /dev/serial/by-id/...");
+                String device = s.text("device", null, DEVICE, "a /dev/ path, e.g. /dev/ttyUSB0 or /dev/serial/by-id/..., or tcp://host:port (a serial-to-Ethernet server)");
                 if (device == null) {
                     s.problem("device", "the serial device is needed");
                 }
@@ -184,8 +184,13 @@ final class HardwareLoader {
                 SerialSettings.Line line = new SerialSettings.Line((int) s.integer("dataBits", 8, 5, 8),
                         s.choice("parity", SerialSettings.Parity.NONE, SerialSettings.Parity.class, Section.all(SerialSettings.Parity.class)),
                         (int) s.integer("stopBits", 1, 1, 2));
-                serial = new SerialSettings(device == null ? "/dev/unset" : device, (int) s.integer("baudRate", 9_600, 300, 4_000_000), format,
-                        antenna, 0, 500, 30_000, line);
+                int baudRate = (int) s.integer("baudRate", 9_600, 300, 4_000_000);
+                try {
+                    serial = new SerialSettings(device == null ? "/dev/unset" : device, baudRate, format, antenna, 0, 500, 30_000, line);
+                } catch (IllegalArgumentException e) {
+                    s.problem("device", e.getMessage());
+                    serial = new SerialSettings("/dev/unset", baudRate, format, antenna, 0, 500, 30_000, line);
+                }
                 s.rejectUnknownKeys();
             }
             case WIEGAND -> {

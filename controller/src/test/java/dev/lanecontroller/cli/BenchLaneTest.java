@@ -24,9 +24,10 @@ import picocli.CommandLine;
 
 /**
  * {@code hardware.kind: bench}: an integrator's laptop. The daemon, started as {@code lane-controller
- * run} starts it, reads a real LLRP reader (a fake one on the wire) and takes the camera's posts over
- * HTTP; the signal, gate and loops are simulated, and a simulated vehicle drives through once the
- * arm is up. A member's card and plate go all the way: CLEARED, arm up, PASSAGE, arm down.
+ * run} starts it, reads a real reader — LLRP (a fake one on the wire), or a line reader behind a
+ * serial-to-Ethernet server — and takes the camera's posts over HTTP; the signal, gate and loops
+ * are simulated, and a simulated vehicle drives through once the arm is up. A member's card and
+ * plate go all the way: CLEARED, arm up, PASSAGE, arm down.
  */
 class BenchLaneTest {
     private static final String CARD = "E20000000000000000000042";
@@ -35,8 +36,63 @@ class BenchLaneTest {
     @TempDir
     Path dir;
 
+    /** The reader a bench runs: its config section, how the test waits for it, and how it presents a card. */
+    private interface BenchReader {
+        String yaml();
+
+        void awaitReady() throws Exception;
+
+        void present(String epc) throws Exception;
+    }
+
     @Test
-    void aRealReaderAndCameraDecideOnASimulatedLane() throws Exception {
+    void aRealLlrpReaderAndCameraDecideOnASimulatedLane() throws Exception {
+        try (FakeLlrpServer reader = new FakeLlrpServer()) {
+            memberThroughTheBench(new BenchReader() {
+                public String yaml() {
+                    return "reader:\n  kind: llrp\n  llrp: {host: 127.0.0.1, port: " + reader.port() + "}\n";
+                }
+
+                public void awaitReady() throws Exception {
+                    PhysicalLaneTest.await(reader::started, 30_000, "the reader set up");
+                }
+
+                public void present(String epc) throws Exception {
+                    reader.report(List.of(epc));
+                }
+            });
+        }
+    }
+
+    @Test
+    void aLineReaderBehindASerialToEthernetServerDecidesOnASimulatedLane() throws Exception {
+        try (java.net.ServerSocket converter = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            converter.setSoTimeout(30_000);
+            java.net.Socket[] connection = new java.net.Socket[1];
+            try {
+                memberThroughTheBench(new BenchReader() {
+                    public String yaml() {
+                        return "reader:\n  kind: serial\n  serial: {device: \"tcp://127.0.0.1:" + converter.getLocalPort() + "\"}\n";
+                    }
+
+                    public void awaitReady() throws Exception {
+                        connection[0] = converter.accept();
+                    }
+
+                    public void present(String epc) throws Exception {
+                        connection[0].getOutputStream().write((epc + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                });
+            } finally {
+                if (connection[0] != null) {
+                    connection[0].close();
+                }
+            }
+        }
+    }
+
+    /** A member's plate posted, then its card presented: CLEARED with the plate, the simulated vehicle through, the arm down. */
+    private void memberThroughTheBench(BenchReader reader) throws Exception {
         Path db = dir.resolve("lane.db");
         long now = System.currentTimeMillis();
         try (ClearanceStore store = new ClearanceStore(Database.open(db))) {
@@ -51,58 +107,53 @@ class BenchLaneTest {
             cameraPort = free.getLocalPort();
         }
         Files.writeString(dir.resolve("camera.secret"), SECRET + "\n");
-        try (FakeLlrpServer reader = new FakeLlrpServer()) {
-            Path config = dir.resolve("lane.yaml");
-            Files.writeString(config, """
-                    lane: {id: bench-01, armingLoop: false}
-                    programs: {accepted: [NEXUS]}
-                    policy: {plateRequired: true}
-                    storage: {path: %s}
-                    health: {enabled: false}
-                    hardware:
-                      kind: bench
-                      simulated: {gateTravelMs: 300}
-                    reader:
-                      kind: llrp
-                      llrp: {host: 127.0.0.1, port: %d}
-                    camera:
-                      kind: webhook
-                      webhook: {host: 127.0.0.1, port: %d, secretFile: camera.secret, mapping: {preset: flat}}
-                    """.formatted(db, reader.port(), cameraPort));
-            assertEquals(0, Main.execute("check-config", config.toString()));
-            RunCommand run = new RunCommand(hardware -> {
-                throw new AssertionError("a bench opens no GPIO");
-            });
-            CommandLine.IFactory factory = new CommandLine.IFactory() {
-                @Override
-                public <K> K create(Class<K> type) throws Exception {
-                    return type == RunCommand.class ? type.cast(run) : CommandLine.defaultFactory().create(type);
-                }
-            };
-            AtomicInteger exit = new AtomicInteger(-1);
-            Thread daemon = new Thread(() -> exit.set(Main.execute(factory, "run", "--config", config.toString())), "bench-daemon");
-            daemon.start();
-            try {
-                PhysicalLaneTest.await(reader::started, 30_000, "the reader set up");
-                // The plate first (the camera is quicker than the reader), then the card: one vehicle, one transaction.
-                HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + cameraPort + "/plates")).header("Authorization", SECRET)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"plate\":\"ABC 123\",\"region\":\"ON\",\"confidence\":95}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, posted.statusCode(), posted.body());
-                reader.report(List.of(CARD));
-                PhysicalLaneTest.await(() -> !ReferralWaitsForOfficerTest.events(db, "PASSAGE").isEmpty(), 30_000,
-                        "the vehicle through the simulated lane");
-                JsonNode decision = ReferralWaitsForOfficerTest.events(db, "DECISION").get(0);
-                assertEquals("CLEARED", decision.get("outcome").asText(), decision.toString());
-                assertEquals("ON:ABC123", decision.get("plate").asText(), "the camera's plate is in the decision");
-                assertEquals(1, ReferralWaitsForOfficerTest.events(db, "DECISION").size(), "the plate and the card were one vehicle");
-            } finally {
-                run.stop();
-                daemon.join(30_000);
+        Path config = dir.resolve("lane.yaml");
+        Files.writeString(config, """
+                lane: {id: bench-01, armingLoop: false}
+                programs: {accepted: [NEXUS]}
+                policy: {plateRequired: true}
+                storage: {path: %s}
+                health: {enabled: false}
+                hardware:
+                  kind: bench
+                  simulated: {gateTravelMs: 300}
+                camera:
+                  kind: webhook
+                  webhook: {host: 127.0.0.1, port: %d, secretFile: camera.secret, mapping: {preset: flat}}
+                """.formatted(db, cameraPort) + reader.yaml());
+        assertEquals(0, Main.execute("check-config", config.toString()));
+        RunCommand run = new RunCommand(hardware -> {
+            throw new AssertionError("a bench opens no GPIO");
+        });
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == RunCommand.class ? type.cast(run) : CommandLine.defaultFactory().create(type);
             }
-            assertEquals(0, exit.get(), "the daemon stopped cleanly");
+        };
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread daemon = new Thread(() -> exit.set(Main.execute(factory, "run", "--config", config.toString())), "bench-daemon");
+        daemon.start();
+        try {
+            reader.awaitReady();
+            // The plate first (the camera is quicker than the reader), then the card: one vehicle, one transaction.
+            HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + cameraPort + "/plates")).header("Authorization", SECRET)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"plate\":\"ABC 123\",\"region\":\"ON\",\"confidence\":95}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, posted.statusCode(), posted.body());
+            reader.present(CARD);
+            PhysicalLaneTest.await(() -> !ReferralWaitsForOfficerTest.events(db, "PASSAGE").isEmpty(), 30_000,
+                    "the vehicle through the simulated lane");
+            JsonNode decision = ReferralWaitsForOfficerTest.events(db, "DECISION").get(0);
+            assertEquals("CLEARED", decision.get("outcome").asText(), decision.toString());
+            assertEquals("ON:ABC123", decision.get("plate").asText(), "the camera's plate is in the decision");
+            assertEquals(1, ReferralWaitsForOfficerTest.events(db, "DECISION").size(), "the plate and the card were one vehicle");
+        } finally {
+            run.stop();
+            daemon.join(30_000);
         }
+        assertEquals(0, exit.get(), "the daemon stopped cleanly");
     }
 
     @Test

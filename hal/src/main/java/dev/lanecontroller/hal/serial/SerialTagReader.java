@@ -5,10 +5,15 @@ import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.hal.TagRead;
 import dev.lanecontroller.hal.ListeningTagReader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A line-oriented serial reader (USB or UART) through jSerialComm, as a {@link TagReader}. Such
+ * A line-oriented serial reader (USB or UART) through jSerialComm, or the same line protocol from a
+ * serial-to-Ethernet server over TCP, as a {@link TagReader}. Such
  * readers send nothing while no card is near, so the heartbeat is the port itself: it beats every
  * read timeout while the port is open and readable, and stops when the device goes (unplugged,
  * failed), so the lane faults READER_SILENT. The port is reopened with backoff.
@@ -17,13 +22,14 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
     private static final System.Logger LOG = System.getLogger(SerialTagReader.class.getName());
     /** A blocking read returns at least this often: the heartbeat's period. */
     static final int READ_TIMEOUT_MS = 500;
+    private static final int TCP_CONNECT_TIMEOUT_MS = 3_000;
 
     private final SerialSettings settings;
     private final Backoff backoff;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean online;
-    private volatile SerialPort port;
+    private volatile ByteSource source;
     private volatile String lastProblem = "not opened yet";
     private volatile long reads;
     private volatile long rejectedFrames;
@@ -69,39 +75,111 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
         return failedOpens;
     }
 
+    /** Where the reader's bytes come from: a serial port, or a serial-to-Ethernet server's TCP port. */
+    private interface ByteSource {
+        /** Bytes read into {@code buffer}; 0 when none came within the read timeout; -1 when the source is gone. */
+        int read(byte[] buffer);
+
+        void close();
+    }
+
     private void run() {
         FrameParser parser = new FrameParser(settings.format(), this::onFrame);
         byte[] buffer = new byte[256];
         while (running) {
-            SerialPort opened = portAt(settings.device());
+            ByteSource opened = settings.isTcp() ? openTcp() : openSerial();
             if (opened == null) {
                 failedOpens++;
-                sleepBackoff();
-                continue;
-            }
-            SerialSettings.Line line = settings.line();
-            opened.setComPortParameters(settings.baudRate(), line.dataBits(), line.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT,
-                    switch (line.parity()) {
-                        case NONE -> SerialPort.NO_PARITY;
-                        case EVEN -> SerialPort.EVEN_PARITY;
-                        case ODD -> SerialPort.ODD_PARITY;
-                    });
-            opened.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_TIMEOUT_MS, 0);
-            if (!opened.openPort()) {
-                failedOpens++;
-                problem("cannot open " + settings.device() + " (error " + opened.getLastErrorCode() + "; missing, or not in group dialout?)");
             } else {
-                port = opened;
+                source = opened;
                 opens++;
                 online = true;
                 backoff.reset();
                 lastProblem = "";
-                LOG.log(System.Logger.Level.INFO, "serial reader " + settings.device() + " open at " + settings.baudRate() + " baud");
+                LOG.log(System.Logger.Level.INFO, "serial reader " + settings.device() + " open"
+                        + (settings.isTcp() ? "" : " at " + settings.baudRate() + " baud"));
                 readUntilFailure(opened, parser, buffer);
-                opened.closePort();
+                opened.close();
                 online = false;
             }
             sleepBackoff();
+        }
+    }
+
+    private ByteSource openSerial() {
+        SerialPort opened = portAt(settings.device());
+        if (opened == null) {
+            return null;
+        }
+        SerialSettings.Line line = settings.line();
+        opened.setComPortParameters(settings.baudRate(), line.dataBits(), line.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT,
+                switch (line.parity()) {
+                    case NONE -> SerialPort.NO_PARITY;
+                    case EVEN -> SerialPort.EVEN_PARITY;
+                    case ODD -> SerialPort.ODD_PARITY;
+                });
+        opened.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_TIMEOUT_MS, 0);
+        if (!opened.openPort()) {
+            problem("cannot open " + settings.device() + " (error " + opened.getLastErrorCode() + "; missing, or not in group dialout?)");
+            return null;
+        }
+        return new ByteSource() {
+            @Override
+            public int read(byte[] buffer) {
+                int count = opened.readBytes(buffer, buffer.length);
+                if (count < 0) {
+                    problem(settings.device() + " failed (error " + opened.getLastErrorCode() + "): unplugged?");
+                }
+                return count;
+            }
+
+            @Override
+            public void close() {
+                opened.closePort();
+            }
+        };
+    }
+
+    /** The same line protocol from a serial-to-Ethernet server (a raw TCP port, as ser2net or a Moxa NPort give). */
+    private ByteSource openTcp() {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(settings.tcpHost(), settings.tcpPort()), TCP_CONNECT_TIMEOUT_MS);
+            socket.setSoTimeout(READ_TIMEOUT_MS);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            problem("cannot connect to " + settings.device() + ": " + e.getMessage());
+            return null;
+        }
+        return new ByteSource() {
+            @Override
+            public int read(byte[] buffer) {
+                try {
+                    int count = socket.getInputStream().read(buffer);
+                    if (count < 0) {
+                        problem(settings.device() + " closed the connection");
+                    }
+                    return count;
+                } catch (SocketTimeoutException quiet) {
+                    return 0; // no card near: the connection itself is the heartbeat
+                } catch (IOException e) {
+                    problem(settings.device() + " failed: " + e.getMessage());
+                    return -1;
+                }
+            }
+
+            @Override
+            public void close() {
+                closeQuietly(socket);
+            }
+        };
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing a connection that failed: nothing more to learn from it.
         }
     }
 
@@ -115,11 +193,10 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
         }
     }
 
-    private void readUntilFailure(SerialPort opened, FrameParser parser, byte[] buffer) {
+    private void readUntilFailure(ByteSource opened, FrameParser parser, byte[] buffer) {
         while (running) {
-            int count = opened.readBytes(buffer, buffer.length);
+            int count = opened.read(buffer);
             if (count < 0) {
-                problem(settings.device() + " failed (error " + opened.getLastErrorCode() + "): unplugged?");
                 return;
             }
             parser.accept(buffer, count);
@@ -179,9 +256,9 @@ public final class SerialTagReader extends ListeningTagReader implements AutoClo
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        SerialPort opened = port;
-        if (opened != null && opened.isOpen()) {
-            opened.closePort();
+        ByteSource opened = source;
+        if (opened != null) {
+            opened.close();
         }
         online = false;
     }

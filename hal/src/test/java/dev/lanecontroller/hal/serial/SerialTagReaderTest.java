@@ -128,6 +128,36 @@ class SerialTagReaderTest {
         }
     }
 
+    @Test
+    void theSameLineProtocolFromASerialToEthernetServerIsReadAndReconnected() throws Exception {
+        BlockingQueue<TagRead> reads = new LinkedBlockingQueue<>();
+        AtomicInteger heartbeats = new AtomicInteger();
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(10_000);
+            String device = "tcp://127.0.0.1:" + server.getLocalPort();
+            try (SerialTagReader reader = new SerialTagReader(new SerialSettings(device, 9600, FrameFormat.HEX_LINES, 1, 0, 50, 200))) {
+                reader.onRead(reads::add);
+                reader.onHeartbeat(heartbeats::incrementAndGet);
+                reader.start();
+                try (java.net.Socket first = server.accept()) {
+                    await(reader::online);
+                    first.getOutputStream().write("E28011606000020A1B2C3D4E\n".getBytes(StandardCharsets.US_ASCII));
+                    assertEquals(new TagRead("E28011606000020A1B2C3D4E", null, 1, 0), reads.poll(5, TimeUnit.SECONDS));
+                    int beats = heartbeats.get();
+                    await(() -> heartbeats.get() > beats + 1); // the open connection beats with no card near
+                }
+                // The server dropped the connection (a power cycle of the converter): the reader connects again.
+                await(() -> !reader.online());
+                try (java.net.Socket second = server.accept()) {
+                    await(reader::online);
+                    second.getOutputStream().write("300833B2DDD9014000000001\r\n".getBytes(StandardCharsets.US_ASCII));
+                    assertEquals(new TagRead("300833B2DDD9014000000001", null, 1, 0), reads.poll(5, TimeUnit.SECONDS));
+                }
+                assertEquals(2, reader.opens());
+            }
+        }
+    }
+
     private static void send(OutputStream out, String text) throws Exception {
         out.write((HexFormat.of().formatHex(text.getBytes(StandardCharsets.US_ASCII)) + "\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
