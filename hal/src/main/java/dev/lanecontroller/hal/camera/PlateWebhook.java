@@ -1,6 +1,5 @@
 package dev.lanecontroller.hal.camera;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -164,14 +163,10 @@ public final class PlateWebhook implements PlateReader, AutoCloseable {
             }
             PlateReport report;
             try {
-                JsonNode document = JSON.readTree(body);
-                if (document == null) {
-                    refuse(exchange, 400, "empty body");
-                    return;
-                }
+                JsonNode document = PostBody.document(body, exchange.getRequestHeaders().getFirst("Content-Type"), JSON);
                 report = settings.mapping().read(document);
-            } catch (JsonProcessingException e) {
-                refuse(exchange, 400, "not JSON: " + e.getOriginalMessage());
+            } catch (PostBody.Unreadable e) {
+                refuse(exchange, 400, e.getMessage());
                 return;
             } catch (IllegalArgumentException e) {
                 refuse(exchange, 422, e.getMessage());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanecontroller.hal.PlateEventKind;
 import dev.lanecontroller.hal.PlateReport;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -182,5 +183,54 @@ class PlateWebhookTest {
             }
         }
         assertEquals(List.of(new PlateReport("ABC 123", "ON", 93, PlateEventKind.NEW)), reports);
+    }
+
+    private HttpResponse<byte[]> postBytes(byte[] body, String contentType) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook.port() + "/plates")).header("Authorization", SECRET)
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(java.time.Duration.ofSeconds(20))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static final PlateMapping HIKVISION_STYLE = new PlateMapping("/ANPR/licensePlate", "/ANPR/country", "/ANPR/confidenceLevel", 100,
+            null, java.util.Map.of(), java.util.Map.of(), false);
+    private static final String ANPR_XML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<EventNotificationAlert version=\"2.0\" xmlns=\"http://www.hikvision.com/ver20/XMLSchema\">"
+            + "<ipAddress>192.168.50.40</ipAddress><eventType>ANPR</eventType>"
+            + "<ANPR><country>ON</country><licensePlate>ABC123</licensePlate><confidenceLevel>87</confidenceLevel>"
+            + "<pictureInfoList><pictureInfo><fileName>licensePlatePicture.jpg</fileName></pictureInfo>"
+            + "<pictureInfo><fileName>detectionPicture.jpg</fileName></pictureInfo></pictureInfoList></ANPR></EventNotificationAlert>";
+
+    @Test
+    void xmlAlarmsAndMultipartPostsWithImagesAreRead() throws Exception {
+        start(HIKVISION_STYLE, 256 * 1024);
+        assertEquals(200, postBytes(ANPR_XML.getBytes(StandardCharsets.UTF_8), "application/xml").statusCode(),
+                "before: XML was refused outright");
+        String boundary = "boundary-0123";
+        java.io.ByteArrayOutputStream multipart = new java.io.ByteArrayOutputStream();
+        multipart.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"anpr.xml\"; filename=\"anpr.xml\"\r\n"
+                + "Content-Type: application/xml\r\n\r\n" + ANPR_XML.replace("ABC123", "XYZ789") + "\r\n").getBytes(StandardCharsets.UTF_8));
+        multipart.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"licensePlatePicture.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] jpeg = new byte[50_000];
+        new SplittableRandom(1).nextBytes(jpeg);
+        multipart.writeBytes(jpeg);
+        multipart.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, postBytes(multipart.toByteArray(), "multipart/form-data; boundary=" + boundary).statusCode());
+        assertEquals(List.of(new PlateReport("ABC123", "ON", 87, PlateEventKind.NEW), new PlateReport("XYZ789", "ON", 87, PlateEventKind.NEW)),
+                reports);
+    }
+
+    @Test
+    void xmlWithADoctypeIsRefusedSoNoEntityIsEverResolved() throws Exception {
+        start(HIKVISION_STYLE, 16 * 1024);
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + "<EventNotificationAlert><ANPR><licensePlate>&x;</licensePlate></ANPR></EventNotificationAlert>";
+        HttpResponse<byte[]> refused = postBytes(xxe.getBytes(StandardCharsets.UTF_8), "application/xml");
+        assertEquals(400, refused.statusCode());
+        assertTrue(new String(refused.body(), StandardCharsets.UTF_8).contains("not XML"), new String(refused.body(), StandardCharsets.UTF_8));
+        HttpResponse<byte[]> imagesOnly = postBytes(("--b\r\nContent-Type: image/jpeg\r\n\r\nxx\r\n--b--\r\n").getBytes(StandardCharsets.UTF_8),
+                "multipart/form-data; boundary=b");
+        assertEquals(400, imagesOnly.statusCode());
+        assertEquals(List.of(), reports);
     }
 }
