@@ -25,7 +25,16 @@ final class CheckConfigCommand implements Callable<Integer> {
         if (config == null) {
             return ConfigFile.BAD_CONFIG_EXIT;
         }
-        List<String> problems = config.hasCentral() ? centralFileProblems(config.central()) : List.of();
+        List<String> problems = new ArrayList<>(config.hasCentral() ? centralFileProblems(config.central()) : List.of());
+        HardwareSettings.WebhookTls webhookTls = config.hardware().cameraTls();
+        if (webhookTls != null && readable("camera.webhook.tls.certFile", webhookTls.certFile(), problems)
+                & readable("camera.webhook.tls.keyFile", webhookTls.keyFile(), problems)) {
+            try {
+                Tls.serverContext(webhookTls.certFile(), webhookTls.keyFile());
+            } catch (IOException | RuntimeException e) {
+                problems.add("camera.webhook.tls: " + e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             System.err.println(file + ": " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":");
             problems.forEach(problem -> System.err.println("  " + problem));

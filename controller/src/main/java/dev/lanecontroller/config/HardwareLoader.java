@@ -46,7 +46,8 @@ final class HardwareLoader {
             hardware.problem("gpio", "only with kind: gpio");
         }
         HardwareSettings.Reader readerSettings = reader(reader, kind);
-        PlateWebhook.Settings webhook = camera(camera, kind, base);
+        HardwareSettings.WebhookTls[] webhookTls = new HardwareSettings.WebhookTls[1]; // set by the camera section when it asks for HTTPS
+        PlateWebhook.Settings webhook = camera(camera, kind, base, webhookTls);
         if (gpio != null && readerSettings.kind() == HardwareSettings.ReaderKind.WIEGAND) {
             Map<String, PinSpec> readerPins = Map.of("reader.wiegand.d0", readerSettings.wiegandD0(), "reader.wiegand.d1",
                     readerSettings.wiegandD1());
@@ -57,7 +58,7 @@ final class HardwareLoader {
         if (gpio != null) {
             gpio.problems().forEach(problem -> hardware.problem("gpio", problem));
         }
-        return new HardwareSettings(kind, gpio, provider, readerSettings, webhook);
+        return new HardwareSettings(kind, gpio, provider, readerSettings, webhook, webhook == null ? null : webhookTls[0]);
     }
 
     private static GpioSettings gpio(Section gpio) {
@@ -209,7 +210,7 @@ final class HardwareLoader {
         return section.has(key) ? (int) section.integer(key, min, min, max) : null;
     }
 
-    private static PlateWebhook.Settings camera(Section camera, HardwareSettings.Kind hardware, Path base) {
+    private static PlateWebhook.Settings camera(Section camera, HardwareSettings.Kind hardware, Path base, HardwareSettings.WebhookTls[] webhookTls) {
         String kind = camera.text("kind", hardware == HardwareSettings.Kind.SIMULATED ? "simulated" : "none",
                 hardware == HardwareSettings.Kind.SIMULATED ? Pattern.compile("simulated") : Pattern.compile("none|webhook"),
                 hardware == HardwareSettings.Kind.SIMULATED ? "simulated (with simulated hardware)" : "none or webhook");
@@ -235,6 +236,17 @@ final class HardwareLoader {
         }
         int bodyBytesMax = (int) s.integer("bodyBytesMax", 65_536, 256, PlateWebhook.Settings.BODY_BYTES_MAX);
         PlateMapping mapping = mapping(s.section("mapping"));
+        if (s.has("tls")) {
+            Section tls = s.section("tls");
+            String cert = tls.text("certFile", null, ConfigLoader.FILE_PATH, "the certificate chain (PEM)");
+            String key = tls.text("keyFile", null, ConfigLoader.FILE_PATH, "its private key (PEM, PKCS#8)");
+            tls.require("certFile", "the certificate chain (PEM), e.g. the lane's own");
+            tls.require("keyFile", "its private key (PEM, PKCS#8)");
+            tls.rejectUnknownKeys();
+            if (cert != null && key != null) {
+                webhookTls[0] = new HardwareSettings.WebhookTls(base.resolve(cert), base.resolve(key));
+            }
+        }
         s.rejectUnknownKeys();
         camera.rejectUnknownKeys();
         if (secret == null || mapping == null) {

@@ -15,8 +15,18 @@ import dev.lanecontroller.hal.serial.SerialSettings;
  * @param gpioProvider Pi4J's provider: gpiod (no root, Raspberry Pi 5) or linuxfs
  * @param reader the RFID reader, when not simulated
  * @param camera the camera webhook, or null (no camera, or simulated)
+ * @param cameraTls the certificate and key the webhook serves HTTPS with, or null for HTTP
  */
-public record HardwareSettings(Kind kind, GpioSettings gpio, String gpioProvider, Reader reader, PlateWebhook.Settings camera) {
+public record HardwareSettings(Kind kind, GpioSettings gpio, String gpioProvider, Reader reader, PlateWebhook.Settings camera,
+                               WebhookTls cameraTls) {
+    /** PEM files: the certificate chain and its PKCS#8 key (the lane's own certificate serves well). */
+    public record WebhookTls(java.nio.file.Path certFile, java.nio.file.Path keyFile) {}
+
+    /** Without HTTPS on the camera webhook. */
+    public HardwareSettings(Kind kind, GpioSettings gpio, String gpioProvider, Reader reader, PlateWebhook.Settings camera) {
+        this(kind, gpio, gpioProvider, reader, camera, null);
+    }
+
     public enum Kind { SIMULATED, GPIO, BENCH }
 
     public enum ReaderKind { SIMULATED, LLRP, SERIAL, WIEGAND }

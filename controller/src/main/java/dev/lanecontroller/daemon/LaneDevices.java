@@ -54,7 +54,7 @@ public final class LaneDevices implements AutoCloseable {
         if (llrp == null && serial == null) {
             throw new IllegalArgumentException("a bench needs a real reader: reader.kind llrp or serial");
         }
-        PlateWebhook camera = settings.camera() == null ? null : webhook(settings.camera());
+        PlateWebhook camera = settings.camera() == null ? null : webhook(settings.camera(), settings.cameraTls());
         return new LaneDevices(null, llrp, serial, null, camera, simulated);
     }
 
@@ -67,9 +67,17 @@ public final class LaneDevices implements AutoCloseable {
         }
     }
 
-    private static PlateWebhook webhook(PlateWebhook.Settings settings) throws NotGpio {
+    private static PlateWebhook webhook(PlateWebhook.Settings settings, HardwareSettings.WebhookTls tls) throws NotGpio {
+        javax.net.ssl.SSLContext context = null;
+        if (tls != null) {
+            try {
+                context = dev.lanecontroller.link.Tls.serverContext(tls.certFile(), tls.keyFile());
+            } catch (IOException e) {
+                throw new NotGpio("camera webhook HTTPS: " + e.getMessage(), e);
+            }
+        }
         try {
-            return new PlateWebhook(settings);
+            return new PlateWebhook(settings, context);
         } catch (IOException e) {
             throw new NotGpio("camera webhook: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage()
                     + " (another process on that port?)", e);
@@ -112,7 +120,7 @@ public final class LaneDevices implements AutoCloseable {
                 case SIMULATED -> throw new IllegalArgumentException("a GPIO lane needs a real reader (reader.kind: llrp, serial or wiegand)");
             }
             if (settings.camera() != null) {
-                camera = webhook(settings.camera());
+                camera = webhook(settings.camera(), settings.cameraTls());
             }
         } catch (IOException | RuntimeException e) {
             gpio.close();

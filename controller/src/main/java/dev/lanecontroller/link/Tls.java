@@ -36,21 +36,37 @@ public final class Tls {
             for (Certificate ca : certificates(x509, caFile)) {
                 trust.setCertificateEntry("ca-" + n++, ca);
             }
-            Collection<? extends Certificate> chain = certificates(x509, certFile);
-            PrivateKey key = privateKey(keyFile);
-            KeyStore identity = KeyStore.getInstance("PKCS12");
-            identity.load(null, null);
-            identity.setKeyEntry("lane", key, IN_MEMORY_PASSWORD, chain.toArray(Certificate[]::new));
             TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(identity, IN_MEMORY_PASSWORD);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            context.init(keyManagers(x509, certFile, keyFile).getKeyManagers(), trustManagers.getTrustManagers(), null);
             return context.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS setup from " + caFile + ", " + certFile + ", " + keyFile + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A server's TLS with the lane's certificate chain and key (the camera webhook over HTTPS); it asks no client certificate. */
+    public static SSLContext serverContext(Path certFile, Path keyFile) throws IOException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers(CertificateFactory.getInstance("X.509"), certFile, keyFile).getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS setup from " + certFile + ", " + keyFile + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyManagerFactory keyManagers(CertificateFactory x509, Path certFile, Path keyFile) throws IOException,
+            GeneralSecurityException {
+        Collection<? extends Certificate> chain = certificates(x509, certFile);
+        PrivateKey key = privateKey(keyFile);
+        KeyStore identity = KeyStore.getInstance("PKCS12");
+        identity.load(null, null);
+        identity.setKeyEntry("lane", key, IN_MEMORY_PASSWORD, chain.toArray(Certificate[]::new));
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(identity, IN_MEMORY_PASSWORD);
+        return keyManagers;
     }
 
     private static Collection<? extends Certificate> certificates(CertificateFactory x509, Path file) throws IOException,

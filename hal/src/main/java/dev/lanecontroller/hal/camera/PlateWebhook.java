@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import javax.net.ssl.SSLContext;
 import dev.lanecontroller.hal.Listeners;
 import dev.lanecontroller.hal.PlateReader;
 import dev.lanecontroller.hal.PlateReport;
@@ -78,15 +81,28 @@ public final class PlateWebhook implements PlateReader, AutoCloseable {
     private final byte[] secret;
     private final Listeners<PlateReport> listeners = new Listeners<>();
     private final HttpServer server;
+    private final boolean https;
     private final ExecutorService executor;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile long lastPostNanos = -1;
 
     public PlateWebhook(Settings settings) throws IOException {
+        this(settings, null);
+    }
+
+    /** {@code tls}: the lane's certificate, for HTTPS (the camera then posts to https://); null for HTTP. */
+    public PlateWebhook(Settings settings, SSLContext tls) throws IOException {
         this.settings = settings;
         this.secret = settings.secret().getBytes(StandardCharsets.UTF_8);
-        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 16);
+        this.https = tls != null;
+        if (tls == null) {
+            this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 16);
+        } else {
+            HttpsServer secure = HttpsServer.create(new InetSocketAddress(settings.host(), settings.port()), 16);
+            secure.setHttpsConfigurator(new HttpsConfigurator(tls));
+            this.server = secure;
+        }
         this.executor = Executors.newFixedThreadPool(WORKER_THREADS, runnable -> {
             Thread thread = new Thread(runnable, "camera-webhook");
             thread.setDaemon(true);
@@ -121,6 +137,11 @@ public final class PlateWebhook implements PlateReader, AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Whether the camera posts over HTTPS. */
+    public boolean https() {
+        return https;
     }
 
     /** The path the camera posts to. */

@@ -233,4 +233,43 @@ class PlateWebhookTest {
         assertEquals(400, imagesOnly.statusCode());
         assertEquals(List.of(), reports);
     }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
+    @Test
+    void overHttpsTheCameraPostsWithTheLanesCertificate() throws Exception {
+        // A certificate for the test, made by the JDK's keytool (the lane's own is PEM, read by the controller's Tls).
+        java.nio.file.Path store = dir.resolve("lane.p12");
+        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "lane", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
+        assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, "changeit".toCharArray());
+        javax.net.ssl.SSLContext server = javax.net.ssl.SSLContext.getInstance("TLS");
+        server.init(keyManagers.getKeyManagers(), null, null);
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(keys);
+        javax.net.ssl.SSLContext client = javax.net.ssl.SSLContext.getInstance("TLS");
+        client.init(null, trust.getTrustManagers(), null);
+
+        webhook = new PlateWebhook(new PlateWebhook.Settings("127.0.0.1", 0, "/plates", "Authorization", SECRET, 4_096, PlateMapping.FLAT), server);
+        webhook.onReport(reports::add);
+        webhook.start();
+        assertTrue(webhook.https());
+        HttpClient https = HttpClient.newBuilder().sslContext(client).build();
+        HttpResponse<String> posted = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + webhook.port() + "/plates"))
+                .header("Authorization", SECRET).POST(HttpRequest.BodyPublishers.ofString("{\"plate\":\"ABC123\",\"region\":\"ON\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, posted.statusCode(), posted.body());
+        assertEquals(List.of(new PlateReport("ABC123", "ON", 100, PlateEventKind.NEW)), reports);
+        // A camera that speaks plain HTTP to it gets nowhere (and posts nothing).
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> post("{\"plate\":\"XYZ\"}", SECRET));
+        assertEquals(1, reports.size());
+    }
 }
