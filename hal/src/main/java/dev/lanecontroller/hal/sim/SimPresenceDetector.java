@@ -36,16 +36,10 @@ public final class SimPresenceDetector implements PresenceDetector {
 
     /** What the vehicles over the loop make it read. */
     public void setOccupied(boolean occupied) {
-        boolean changed;
-        boolean now;
         synchronized (this) {
             trafficOccupied = occupied;
-            now = stuck || trafficOccupied || obstacle;
-            changed = report(now);
         }
-        if (changed) {
-            listeners.notifyAll(now);
-        }
+        reread(false);
     }
 
     /**
@@ -53,16 +47,10 @@ public final class SimPresenceDetector implements PresenceDetector {
      * reads occupied while either is there.
      */
     public void setObstacle(boolean present) {
-        boolean changed;
-        boolean now;
         synchronized (this) {
             obstacle = present;
-            now = stuck || trafficOccupied || obstacle;
-            changed = report(now);
         }
-        if (changed) {
-            listeners.notifyAll(now);
-        }
+        reread(false);
     }
 
     public synchronized boolean isOccupied() {
@@ -76,44 +64,38 @@ public final class SimPresenceDetector implements PresenceDetector {
 
     /** Fault injection: the detector reads occupied whatever is over it. */
     public void stickOccupied() {
-        boolean changed;
         synchronized (this) {
             stuck = true;
-            changed = report(true);
         }
-        if (changed) {
-            listeners.notifyAll(true);
-        }
+        reread(false);
     }
 
-    /** Ends a stuck fault: the detector reads the traffic again. */
+    /** Ends a stuck fault: the detector reads what is over it again. */
     public void unstick() {
-        boolean changed;
-        boolean now;
         synchronized (this) {
             stuck = false;
-            now = trafficOccupied || obstacle;
-            changed = report(now);
         }
-        if (changed) {
-            listeners.notifyAll(now);
-        }
+        reread(false);
     }
 
-    /** Fault injection: {@code flips} spurious changes, {@code intervalMs} apart, then back to the traffic. */
+    /** Fault injection: {@code flips} spurious changes, {@code intervalMs} apart, then back to what is there. */
     public void chatter(int flips, long intervalMs) {
         for (int i = 1; i <= flips; i++) {
-            boolean flipToOccupied = i % 2 == 1;
-            scheduler.after(i * intervalMs, () -> spurious(flipToOccupied));
+            boolean spuriouslyOccupied = i % 2 == 1;
+            scheduler.after(i * intervalMs, () -> reread(spuriouslyOccupied));
         }
-        scheduler.after((flips + 1L) * intervalMs, () -> spurious(null));
+        scheduler.after((flips + 1L) * intervalMs, () -> reread(false));
     }
 
-    private void spurious(Boolean value) {
+    /**
+     * Reads the detector again from everything that can occupy it, and tells the listeners if the reading
+     * changed. A spurious flip can only add occupancy: a real vehicle or obstacle still reads occupied.
+     */
+    private void reread(boolean spuriouslyOccupied) {
         boolean changed;
         boolean now;
         synchronized (this) {
-            now = stuck || (value == null ? trafficOccupied : value || trafficOccupied);
+            now = spuriouslyOccupied || stuck || trafficOccupied || obstacle;
             changed = report(now);
         }
         if (changed) {
