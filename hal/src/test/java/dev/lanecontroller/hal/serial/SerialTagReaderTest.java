@@ -147,7 +147,9 @@ class SerialTagReaderTest {
                     await(() -> heartbeats.get() > beats + 1); // the open connection beats with no card near
                 }
                 // The server dropped the connection (a power cycle of the converter): the reader connects again.
-                await(() -> !reader.online());
+                // Its new connection completes in the server's backlog before any accept, so "offline" may last
+                // only a moment; the second open is the signal that cannot be missed on a busy machine.
+                await(() -> reader.opens() == 2);
                 try (java.net.Socket second = server.accept()) {
                     await(reader::online);
                     second.getOutputStream().write("300833B2DDD9014000000001\r\n".getBytes(StandardCharsets.US_ASCII));
