@@ -160,7 +160,10 @@ final class Selftest {
             ok = devices.llrp().online();
         }
         String detail;
-        if (devices.llrp() != null) {
+        if (devices.llrp() != null && ok && !devices.llrp().antennaTrouble().isEmpty()) {
+            ok = false; // set up and inventorying, but blind where the lane needs it
+            detail = "LLRP reader online, but it reports " + devices.llrp().antennaTrouble() + " (check the antenna cable)";
+        } else if (devices.llrp() != null) {
             detail = ok ? "LLRP reader online (set up and inventorying)" : "LLRP reader not ready: " + devices.llrp().lastProblem();
         } else if (devices.serial() != null) {
             detail = ok ? "serial port open" : "serial reader: " + devices.serial().lastProblem();

@@ -164,7 +164,8 @@ final class HardwareLoader {
                         optionalInt(s, "session", 0, 3), optionalInt(s, "tagPopulation", 1, 65_535), optionalInt(s, "readerModeIndex", 0, 65_535));
                 llrp = new LlrpSettings(host == null ? "unset" : host, (int) s.integer("port", LlrpSettings.DEFAULT_PORT, 1, 65_535),
                         antennas.stream().map(Long::intValue).toList(), keepaliveMs, silenceMs, s.integer("connectTimeoutMs", 3_000, 100, 60_000),
-                        s.integer("reconnectMinMs", 500, 10, 60_000), s.integer("reconnectMaxMs", 30_000, 10, 600_000), air);
+                        s.integer("reconnectMinMs", 500, 10, 60_000), s.integer("reconnectMaxMs", 30_000, 10, 600_000), air,
+                        (int) s.integer("tidWords", 0, 0, 16));
                 s.rejectUnknownKeys();
             }
             case SERIAL -> {

@@ -36,8 +36,10 @@ public final class Lane {
     /** A step's result: the next state and the actions to perform, in order. */
     public record Step(LaneState state, List<LaneAction> actions) {}
 
-    /** The one fault that clears itself: a reader heard again reads again (docs/hardware.md). */
+    /** The faults that clear themselves: a reader heard again reads again (docs/hardware.md). */
     static final String READER_SILENT = "READER_SILENT";
+    /** The reader reports something wrong with itself (an antenna disconnected); clears itself once the reader says it is fine. */
+    static final String READER_TROUBLE = "READER_TROUBLE";
 
     private final LaneSettings settings;
     private final RandomSource random;
@@ -61,7 +63,7 @@ public final class Lane {
         }
         return new LaneState(settings.initialMode(), settings.initialMode(), null, null, new Idle(),
                 null, null, now.monoMs(), null, Collections.unmodifiableMap(loops), now.monoMs(), false,
-                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs(), false, List.of(), null, false, -1);
+                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs(), false, List.of(), null, false, -1, null);
     }
 
     public Step step(LaneState state, LaneInput input, Now now) {
@@ -133,6 +135,11 @@ public final class Lane {
         return Math.max(loops.get(LoopId.SAFETY).sinceMs(), eye == null ? Long.MIN_VALUE : eye.sinceMs());
     }
 
+    /** Whether a FAULT of this cause ends by itself once its device is healthy again (docs/hardware.md says which and why). */
+    static boolean clearsItself(String cause) {
+        return cause.equals(READER_SILENT) || cause.equals(READER_TROUBLE);
+    }
+
     /** A silent reader's FAULT ends by itself once the reader has been heard without a gap this long: two heartbeat timeouts. */
     private long readerRecoveryMs() {
         return 2 * settings.readerHeartbeatTimeoutMs();
@@ -188,6 +195,7 @@ public final class Lane {
         String decidedPlate;
         boolean faultClearsItself;
         long readerBackSinceMs;
+        String readerTrouble;
 
         Draft(LaneState s, Now now) {
             this.now = now;
@@ -212,12 +220,14 @@ public final class Lane {
             decidedPlate = s.decidedPlate();
             faultClearsItself = s.faultClearsItself();
             readerBackSinceMs = s.readerBackSinceMs();
+            readerTrouble = s.readerTrouble();
         }
 
         LaneState freeze() {
             return new LaneState(mode, modeBeforeFault, pendingMode, faultCause, phase, signal, gateCommand,
                     gateCommandAtMs, gatePosition, Collections.unmodifiableMap(loops), readerAliveAtMs, tampered,
-                    lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs(), armingHeldSinceStart, platesAhead, decidedPlate, faultClearsItself, readerBackSinceMs);
+                    lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs(), armingHeldSinceStart, platesAhead, decidedPlate, faultClearsItself, readerBackSinceMs,
+                    readerTrouble);
         }
 
         void record(LaneEvent event) {
@@ -270,6 +280,17 @@ public final class Lane {
                 gatePosition = reached.limit();
             } else if (input instanceof LaneInput.ReaderAlive) {
                 readerHeard();
+            } else if (input instanceof LaneInput.ReaderTrouble trouble) {
+                readerTrouble = trouble.detail();
+                readerBackSinceMs = -1; // recovery counts from the end of the trouble
+                enterFault(READER_TROUBLE, trouble.detail());
+            } else if (input instanceof LaneInput.ReaderTroubleEnded) {
+                if (readerTrouble != null) {
+                    readerTrouble = null;
+                    if (t - readerAliveAtMs < settings.readerHeartbeatTimeoutMs()) {
+                        readerBackSinceMs = t;
+                    }
+                }
             } else if (input instanceof LaneInput.TamperChanged change) {
                 if (change.tampered() != tampered) {
                     tampered = change.tampered();
@@ -359,7 +380,8 @@ public final class Lane {
 
         /** The reader spoke (a heartbeat or a read): in a FAULT that clears itself, the time it has been back counts from the first after a gap. */
         void readerHeard() {
-            if (mode == LaneMode.FAULT && faultClearsItself && (readerBackSinceMs < 0 || t - readerAliveAtMs >= settings.readerHeartbeatTimeoutMs())) {
+            if (mode == LaneMode.FAULT && faultClearsItself && readerTrouble == null
+                    && (readerBackSinceMs < 0 || t - readerAliveAtMs >= settings.readerHeartbeatTimeoutMs())) {
                 readerBackSinceMs = t;
             }
             readerAliveAtMs = t;
@@ -544,7 +566,7 @@ public final class Lane {
                 phase = new Closing(w.transactionId(), false);
             }
             if (mode == LaneMode.FAULT) {
-                if (faultClearsItself && readerBackSinceMs >= 0 && t >= readerBackSinceMs + readerRecoveryMs()
+                if (faultClearsItself && readerTrouble == null && readerBackSinceMs >= 0 && t >= readerBackSinceMs + readerRecoveryMs()
                         && t - readerAliveAtMs < settings.readerHeartbeatTimeoutMs()) {
                     // The reader is back and has stayed back: nothing a technician could do is left to do.
                     record(new LaneEvent.FaultCleared(faultCause, modeBeforeFault.name(), t - readerBackSinceMs));
@@ -553,6 +575,10 @@ public final class Lane {
                     faultClearsItself = false;
                     readerBackSinceMs = -1;
                 }
+                return;
+            }
+            if (readerTrouble != null) {
+                enterFault(READER_TROUBLE, readerTrouble); // reset while the reader still reports trouble: it shows itself again
                 return;
             }
             if (gateCommand != null && gatePosition != target(gateCommand) && t >= gateCommandAtMs + settings.gateTravelLimitMs()) {
@@ -635,7 +661,7 @@ public final class Lane {
                 return;
             }
             record(new LaneEvent.Fault(cause, detail, mode.name()));
-            boolean clearsItself = cause.equals(READER_SILENT);
+            boolean clearsItself = clearsItself(cause);
             if (mode != LaneMode.FAULT) {
                 modeBeforeFault = mode;
                 faultClearsItself = clearsItself;

@@ -58,6 +58,16 @@ public sealed interface LaneInput {
     /** The tag reader's heartbeat (keepalive). */
     record ReaderAlive() implements LaneInput {}
 
+    /** The reader reports something wrong with itself ({@code detail}: an antenna disconnected), again or worse. */
+    record ReaderTrouble(String detail) implements LaneInput {
+        public ReaderTrouble {
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /** The reader reports nothing wrong with itself any more. */
+    record ReaderTroubleEnded() implements LaneInput {}
+
     record TamperChanged(boolean tampered) implements LaneInput {}
 
     /** A new clearance list version took effect for its program. */

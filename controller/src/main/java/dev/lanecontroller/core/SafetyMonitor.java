@@ -32,6 +32,8 @@ public final class SafetyMonitor {
     private boolean openingHeld;
     /** Every cause of the FAULT in force is one that clears itself (a silent reader): read from the FAULT events alone. */
     private boolean faultSelfClearing;
+    /** The reader reported trouble and has not said it is fine since. */
+    private boolean readerTroubleReported;
     private long lastDecidedTransaction;
     private long stepsChecked;
 
@@ -93,7 +95,7 @@ public final class SafetyMonitor {
                         || event.type() == EventType.VEHICLE_LEFT) {
                     openingHeld = false;
                     if (event.event() instanceof LaneEvent.Fault fault) {
-                        boolean selfClearing = fault.cause().equals(Lane.READER_SILENT);
+                        boolean selfClearing = Lane.clearsItself(fault.cause());
                         faultSelfClearing = before.mode() == LaneMode.FAULT || faultSeenThisStep ? faultSelfClearing && selfClearing : selfClearing;
                         faultSeenThisStep = true;
                     }
@@ -148,8 +150,13 @@ public final class SafetyMonitor {
         require(5, step.state().phase() instanceof Phase.Idle || step.state().mode() == LaneMode.FAULT
                         || lane.nextDeadlineMs(step.state()) != Long.MAX_VALUE,
                 "phase " + step.state().phase().getClass().getSimpleName() + " has no timeout");
-        if (input instanceof LaneInput.HardwareFault) {
+        if (input instanceof LaneInput.HardwareFault || input instanceof LaneInput.ReaderTrouble) {
             require(6, step.state().mode() == LaneMode.FAULT, "a hardware fault did not put the lane in FAULT");
+        }
+        if (input instanceof LaneInput.ReaderTrouble) {
+            readerTroubleReported = true;
+        } else if (input instanceof LaneInput.ReaderTroubleEnded) {
+            readerTroubleReported = false;
         }
         if (step.state().mode() == LaneMode.FAULT) {
             require(6, signal != SignalAspect.PROCEED, "PROCEED is lit while the lane is in FAULT");
@@ -161,6 +168,7 @@ public final class SafetyMonitor {
             boolean cleared = step.actions().stream().anyMatch(a -> a instanceof RecordEvent e && e.type() == EventType.FAULT_CLEARED);
             require(6, reset || (cleared && faultSelfClearing), "the lane left FAULT for " + step.state().mode() + " without a FAULT_RESET"
                     + (cleared ? " (FAULT_CLEARED, but a cause that needs a reset had latched)" : ""));
+            require(6, !readerTroubleReported, "the lane left FAULT for " + step.state().mode() + " while the reader still reports trouble");
         }
     }
 

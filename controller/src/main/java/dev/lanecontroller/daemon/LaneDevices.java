@@ -170,6 +170,8 @@ public final class LaneDevices implements AutoCloseable {
         if (llrp != null) {
             metrics.gauge("lane_reader_online", "1 while the LLRP reader is connected and inventorying", () -> llrp.online() ? 1 : 0);
             metrics.counter("lane_reader_connection_failures", "failed or lost connections to the LLRP reader", llrp::connectionFailures);
+            metrics.gauge("lane_reader_antenna_trouble", "1 while the LLRP reader reports a lane antenna disconnected",
+                    () -> llrp.antennaTrouble().isEmpty() ? 0 : 1);
         } else if (serial != null) {
             metrics.gauge("lane_reader_online", "1 while the serial reader's port is open", () -> serial.online() ? 1 : 0);
         }

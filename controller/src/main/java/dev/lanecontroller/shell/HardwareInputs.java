@@ -27,6 +27,8 @@ final class HardwareInputs {
             }
         });
         hardware.tagReader().onHeartbeat(() -> inbox.accept(new LaneInput.ReaderAlive()));
+        hardware.tagReader().onTrouble(detail -> inbox.accept(new LaneInput.ReaderTrouble(detail)),
+                () -> inbox.accept(new LaneInput.ReaderTroubleEnded()));
         hardware.plateReader().onReport(report -> inbox.accept(new LaneInput.PlateSeen(report)));
         hardware.tamper().onChange(tampered -> inbox.accept(new LaneInput.TamperChanged(tampered)));
         hardware.faults().onFault(fault -> inbox.accept(new LaneInput.HardwareFault(fault.component(), fault.detail())));

@@ -45,7 +45,7 @@ import java.util.SplittableRandom;
 public final class RandomLane implements LaneObserver {
     /** What a run did, and the close tailgaters that went through unseen (at most the first few, and their count). */
     public record Result(long seed, long vehicles, long decisions, long faults, long steps, long laneTimeMs, long closeTailgaters,
-                         long modeChangesBeforeFaults, long tailgates, long unseenCount, List<String> unseen) {
+                         long modeChangesBeforeFaults, long tailgates, long unseenCount, List<String> unseen, long faultsClearedThemselves) {
         public boolean clean() {
             return unseenCount == 0;
         }
@@ -62,6 +62,7 @@ public final class RandomLane implements LaneObserver {
     private long decisions;
     private long faults;
     private boolean technicianCalled;
+    private long faultsClearedThemselves;
     private long closeTailgaters;
     private long modeChangesBeforeFaults;
     private long tailgates;
@@ -157,7 +158,7 @@ public final class RandomLane implements LaneObserver {
         }
         judgeCrossings(true);
         return new Result(seed, added, decisions, faults, sim.shell().steps(), sim.elapsedMs(), closeTailgaters, modeChangesBeforeFaults,
-                tailgates, unseenCount, List.copyOf(unseen));
+                tailgates, unseenCount, List.copyOf(unseen), faultsClearedThemselves);
     }
 
     private void crossed(VehicleSpec vehicle, long atMs) {
@@ -194,7 +195,7 @@ public final class RandomLane implements LaneObserver {
 
     private void injectFault() {
         faults++;
-        switch (random.nextInt(7)) {
+        switch (random.nextInt(8)) {
             case 0 -> sim.hardware.gate.jam();
             case 1 -> stick(LoopId.SAFETY);
             case 2 -> stick(LoopId.ARMING);
@@ -202,6 +203,14 @@ public final class RandomLane implements LaneObserver {
                     20 + random.nextInt(80));
             case 4 -> sim.hardware.tagReader.setSilent(true);
             case 5 -> sim.submit(new LaneInput.HardwareFault("output", "signal read back differs from command"));
+            case 6 -> {
+                // An antenna cable works loose: the reader says so. Half the time it seats itself again (or
+                // flaps, saying so again), else it stays loose until the technician comes.
+                sim.hardware.tagReader.setTrouble("antenna " + (1 + random.nextInt(2)) + " disconnected (injected)");
+                if (random.nextBoolean()) {
+                    sim.scheduler.after(1_000 + random.nextInt(90_000), () -> sim.hardware.tagReader.setTrouble(null));
+                }
+            }
             default -> sim.submit(new LaneInput.HardwareFault("journal", "disk I/O error (injected)"));
         }
     }
@@ -232,6 +241,7 @@ public final class RandomLane implements LaneObserver {
         sim.hardware.gate.unjam();
         sim.hardware.loops.values().forEach(loop -> loop.unstick());
         sim.hardware.tagReader.setSilent(false);
+        sim.hardware.tagReader.setTrouble(null);
     }
 
     @Override
@@ -259,13 +269,20 @@ public final class RandomLane implements LaneObserver {
             }
             case "REFERRAL_TIMEOUT" -> sim.scheduler.after(1_000 + random.nextInt(10_000),
                     () -> sim.submit(new LaneInput.Command("late" + entry.seq(), CommandKind.RELEASE, null, "officer")));
+            case "FAULT_CLEARED" -> faultsClearedThemselves++;
             case "FAULT" -> {
                 if (!technicianCalled) {
                     technicianCalled = true;
+                    boolean resetFirst = random.nextInt(4) == 0; // a hasty technician: the fault shows itself again
                     sim.scheduler.after(30_000 + random.nextInt(120_000), () -> {
                         technicianCalled = false;
-                        fixEverything();
+                        if (!resetFirst) {
+                            fixEverything();
+                        }
                         sim.submit(new LaneInput.Command("reset", CommandKind.FAULT_RESET, null, "tech"));
+                        if (resetFirst) {
+                            fixEverything();
+                        }
                     });
                 }
             }

@@ -19,6 +19,10 @@ final class FakeLlrpServer implements AutoCloseable {
     private static final int HEADER_BYTES = 10;
     private static final long BODY_BYTES_MAX = 1 << 20;
     // Message types, LLRP 1.0.1 section 16.1.
+    private static final int GET_READER_CONFIG = 2;
+    private static final int GET_READER_CONFIG_RESPONSE = 12;
+    private static final int DELETE_ACCESSSPEC = 41;
+    private static final int DELETE_ACCESSSPEC_RESPONSE = 51;
     private static final int SET_READER_CONFIG = 3;
     private static final int SET_READER_CONFIG_RESPONSE = 13;
     private static final int ADD_ROSPEC = 20;
@@ -95,7 +99,9 @@ final class FakeLlrpServer implements AutoCloseable {
                 }
                 in.readFully(new byte[(int) (length - HEADER_BYTES)]);
                 int response = switch (type) {
+                    case GET_READER_CONFIG -> GET_READER_CONFIG_RESPONSE;
                     case SET_READER_CONFIG -> SET_READER_CONFIG_RESPONSE;
+                    case DELETE_ACCESSSPEC -> DELETE_ACCESSSPEC_RESPONSE;
                     case DELETE_ROSPEC -> DELETE_ROSPEC_RESPONSE;
                     case ADD_ROSPEC -> ADD_ROSPEC_RESPONSE;
                     case ENABLE_ROSPEC -> ENABLE_ROSPEC_RESPONSE;

@@ -204,6 +204,41 @@ class LaneTest {
     }
 
     @Test
+    void aReaderThatReportsAnAntennaDisconnectedFaultsTheLaneUntilItReportsItBack() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.withReaderAlive(1_000).feed(new LaneInput.ReaderTrouble("antenna 2 disconnected"));
+        assertEquals(LaneMode.FAULT, lane.state.mode(), "at once, not after a heartbeat timeout");
+        assertEquals("READER_TROUBLE", lane.state.faultCause());
+        // Still talking (keepalives, reads on the other antenna): a half-blind reader is not a healthy one.
+        lane.withReaderAlive(10 * SETTINGS.readerHeartbeatTimeoutMs());
+        assertEquals(LaneMode.FAULT, lane.state.mode(), "heartbeats alone do not end what the reader itself reports");
+        lane.loop(LoopId.ARMING, true).card(LaneDriver.member("E2000017000000000000000A")).after(SETTINGS.readWindowMs());
+        assertEquals(List.of("LANE_NOT_AUTOMATED"), lane.decisions(), "a member is referred while the antenna is off");
+        lane.loop(LoopId.ARMING, false).command(CommandKind.RELEASE, null).loop(LoopId.SAFETY, true).loop(LoopId.SAFETY, false)
+                .withReaderAlive(SETTINGS.suppressionMs() * 3);
+        // A technician resets while the cable is still loose: the fault shows itself again at once.
+        lane.command(CommandKind.FAULT_RESET, null).limit(GateLimit.CLOSED); // the reset commands the arm down afresh
+        assertEquals(LaneMode.FAULT, lane.state.mode(), lane.events().toString());
+        assertEquals("READER_TROUBLE", lane.state.faultCause());
+        lane.feed(new LaneInput.ReaderTroubleEnded()).withReaderAlive(2 * SETTINGS.readerHeartbeatTimeoutMs() - 1_000);
+        assertEquals(LaneMode.FAULT, lane.state.mode(), "back for less than the recovery time");
+        lane.withReaderAlive(2_000);
+        assertEquals(LaneMode.AUTOMATED, lane.state.mode(), lane.recorded(LaneEvent.class).toString());
+        assertTrue(lane.events().contains("FAULT_CLEARED"), lane.events().toString());
+        lane.loop(LoopId.ARMING, true).card(LaneDriver.member("E2000017000000000000000B")).after(SETTINGS.readWindowMs());
+        assertEquals(List.of("LANE_NOT_AUTOMATED", "CLEARED"), lane.decisions(), "members are cleared again");
+    }
+
+    @Test
+    void readerTroubleDoesNotClearAFaultThatNeedsAReset() {
+        LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
+        lane.feed(new LaneInput.ReaderTrouble("antenna 1 disconnected")).feed(new LaneInput.HardwareFault("output", "read back differs"))
+                .feed(new LaneInput.ReaderTroubleEnded()).withReaderAlive(10 * SETTINGS.readerHeartbeatTimeoutMs());
+        assertEquals(LaneMode.FAULT, lane.state.mode(), "the output fault still needs a reset");
+        assertEquals("OUTPUT_FAULT", lane.state.faultCause());
+    }
+
+    @Test
     void aSilentReaderDoesNotClearAFaultThatNeedsAReset() {
         LaneDriver lane = new LaneDriver(SETTINGS, () -> 0.99);
         lane.feed(new LaneInput.HardwareFault("output", "signal read back differs from command"));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * The safety invariants of DESIGN §5, checked after every step (by the SafetyMonitor inside the
  * shell) over the seeded random lane ({@link RandomLane}: every driver behaviour, reads from the next
  * lane, plate revisions, officers late or absent, mode changes, a mode change that waits through a
- * fault, close tailgaters, and injected faults), and every close tailgater with a readable plate
+ * fault, close tailgaters, and injected faults, a reader's own trouble and hasty resets among them), and every close tailgater with a readable plate
  * held against the record. A failure names its seed: {@code lane-controller simulate --random
  * --seed N --vehicles M} replays it with every event, output and input as JSON lines.
  */
@@ -21,6 +21,7 @@ class SafetyPropertyTest {
         RandomLane.Result result = runOrReport(BASE_SEED, Integer.getInteger("lane.vehicles", 10_000));
         assertTrue(result.closeTailgaters() > 0 && result.tailgates() > 0, "no close tailgater caught: " + result);
         assertTrue(result.modeChangesBeforeFaults() > 0, "no mode change waited through a fault: " + result);
+        assertTrue(result.faultsClearedThemselves() > 0, "no fault cleared itself (a reader back, an antenna reseated): " + result);
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.util.function.Consumer;
 public abstract class ListeningTagReader implements TagReader {
     private final Listeners<TagRead> readListeners = new Listeners<>();
     private final Listeners<Boolean> heartbeatListeners = new Listeners<>();
+    private final Listeners<String> troubleStartedListeners = new Listeners<>();
+    private final Listeners<Boolean> troubleEndedListeners = new Listeners<>();
 
     @Override
     public final void onRead(Consumer<TagRead> listener) {
@@ -17,6 +19,12 @@ public abstract class ListeningTagReader implements TagReader {
         heartbeatListeners.add(ignored -> listener.run());
     }
 
+    @Override
+    public final void onTrouble(Consumer<String> started, Runnable ended) {
+        troubleStartedListeners.add(started);
+        troubleEndedListeners.add(ignored -> ended.run());
+    }
+
     protected final void deliver(TagRead read) {
         readListeners.notifyAll(read);
     }
@@ -24,5 +32,15 @@ public abstract class ListeningTagReader implements TagReader {
     /** A sign of life: the lane's READER_SILENT watch starts again. */
     protected final void beat() {
         heartbeatListeners.notifyAll(true);
+    }
+
+    /** The reader says something is wrong with it ({@code detail}, for a technician); the lane goes to FAULT until {@link #troubleEnded}. */
+    protected final void troubleStarted(String detail) {
+        troubleStartedListeners.notifyAll(java.util.Objects.requireNonNull(detail, "detail"));
+    }
+
+    /** Nothing the reader reported is wrong any more. */
+    protected final void troubleEnded() {
+        troubleEndedListeners.notifyAll(true);
     }
 }

@@ -12,10 +12,13 @@ import java.util.List;
  * LlrpException} naming where, never another exception.
  */
 final class LlrpDecoder {
+    static final int PARAM_ANTENNA_PROPERTIES = 221;
     static final int PARAM_TAG_REPORT_DATA = 240;
     static final int PARAM_EPC_DATA = 241;
     static final int PARAM_READER_EVENT_NOTIFICATION_DATA = 246;
+    static final int PARAM_ANTENNA_EVENT = 255;
     static final int PARAM_CONNECTION_ATTEMPT_EVENT = 256;
+    static final int PARAM_C1G2_READ_OP_SPEC_RESULT = 349;
     static final int PARAM_LLRP_STATUS = 287;
     static final int TV_ANTENNA_ID = 1;
     static final int TV_FIRST_SEEN_UTC = 2;
@@ -29,12 +32,18 @@ final class LlrpDecoder {
     /** Value lengths of the TV parameters (LLRP 1.0.1 §17.2), by type; -1 for types that do not exist. */
     private static final int[] TV_VALUE_BYTES = {-1, 2, 8, 8, 8, 8, 1, 2, 2, 4, 2, 2, 2, 12, 2, 2, 4, 2, 4, 2, 2};
 
-    /** One tag in an RO_ACCESS_REPORT. {@code firstSeenUtcMicros} is 0 when the reader did not say. */
-    public record TagReport(String epcHex, int antenna, int peakRssiDbm, long firstSeenUtcMicros) {
+    /**
+     * One tag in an RO_ACCESS_REPORT. {@code firstSeenUtcMicros} is 0 when the reader did not say;
+     * {@code tidHex} is null unless the lane's AccessSpec read the TID of this tag.
+     */
+    public record TagReport(String epcHex, int antenna, int peakRssiDbm, long firstSeenUtcMicros, String tidHex) {
         public TagRead toTagRead() {
-            return new TagRead(epcHex, null, antenna, peakRssiDbm);
+            return new TagRead(epcHex, tidHex, antenna, peakRssiDbm);
         }
     }
+
+    /** An antenna connected or disconnected (an AntennaEvent, or the AntennaProperties of GET_READER_CONFIG). */
+    public record AntennaState(int antenna, boolean connected) {}
 
     /** The LLRPStatus of a response: code 0 is M_Success. */
     public record Status(int code, String description) {
@@ -71,8 +80,10 @@ final class LlrpDecoder {
         int antenna = 0;
         int rssi = RSSI_MISSING_DBM;
         long firstSeen = 0;
+        String tid = null;
         for (Parameter field : parameters(body, data.valueStart(), data.valueEnd())) {
             switch (field.type()) {
+                case PARAM_C1G2_READ_OP_SPEC_RESULT -> tid = readResult(body, field);
                 case TV_EPC_96 -> epc = HexFormat.of().withUpperCase().formatHex(body, field.valueStart(), field.valueEnd());
                 case PARAM_EPC_DATA -> epc = epcData(body, field);
                 case TV_ANTENNA_ID -> antenna = u16(body, field.valueStart());
@@ -85,10 +96,75 @@ final class LlrpDecoder {
             throw new LlrpException("a TagReportData at byte " + data.valueStart() + " has no EPC");
         }
         try {
-            return new TagReport(new TagRead(epc, null, antenna, rssi).epcHex(), antenna, rssi, firstSeen);
+            TagRead read = new TagRead(epc, tid, antenna, rssi);
+            return new TagReport(read.epcHex(), antenna, rssi, firstSeen, read.tidHex());
         } catch (IllegalArgumentException e) {
             throw new LlrpException("a TagReportData at byte " + data.valueStart() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * C1G2ReadOpSpecResult: result, OpSpec id, then the words read (a word count and the words). The
+     * TID when the read succeeded; null when the tag did not answer it (result not 0, or no words):
+     * the card is then decided as if the reader read no TID.
+     */
+    private static String readResult(byte[] body, Parameter field) throws LlrpException {
+        int length = field.valueEnd() - field.valueStart();
+        if (length < 5) {
+            throw new LlrpException("C1G2ReadOpSpecResult at byte " + field.valueStart() + " is " + length + " bytes, at least 5 expected");
+        }
+        int result = body[field.valueStart()] & 0xFF;
+        int words = u16(body, field.valueStart() + 3);
+        if (words * 2 != length - 5) {
+            throw new LlrpException("C1G2ReadOpSpecResult at byte " + field.valueStart() + " says " + words + " words in " + (length - 5) + " bytes");
+        }
+        if (result != 0 || words == 0) {
+            return null;
+        }
+        if (words * 4 > TagRead.TID_HEX_LENGTH_MAX) {
+            throw new LlrpException("C1G2ReadOpSpecResult at byte " + field.valueStart() + " has " + words + " words, a TID is at most "
+                    + TagRead.TID_HEX_LENGTH_MAX / 4);
+        }
+        return HexFormat.of().withUpperCase().formatHex(body, field.valueStart() + 5, field.valueEnd());
+    }
+
+    /** The antennas a READER_EVENT_NOTIFICATION says connected or disconnected (none when it is about something else). */
+    public static List<AntennaState> antennaEvents(LlrpMessage notification) throws LlrpException {
+        byte[] body = notification.body();
+        List<AntennaState> states = new ArrayList<>();
+        for (Parameter data : parameters(body, 0, body.length)) {
+            if (data.type() == PARAM_READER_EVENT_NOTIFICATION_DATA) {
+                for (Parameter event : parameters(body, data.valueStart(), data.valueEnd())) {
+                    if (event.type() == PARAM_ANTENNA_EVENT) {
+                        if (event.valueEnd() - event.valueStart() != 3) {
+                            throw new LlrpException("AntennaEvent at byte " + event.valueStart() + " is not 3 bytes");
+                        }
+                        int type = body[event.valueStart()] & 0xFF;
+                        if (type > 1) {
+                            throw new LlrpException("AntennaEvent type " + type + " (0 disconnected, 1 connected)");
+                        }
+                        states.add(new AntennaState(u16(body, event.valueStart() + 1), type == 1));
+                    }
+                }
+            }
+        }
+        return states;
+    }
+
+    /** Every AntennaProperties in a GET_READER_CONFIG_RESPONSE: each antenna, connected or not. */
+    public static List<AntennaState> antennaProperties(LlrpMessage response) throws LlrpException {
+        byte[] body = response.body();
+        List<AntennaState> states = new ArrayList<>();
+        for (Parameter parameter : parameters(body, 0, body.length)) {
+            if (parameter.type() == PARAM_ANTENNA_PROPERTIES) {
+                if (parameter.valueEnd() - parameter.valueStart() != 5) {
+                    throw new LlrpException("AntennaProperties at byte " + parameter.valueStart() + " is not 5 bytes");
+                }
+                boolean connected = (body[parameter.valueStart()] & 0x80) != 0;
+                states.add(new AntennaState(u16(body, parameter.valueStart() + 1), connected));
+            }
+        }
+        return states;
     }
 
     /** EPCData: the EPC's length in bits, then its bits, padded to whole bytes. */

@@ -8,8 +8,10 @@ import java.util.Arrays;
  */
 record LlrpMessage(int type, long id, byte[] body) {
     public static final int GET_READER_CAPABILITIES = 1;
+    public static final int GET_READER_CONFIG = 2;
     public static final int SET_READER_CONFIG = 3;
     public static final int CLOSE_CONNECTION_RESPONSE = 4;
+    public static final int GET_READER_CONFIG_RESPONSE = 12;
     public static final int SET_READER_CONFIG_RESPONSE = 13;
     public static final int CLOSE_CONNECTION = 14;
     public static final int ADD_ROSPEC = 20;
@@ -20,6 +22,12 @@ record LlrpMessage(int type, long id, byte[] body) {
     public static final int DELETE_ROSPEC_RESPONSE = 31;
     public static final int START_ROSPEC_RESPONSE = 32;
     public static final int ENABLE_ROSPEC_RESPONSE = 34;
+    public static final int ADD_ACCESSSPEC = 40;
+    public static final int DELETE_ACCESSSPEC = 41;
+    public static final int ENABLE_ACCESSSPEC = 42;
+    public static final int ADD_ACCESSSPEC_RESPONSE = 50;
+    public static final int DELETE_ACCESSSPEC_RESPONSE = 51;
+    public static final int ENABLE_ACCESSSPEC_RESPONSE = 52;
     public static final int RO_ACCESS_REPORT = 61;
     public static final int KEEPALIVE = 62;
     public static final int READER_EVENT_NOTIFICATION = 63;
@@ -30,7 +38,11 @@ record LlrpMessage(int type, long id, byte[] body) {
     /** The message type's name for a technician's log line ("type 20" says nothing on site). */
     static String name(int type) {
         return switch (type) {
+            case GET_READER_CONFIG -> "GET_READER_CONFIG";
             case SET_READER_CONFIG -> "SET_READER_CONFIG";
+            case ADD_ACCESSSPEC -> "ADD_ACCESSSPEC";
+            case DELETE_ACCESSSPEC -> "DELETE_ACCESSSPEC";
+            case ENABLE_ACCESSSPEC -> "ENABLE_ACCESSSPEC";
             case ADD_ROSPEC -> "ADD_ROSPEC";
             case DELETE_ROSPEC -> "DELETE_ROSPEC";
             case START_ROSPEC -> "START_ROSPEC";

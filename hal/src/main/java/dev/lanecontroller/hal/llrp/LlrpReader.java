@@ -11,20 +11,25 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A fixed reader over LLRP, as a {@link TagReader}: connects, resets the reader's configuration
- * with a keepalive, replaces its ROSpecs by the lane's, enables and starts it, then passes on every
- * tag reported and beats the lane's heartbeat on every keepalive (answered). A reader silent past
- * the limit, a connection lost or a stream that stops making sense is reconnected with backoff;
- * meanwhile the heartbeat stops, and the lane faults READER_SILENT as it should. A report that does
- * not decode is dropped and counted; the thread goes on.
+ * with a keepalive and antenna events, replaces its ROSpecs (and AccessSpecs) by the lane's — an
+ * AccessSpec that reads each tag's TID when {@code tidWords} asks — enables and starts it, asks
+ * which antennas are connected, then passes on every tag reported and beats the lane's heartbeat on
+ * every keepalive (answered). A lane antenna disconnected is reader trouble until the reader says it
+ * is back. A reader silent past the limit, a connection lost or a stream that stops making sense is
+ * reconnected with backoff; meanwhile the heartbeat stops, and the lane faults READER_SILENT as it
+ * should. A report that does not decode is dropped and counted; the thread goes on.
  */
 public final class LlrpReader extends ListeningTagReader implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LlrpReader.class.getName());
     /** The lane's one ROSpec on the reader. */
     static final long ROSPEC_ID = 1701;
+    /** The lane's one AccessSpec (the TID read), when it reads TIDs. */
+    static final long ACCESS_SPEC_ID = 1702;
     /** Messages read while waiting for one response, at most (reports keep coming meanwhile). */
     private static final int MESSAGES_PER_RESPONSE_MAX = 10_000;
 
@@ -41,6 +46,9 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
     private volatile long connects;
     private volatile long connectionFailures;
     private long nextId = 1;
+    /** The lane's antennas the reader last said are disconnected; the reader thread's own. */
+    private final java.util.TreeSet<Integer> disconnected = new java.util.TreeSet<>();
+    private volatile String antennaTrouble = "";
 
     public LlrpReader(LlrpSettings settings) {
         this.settings = settings;
@@ -70,6 +78,11 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
     /** Reports that did not decode, and streams that stopped making sense. */
     public long badReports() {
         return badReports;
+    }
+
+    /** What the reader says is wrong with the lane's antennas ("antenna 2 disconnected"), or "" when nothing. */
+    public String antennaTrouble() {
+        return antennaTrouble;
     }
 
     public long connects() {
@@ -128,10 +141,20 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
         out = output;
         request(in, LlrpRequests.setConfig(nextId++, settings.keepaliveMs(), settings.air().factoryReset()), LlrpMessage.SET_READER_CONFIG_RESPONSE,
                 true);
+        request(in, LlrpRequests.deleteAllAccessSpecs(nextId++), LlrpMessage.DELETE_ACCESSSPEC_RESPONSE, false);
         request(in, LlrpRequests.deleteAllRospecs(nextId++), LlrpMessage.DELETE_ROSPEC_RESPONSE, false);
         request(in, LlrpRequests.addRospec(nextId++, ROSPEC_ID, settings.antennas(), settings.air()), LlrpMessage.ADD_ROSPEC_RESPONSE, true);
+        if (settings.tidWords() > 0) {
+            request(in, LlrpRequests.addTidAccessSpec(nextId++, ACCESS_SPEC_ID, ROSPEC_ID, settings.tidWords()),
+                    LlrpMessage.ADD_ACCESSSPEC_RESPONSE, true);
+            request(in, LlrpRequests.enableAccessSpec(nextId++, ACCESS_SPEC_ID), LlrpMessage.ENABLE_ACCESSSPEC_RESPONSE, true);
+        }
         request(in, LlrpRequests.enableRospec(nextId++, ROSPEC_ID), LlrpMessage.ENABLE_ROSPEC_RESPONSE, true);
         request(in, LlrpRequests.startRospec(nextId++, ROSPEC_ID), LlrpMessage.START_ROSPEC_RESPONSE, true);
+        LlrpMessage config = request(in, LlrpRequests.getAntennaProperties(nextId++), LlrpMessage.GET_READER_CONFIG_RESPONSE, false);
+        // What the reader says now replaces what it said before the connection dropped; a reader that
+        // does not say is taken at its events from here on.
+        antennasNow(config == null ? List.of() : LlrpDecoder.antennaProperties(config), true);
         send(LlrpRequests.enableEventsAndReports(nextId++));
         online = true;
         connects++;
@@ -168,7 +191,7 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
      * that keeps talking (keepalives, reports) but does not answer within the silence limit is
      * dropped and reconnected, like a silent one.
      */
-    private void request(InputStream in, LlrpMessage request, int responseType, boolean mustSucceed) throws IOException, LlrpException {
+    private LlrpMessage request(InputStream in, LlrpMessage request, int responseType, boolean mustSucceed) throws IOException, LlrpException {
         send(request);
         long deadlineNs = System.nanoTime() + settings.silenceLimitMs() * 1_000_000;
         for (int i = 0; i < MESSAGES_PER_RESPONSE_MAX; i++) {
@@ -182,7 +205,7 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
                     throw new LlrpException("the reader refused " + LlrpMessage.name(request.type()) + ": status " + status.code()
                             + " " + status.description());
                 }
-                return;
+                return status.ok() ? message : null;
             }
             if (message.type() == LlrpMessage.ERROR_MESSAGE) {
                 throw new LlrpException("the reader answered " + LlrpMessage.name(request.type()) + " with ERROR_MESSAGE: "
@@ -214,8 +237,50 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
                 send(LlrpRequests.keepaliveAck(message.id()));
                 beatIfOnline();
             }
-            case LlrpMessage.READER_EVENT_NOTIFICATION -> beatIfOnline();
+            case LlrpMessage.READER_EVENT_NOTIFICATION -> {
+                try {
+                    antennasNow(LlrpDecoder.antennaEvents(message), false);
+                } catch (LlrpException e) {
+                    badReports++;
+                    LOG.log(System.Logger.Level.WARNING, "LLRP reader event dropped: " + e.getMessage());
+                }
+                beatIfOnline();
+            }
             default -> { } // responses to nothing we sent, custom messages: ignored
+        }
+    }
+
+    /**
+     * The lane's antennas as the reader now says they are ({@code whole}: every antenna it has, so
+     * any not named is connected); the lane hears of trouble when the set of disconnected ones
+     * changes, and that it ended when it is empty again.
+     */
+    private void antennasNow(List<LlrpDecoder.AntennaState> states, boolean whole) {
+        java.util.TreeSet<Integer> now = whole ? new java.util.TreeSet<>() : new java.util.TreeSet<>(disconnected);
+        for (LlrpDecoder.AntennaState state : states) {
+            if (settings.antennas().isEmpty() || settings.antennas().contains(state.antenna())) {
+                if (state.connected()) {
+                    now.remove(state.antenna());
+                } else {
+                    now.add(state.antenna());
+                }
+            }
+        }
+        if (now.equals(disconnected)) {
+            return;
+        }
+        disconnected.clear();
+        disconnected.addAll(now);
+        String where = "LLRP reader " + settings.host() + ":" + settings.port();
+        if (now.isEmpty()) {
+            antennaTrouble = "";
+            LOG.log(System.Logger.Level.INFO, where + ": every lane antenna connected");
+            troubleEnded();
+        } else {
+            antennaTrouble = (now.size() == 1 ? "antenna " : "antennas ") + String.join(", ", now.stream().map(String::valueOf).toList())
+                    + " disconnected";
+            LOG.log(System.Logger.Level.WARNING, where + ": " + antennaTrouble);
+            troubleStarted(antennaTrouble);
         }
     }
 

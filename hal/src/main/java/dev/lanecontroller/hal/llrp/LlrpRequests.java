@@ -17,7 +17,27 @@ final class LlrpRequests {
     static final int PARAM_AI_SPEC = 183;
     static final int PARAM_AI_SPEC_STOP_TRIGGER = 184;
     static final int PARAM_INVENTORY_PARAMETER_SPEC = 186;
+    static final int PARAM_ACCESS_SPEC = 207;
+    static final int PARAM_ACCESS_SPEC_STOP_TRIGGER = 208;
+    static final int PARAM_ACCESS_COMMAND = 209;
     static final int PARAM_KEEPALIVE_SPEC = 220;
+    static final int PARAM_READER_EVENT_NOTIFICATION_SPEC = 244;
+    static final int PARAM_EVENT_NOTIFICATION_STATE = 245;
+    static final int PARAM_ACCESS_REPORT_SPEC = 239;
+    static final int PARAM_C1G2_TAG_SPEC = 338;
+    static final int PARAM_C1G2_TARGET_TAG = 339;
+    static final int PARAM_C1G2_READ = 341;
+    /** ReaderEventNotificationSpec's event type for antenna connects and disconnects. */
+    static final int EVENT_ANTENNA = 8;
+    /** GET_READER_CONFIG's RequestedData for AntennaProperties (connected or not, per antenna). */
+    static final int REQUESTED_ANTENNA_PROPERTIES = 2;
+    /** Gen2 memory bank 2: the TID, the chip's factory id. */
+    static final int MEMORY_BANK_TID = 2;
+    /** Reported with the RO report of the inventory that read the tag: TID and EPC in one TagReportData. */
+    static final int ACCESS_REPORT_WITH_RO_REPORT = 0;
+    /** The one OpSpec of the lane's AccessSpec. */
+    static final int TID_READ_OP_SPEC_ID = 1;
+    public static final int TID_WORDS_MAX = 16;
     static final int PARAM_RO_REPORT_SPEC = 237;
     static final int PARAM_TAG_REPORT_CONTENT_SELECTOR = 238;
     static final int PARAM_ANTENNA_CONFIGURATION = 222;
@@ -44,12 +64,55 @@ final class LlrpRequests {
         return setConfig(id, keepaliveMs, true);
     }
 
-    /** SET_READER_CONFIG: a keepalive every {@code keepaliveMs}, after a factory reset when {@code factoryReset}. */
+    /**
+     * SET_READER_CONFIG: after a factory reset when {@code factoryReset}, antenna connects and
+     * disconnects reported as events, and a keepalive every {@code keepaliveMs}.
+     */
     public static LlrpMessage setConfig(long id, long keepaliveMs, boolean factoryReset) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(factoryReset ? 0x80 : 0x00); // ResetToFactoryDefault, 7 reserved bits
+        // LLRP 1.0.1 §12.2.4 orders SET_READER_CONFIG's parameters: ReaderEventNotificationSpec before KeepaliveSpec.
+        body.writeBytes(tlv(PARAM_READER_EVENT_NOTIFICATION_SPEC, tlv(PARAM_EVENT_NOTIFICATION_STATE,
+                ByteBuffer.allocate(3).putShort((short) EVENT_ANTENNA).put((byte) 0x80).array())));
         body.writeBytes(tlv(PARAM_KEEPALIVE_SPEC, ByteBuffer.allocate(5).put((byte) 1).putInt((int) keepaliveMs).array()));
         return new LlrpMessage(LlrpMessage.SET_READER_CONFIG, id, body.toByteArray());
+    }
+
+    /** GET_READER_CONFIG of every antenna's AntennaProperties: which antennas are connected now. */
+    public static LlrpMessage getAntennaProperties(long id) {
+        return new LlrpMessage(LlrpMessage.GET_READER_CONFIG, id, ByteBuffer.allocate(7).putShort((short) 0)
+                .put((byte) REQUESTED_ANTENNA_PROPERTIES).putShort((short) 0).putShort((short) 0).array());
+    }
+
+    /** DELETE_ACCESSSPEC of every AccessSpec (id 0): one an earlier client left could write to or kill tags. */
+    public static LlrpMessage deleteAllAccessSpecs(long id) {
+        return new LlrpMessage(LlrpMessage.DELETE_ACCESSSPEC, id, u32(0));
+    }
+
+    /**
+     * ADD_ACCESSSPEC: on every antenna, for the lane's ROSpec, read {@code tidWords} words of every
+     * tag's TID bank (a target with an empty mask matches every tag), reported in the same
+     * TagReportData as the tag's EPC; it never stops.
+     */
+    public static LlrpMessage addTidAccessSpec(long id, long accessSpecId, long rospecId, int tidWords) {
+        if (tidWords < 1 || tidWords > TID_WORDS_MAX) {
+            throw new IllegalArgumentException("TID words must be 1.." + TID_WORDS_MAX + ", got " + tidWords);
+        }
+        byte[] stopTrigger = tlv(PARAM_ACCESS_SPEC_STOP_TRIGGER, new byte[] {0, 0, 0}); // type 0: none; operation count 0
+        // C1G2TargetTag: MB 1 (EPC), Match 1, then pointer 0, an empty mask and empty data: every tag matches.
+        byte[] target = tlv(PARAM_C1G2_TARGET_TAG, ByteBuffer.allocate(7).put((byte) ((1 << 6) | (1 << 5))).putShort((short) 0)
+                .putShort((short) 0).putShort((short) 0).array());
+        byte[] read = tlv(PARAM_C1G2_READ, ByteBuffer.allocate(11).putShort((short) TID_READ_OP_SPEC_ID).putInt(0)
+                .put((byte) (MEMORY_BANK_TID << 6)).putShort((short) 0).putShort((short) tidWords).array());
+        byte[] command = tlv(PARAM_ACCESS_COMMAND, concat(tlv(PARAM_C1G2_TAG_SPEC, target), read));
+        byte[] reportSpec = tlv(PARAM_ACCESS_REPORT_SPEC, new byte[] {ACCESS_REPORT_WITH_RO_REPORT});
+        byte[] spec = tlv(PARAM_ACCESS_SPEC, concat(u32(accessSpecId), ByteBuffer.allocate(4).putShort((short) 0).put((byte) PROTOCOL_EPC_GEN2)
+                .put((byte) 0).array(), u32(rospecId), stopTrigger, command, reportSpec)); // antenna 0: all; disabled
+        return new LlrpMessage(LlrpMessage.ADD_ACCESSSPEC, id, spec);
+    }
+
+    public static LlrpMessage enableAccessSpec(long id, long accessSpecId) {
+        return new LlrpMessage(LlrpMessage.ENABLE_ACCESSSPEC, id, u32(accessSpecId));
     }
 
     /** DELETE_ROSPEC of every ROSpec (id 0): whatever an earlier client left must not run. */

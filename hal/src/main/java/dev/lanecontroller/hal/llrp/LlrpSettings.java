@@ -10,9 +10,11 @@ import java.util.List;
  * @param silenceLimitMs nothing from the reader for this long: it is offline, and reconnected
  * @param air what a site tunes on the reader (transmit power, Gen2 session, reader mode), and whether
  *     the reader's own configuration is reset to factory defaults on every connect
+ * @param tidWords read this many 16-bit words of every tag's TID (an AccessSpec), for the list's
+ *     anti-clone check; 0 reads none
  */
 public record LlrpSettings(String host, int port, List<Integer> antennas, long keepaliveMs, long silenceLimitMs, long connectTimeoutMs,
-                           long reconnectMinMs, long reconnectMaxMs, Air air) {
+                           long reconnectMinMs, long reconnectMaxMs, Air air, int tidWords) {
     public static final int DEFAULT_PORT = 5084;
 
     /**
@@ -52,7 +54,7 @@ public record LlrpSettings(String host, int port, List<Integer> antennas, long k
     /** The reader's air interface as the reader has it after a factory reset. */
     public LlrpSettings(String host, int port, List<Integer> antennas, long keepaliveMs, long silenceLimitMs, long connectTimeoutMs,
                         long reconnectMinMs, long reconnectMaxMs) {
-        this(host, port, antennas, keepaliveMs, silenceLimitMs, connectTimeoutMs, reconnectMinMs, reconnectMaxMs, Air.READER_DEFAULTS);
+        this(host, port, antennas, keepaliveMs, silenceLimitMs, connectTimeoutMs, reconnectMinMs, reconnectMaxMs, Air.READER_DEFAULTS, 0);
     }
 
     public LlrpSettings {
@@ -70,6 +72,9 @@ public record LlrpSettings(String host, int port, List<Integer> antennas, long k
         }
         if (connectTimeoutMs < 100 || reconnectMinMs < 1 || reconnectMaxMs < reconnectMinMs) {
             throw new IllegalArgumentException("LLRP connect timeout >= 100 ms and 1 <= reconnect min <= max");
+        }
+        if (tidWords < 0 || tidWords > LlrpRequests.TID_WORDS_MAX) {
+            throw new IllegalArgumentException("LLRP TID words must be 0.." + LlrpRequests.TID_WORDS_MAX + ", got " + tidWords);
         }
         if (antennas.size() > LlrpRequests.ANTENNAS_MAX || antennas.stream().anyMatch(a -> a < 1 || a > 65535)) {
             throw new IllegalArgumentException("LLRP antennas are 1..65535, at most " + LlrpRequests.ANTENNAS_MAX);

@@ -39,6 +39,15 @@ public final class SimTagReader extends ListeningTagReader {
         this.silent = silent;
     }
 
+    /** Fault injection: the reader reports {@code detail} (an antenna disconnected), or, with null, that it is fine again. */
+    public void setTrouble(String detail) {
+        if (detail != null) {
+            troubleStarted(detail);
+        } else {
+            troubleEnded();
+        }
+    }
+
     public boolean isSilent() {
         return silent;
     }

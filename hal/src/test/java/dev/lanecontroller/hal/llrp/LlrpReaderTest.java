@@ -155,6 +155,7 @@ class LlrpReaderTest {
             fake.accept();
             fake.send(FakeReader.CONNECTION_ACCEPTED);
             fake.answer(LlrpMessage.SET_READER_CONFIG, LlrpMessage.SET_READER_CONFIG_RESPONSE);
+            fake.answer(LlrpMessage.DELETE_ACCESSSPEC, LlrpMessage.DELETE_ACCESSSPEC_RESPONSE);
             fake.answer(LlrpMessage.DELETE_ROSPEC, LlrpMessage.DELETE_ROSPEC_RESPONSE);
             assertEquals(LlrpMessage.ADD_ROSPEC, fake.receive().type());
             int beatsBefore = heartbeats.get();
@@ -171,6 +172,52 @@ class LlrpReaderTest {
             fake.accept();
             fake.handshake();
             await(reader::online);
+        }
+    }
+
+    @Test
+    void readsEachTagsTidWithAnAccessSpecWhenAsked() throws Exception {
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = new LlrpReader(new LlrpSettings("127.0.0.1", fake.port(),
+                List.of(1, 2), 1_000, 10_000, 2_000, 10, 50, LlrpSettings.Air.READER_DEFAULTS, 6))) {
+            reader.onRead(reads::add);
+            reader.start();
+            fake.accept();
+            String[] sent = new String[1];
+            fake.handshake(spec -> sent[0] = HexFormat.of().withUpperCase().formatHex(spec.body()), "");
+            assertEquals(FakeReader.ADD_ACCESSSPEC_BODY_TID_6_WORDS.replace(" ", ""), sent[0]);
+            await(reader::online);
+            fake.send(FakeReader.REPORT_TAG_WITH_TID);
+            assertEquals(new TagRead("E28011606000020A1B2C3D4E", "E2801160200012345678ABCD", 2, LlrpDecoder.RSSI_MISSING_DBM),
+                    reads.poll(5, TimeUnit.SECONDS));
+            // The tag did not answer the read: the card is reported without a TID, not dropped.
+            fake.send(FakeReader.REPORT_TAG_TID_UNREAD);
+            assertEquals(new TagRead("E28011606000020A1B2C3D4E", null, 2, LlrpDecoder.RSSI_MISSING_DBM), reads.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aLaneAntennaDisconnectedIsReaderTroubleUntilTheReaderSaysItIsBack() throws Exception {
+        BlockingQueue<String> trouble = new LinkedBlockingQueue<>();
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = new LlrpReader(new LlrpSettings("127.0.0.1", fake.port(),
+                List.of(1, 2), 1_000, 10_000, 2_000, 10, 50))) {
+            reader.onTrouble(trouble::add, () -> trouble.add("ended"));
+            reader.start();
+            fake.accept();
+            // Already unplugged when the lane connects: the reader's AntennaProperties say so.
+            fake.handshake(null, FakeReader.ANTENNA_1_UP_2_DOWN);
+            assertEquals("antenna 2 disconnected", trouble.poll(5, TimeUnit.SECONDS));
+            fake.send(FakeReader.ANTENNA_2_CONNECTED);
+            assertEquals("ended", trouble.poll(5, TimeUnit.SECONDS));
+            fake.send(FakeReader.ANTENNA_3_DISCONNECTED); // the next lane's antenna: not this lane's trouble
+            fake.send(FakeReader.ANTENNA_2_DISCONNECTED);
+            assertEquals("antenna 2 disconnected", trouble.poll(5, TimeUnit.SECONDS));
+            assertEquals("antenna 2 disconnected", reader.antennaTrouble());
+            // A reconnect asks again: the reader now says every antenna is there.
+            fake.drop();
+            fake.accept();
+            fake.handshake(null, "00DD 0009 80 0001 0000 00DD 0009 80 0002 0000 00DD 0009 00 0003 0000");
+            assertEquals("ended", trouble.poll(5, TimeUnit.SECONDS));
+            assertEquals("", reader.antennaTrouble());
         }
     }
 

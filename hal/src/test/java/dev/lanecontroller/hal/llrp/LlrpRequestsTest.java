@@ -25,7 +25,7 @@ class LlrpRequestsTest {
         assertEquals(expected, hex(LlrpRequests.antennaConfiguration(air)));
         String rospec = hex(LlrpRequests.addRospec(7, LlrpReader.ROSPEC_ID, List.of(1, 2), air).body());
         assertTrue(rospec.contains("00BA002F" + "0001" + "01" + expected), "inside the InventoryParameterSpec: " + rospec);
-        assertEquals("00" + "00DC0009010000" + "03E8", hex(LlrpRequests.setConfig(8, 1_000, false).body()),
+        assertEquals("00" + "00F4000B00F50007000880" + "00DC0009010000" + "03E8", hex(LlrpRequests.setConfig(8, 1_000, false).body()),
                 "no factory reset: what a technician set on the reader stays");
     }
 
