@@ -6,21 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanecontroller.core.CardStatus;
 import dev.lanecontroller.store.CardRecord;
-import dev.lanecontroller.store.ClearanceStore;
-import dev.lanecontroller.store.Database;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code hardware.kind: bench}: an integrator's laptop. The daemon, started as {@code lane-controller
@@ -31,7 +23,6 @@ import picocli.CommandLine;
  */
 class BenchLaneTest {
     private static final String CARD = "E20000000000000000000042";
-    private static final String SECRET = "Bearer bench-secret-0123456789";
 
     @TempDir
     Path dir;
@@ -142,67 +133,18 @@ class BenchLaneTest {
 
     /** A member's plate posted, then its card presented: CLEARED with the plate, the simulated vehicle through, the arm down. */
     private void memberThroughTheBench(BenchReader reader) throws Exception {
-        Path db = dir.resolve("lane.db");
-        long now = System.currentTimeMillis();
-        try (ClearanceStore store = new ClearanceStore(Database.open(db))) {
-            List<CardRecord> cards = List.of(new CardRecord(CARD, CardStatus.ACTIVE, Long.MAX_VALUE, Set.of("ON:ABC123"), null, false));
-            store.importList("NEXUS", 1, now, now + 86_400_000L, now, sink -> {
-                cards.forEach(sink);
-                return cards.size();
-            });
-        }
-        int cameraPort;
-        try (ServerSocket free = new ServerSocket(0)) {
-            cameraPort = free.getLocalPort();
-        }
-        Files.writeString(dir.resolve("camera.secret"), SECRET + "\n");
-        Path config = dir.resolve("lane.yaml");
-        Files.writeString(config, """
-                lane: {id: bench-01, armingLoop: false}
-                programs: {accepted: [NEXUS]}
-                policy: {plateRequired: true}
-                storage: {path: %s}
-                health: {enabled: false}
-                hardware:
-                  kind: bench
-                  simulated: {gateTravelMs: 300}
-                camera:
-                  kind: webhook
-                  webhook: {host: 127.0.0.1, port: %d, secretFile: camera.secret, mapping: {preset: flat}}
-                """.formatted(db, cameraPort) + reader.yaml());
-        assertEquals(0, Main.execute("check-config", config.toString()));
-        RunCommand run = new RunCommand(hardware -> {
-            throw new AssertionError("a bench opens no GPIO");
-        });
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                return type == RunCommand.class ? type.cast(run) : CommandLine.defaultFactory().create(type);
-            }
-        };
-        AtomicInteger exit = new AtomicInteger(-1);
-        Thread daemon = new Thread(() -> exit.set(Main.execute(factory, "run", "--config", config.toString())), "bench-daemon");
-        daemon.start();
-        try {
+        List<CardRecord> cards = List.of(new CardRecord(CARD, CardStatus.ACTIVE, Long.MAX_VALUE, Set.of("ON:ABC123"), null, false));
+        try (BenchDaemon bench = new BenchDaemon(dir, cards, reader.yaml(), "")) {
             reader.awaitReady();
             // The plate first (the camera is quicker than the reader), then the card: one vehicle, one transaction.
-            HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + cameraPort + "/plates")).header("Authorization", SECRET)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"plate\":\"ABC 123\",\"region\":\"ON\",\"confidence\":95}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, posted.statusCode(), posted.body());
+            assertEquals(200, bench.postPlate("ABC 123", "ON", 95));
             reader.present(CARD);
-            PhysicalLaneTest.await(() -> !ReferralWaitsForOfficerTest.events(db, "PASSAGE").isEmpty(), 30_000,
-                    "the vehicle through the simulated lane");
-            JsonNode decision = ReferralWaitsForOfficerTest.events(db, "DECISION").get(0);
+            PhysicalLaneTest.await(() -> !bench.events("PASSAGE").isEmpty(), 30_000, "the vehicle through the simulated lane");
+            JsonNode decision = bench.events("DECISION").get(0);
             assertEquals("CLEARED", decision.get("outcome").asText(), decision.toString());
             assertEquals("ON:ABC123", decision.get("plate").asText(), "the camera's plate is in the decision");
-            assertEquals(1, ReferralWaitsForOfficerTest.events(db, "DECISION").size(), "the plate and the card were one vehicle");
-        } finally {
-            run.stop();
-            daemon.join(30_000);
+            assertEquals(1, bench.events("DECISION").size(), "the plate and the card were one vehicle");
         }
-        assertEquals(0, exit.get(), "the daemon stopped cleanly");
     }
 
     @Test

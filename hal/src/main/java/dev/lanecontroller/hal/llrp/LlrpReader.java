@@ -125,12 +125,14 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
             return;
         }
         boolean wasOnline = online;
+        boolean newProblem = !why.equals(lastProblem);
         online = false;
         out = null;
         connectionFailures++;
         lastProblem = why;
-        // Every loss of a working reader, then every tenth failed attempt: a dead reader must not flood the journal.
-        if (wasOnline || connectionFailures % 10 == 1) {
+        // Every loss of a working reader and every new problem, a problem that repeats every tenth time:
+        // a dead reader must not flood the log, and a technician must see each thing that went wrong.
+        if (wasOnline || newProblem || connectionFailures % 10 == 1) {
             LOG.log(System.Logger.Level.WARNING, "LLRP reader " + settings.host() + ":" + settings.port() + ": " + why
                     + (wasOnline ? "" : " (" + connectionFailures + " failed attempts)"));
         }

@@ -221,6 +221,44 @@ class LlrpReaderTest {
         }
     }
 
+    @Test
+    void everyNewProblemIsLoggedEvenRightAfterTheConnectionWasLost() throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(LlrpReader.class.getName());
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = reader(fake, 2_000)) {
+            fake.accept();
+            fake.handshake();
+            await(reader::online);
+            fake.drop(); // lost: logged
+            fake.accept();
+            fake.send(FakeReader.CONNECTION_ACCEPTED);
+            fake.answer(LlrpMessage.SET_READER_CONFIG, LlrpMessage.SET_READER_CONFIG_RESPONSE);
+            fake.answer(LlrpMessage.DELETE_ACCESSSPEC, LlrpMessage.DELETE_ACCESSSPEC_RESPONSE);
+            fake.answer(LlrpMessage.DELETE_ROSPEC, LlrpMessage.DELETE_ROSPEC_RESPONSE);
+            assertEquals(LlrpMessage.ADD_ROSPEC, fake.receive().type()); // never answered, and nothing else comes
+            await(() -> reader.connectionFailures() >= 2);
+            await(() -> logged.stream().anyMatch(line -> line.contains("closed the connection")));
+            await(() -> logged.stream().anyMatch(line -> line.contains("silent for 2000 ms")));
+        } finally {
+            log.removeHandler(capture);
+        }
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
