@@ -38,6 +38,8 @@ ID_PATTERN='^[a-z0-9-]{1,32}$'
 KEY_ID_PATTERN='^[A-Za-z0-9._-]{1,64}$'
 LANE=""; SITE=""; BROKER=""; CA=""; CERT=""; RELEASE_KEY=""; PROGRAMS=NEXUS
 HEALTH_HOST=127.0.0.1; HEALTH_PORT=9107
+# What was asked on this run (a config already there keeps everything else).
+ASKED_PROGRAMS=""; ASKED_HEALTH_HOST=""; ASKED_HEALTH_PORT=""
 LIST_KEYS=(); COMMAND_KEYS=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -50,9 +52,9 @@ while [ $# -gt 0 ]; do
     --list-key) need_value "$@"; LIST_KEYS+=("$2"); shift 2 ;;
     --command-key) need_value "$@"; COMMAND_KEYS+=("$2"); shift 2 ;;
     --release-key) need_value "$@"; RELEASE_KEY=$2; shift 2 ;;
-    --programs) need_value "$@"; PROGRAMS=$2; shift 2 ;;
-    --health-host) need_value "$@"; HEALTH_HOST=$2; shift 2 ;;
-    --health-port) need_value "$@"; HEALTH_PORT=$2; shift 2 ;;
+    --programs) need_value "$@"; PROGRAMS=$2; ASKED_PROGRAMS=$2; shift 2 ;;
+    --health-host) need_value "$@"; HEALTH_HOST=$2; ASKED_HEALTH_HOST=$2; shift 2 ;;
+    --health-port) need_value "$@"; HEALTH_PORT=$2; ASKED_HEALTH_PORT=$2; shift 2 ;;
     --root) need_value "$@"; set_root "$2"; shift 2 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
@@ -160,12 +162,46 @@ if [ -n "$CERT" ]; then
   install -o 0 -g "$gid" -m 0640 "$CERT" "$CFG/tls/lane.pem"
 fi
 
-# The config, from the template; the one it replaces is kept as lane.yaml.previous.
+# The config. A first run writes it from the template. A later run changes in the config already
+# there only what provision.sh manages (lane id, site, broker, key ids; programs and the health
+# address when asked), so the technician's hardware, reader, camera and timings stay; a config not
+# laid out as the template's is written afresh from it, with a warning. The one replaced is kept
+# as lane.yaml.previous.
 new_config=$(mktemp "$CFG/.lane.yaml.XXXXXX")
-sed -e "s|@LANE@|$LANE|g" -e "s|@SITE@|$SITE|g" -e "s|@BROKER@|$BROKER|g" -e "s|@PROGRAMS@|${PROGRAMS//,/, }|g" \
-  -e "s|@HEALTH_HOST@|$HEALTH_HOST|g" -e "s|@HEALTH_PORT@|$HEALTH_PORT|g" \
-  -e "s|@LIST_KEYS@|$(key_map "${list_ids[@]}")|" -e "s|@COMMAND_KEYS@|$(key_map "${command_ids[@]}")|" \
-  "$HERE/lane.yaml.template" >"$new_config"
+from_template() {
+  sed -e "s|@LANE@|$LANE|g" -e "s|@SITE@|$SITE|g" -e "s|@BROKER@|$BROKER|g" -e "s|@PROGRAMS@|${PROGRAMS//,/, }|g" \
+    -e "s|@HEALTH_HOST@|$HEALTH_HOST|g" -e "s|@HEALTH_PORT@|$HEALTH_PORT|g" \
+    -e "s|@LIST_KEYS@|$(key_map "${list_ids[@]}")|" -e "s|@COMMAND_KEYS@|$(key_map "${command_ids[@]}")|" \
+    "$HERE/lane.yaml.template"
+}
+# Block-style YAML as the template writes it: a top-level key, two-space keys under it, four under central.keys.
+update_config() {
+  awk -v lane="$LANE" -v site="$SITE" -v broker="$BROKER" -v programs="${ASKED_PROGRAMS//,/, }" \
+    -v lists="$(key_map "${list_ids[@]}")" -v commands="$(key_map "${command_ids[@]}")" \
+    -v hhost="$ASKED_HEALTH_HOST" -v hport="$ASKED_HEALTH_PORT" '
+    /^[A-Za-z]/ { top = $0; sub(/:.*/, "", top); second = "" }
+    /^  [A-Za-z]/ { second = $0; sub(/^  /, "", second); sub(/:.*/, "", second) }
+    top == "lane" && /^  id:/ { print "  id: " lane; done["lane.id"] = 1; next }
+    top == "programs" && /^  accepted:/ && programs != "" { print "  accepted: [" programs "]"; done["programs"] = 1; next }
+    top == "central" && /^  broker:/ { print "  broker: " broker; done["broker"] = 1; next }
+    top == "central" && /^  site:/ { print "  site: " site; done["site"] = 1; next }
+    top == "central" && second == "keys" && /^    lists:/ { print "    lists: {" lists "}"; done["lists"] = 1; next }
+    top == "central" && second == "keys" && /^    commands:/ { print "    commands: {" commands "}"; done["commands"] = 1; next }
+    top == "health" && /^  host:/ && hhost != "" { print "  host: " hhost; done["hhost"] = 1; next }
+    top == "health" && /^  port:/ && hport != "" { print "  port: " hport; done["hport"] = 1; next }
+    { print }
+    END {
+      split("lane.id broker site lists commands", needed, " ")
+      for (i in needed) if (!done[needed[i]]) exit 3
+      if ((programs != "" && !done["programs"]) || (hhost != "" && !done["hhost"]) || (hport != "" && !done["hport"])) exit 3
+    }' "$CFG/lane.yaml"
+}
+if [ -f "$CFG/lane.yaml" ] && update_config >"$new_config"; then
+  :
+else
+  [ -f "$CFG/lane.yaml" ] && warn "$LANE_CONFIG_FILE is not laid out as provision.sh writes it: written afresh from the template (your edits are in lane.yaml.previous)"
+  from_template >"$new_config"
+fi
 protect "$new_config"
 if [ -f "$CFG/lane.yaml" ] && ! cmp -s "$new_config" "$CFG/lane.yaml"; then
   cp -p "$CFG/lane.yaml" "$CFG/lane.yaml.previous"

@@ -106,7 +106,9 @@ wait_healthy() {
 point "$LANE_PREVIOUS_LINK" "$old_target"
 point "$LANE_JAR_LINK" "$new_target"
 say "switched to $new_target (previous: $old_target); restarting"
-systemctl restart "$LANE_SERVICE" || warn "systemctl restart failed; waiting for health anyway"
+# --no-block: the unit is Type=notify, and a plain restart would wait for a READY a bad release never
+# sends (up to TimeoutStartSec=120) before our own --timeout even starts counting.
+systemctl restart --no-block "$LANE_SERVICE" || warn "systemctl restart failed; waiting for health anyway"
 if wait_healthy; then
   # Keep the release in use and the previous one; older ones go.
   for jar in "$LANE_RELEASES_DIR"/lane-controller-*.jar; do
@@ -121,7 +123,7 @@ fi
 
 warn "$new_target did not become healthy within ${TIMEOUT_S}s: rolling back to $old_target"
 point "$LANE_JAR_LINK" "$old_target"
-systemctl restart "$LANE_SERVICE" || true
+systemctl restart --no-block "$LANE_SERVICE" || true
 if wait_healthy; then
   say "rolled back: $old_target is running and healthy again ($new_target kept in releases/ for inspection)"
   exit 1

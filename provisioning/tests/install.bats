@@ -94,6 +94,42 @@ tree() {
   ! grep -q "$(sed -n 2p "$ROOT/etc/lane-controller/tls/lane.key")" <<<"$output"
 }
 
+@test "provisioning again changes only what was asked: the technician's hardware and timings stay" {
+  "$PROVISIONING/install.sh" --root "$ROOT" --jar "$JAR"
+  make_pki "$BATS_TEST_TMPDIR/pki"
+  pki=$BATS_TEST_TMPDIR/pki
+  "$PROVISIONING/provision.sh" --root "$ROOT" --lane lane-07 --site poe-01 --broker ssl://central.example.org:8883 \
+    --ca "$pki/ca.pem" --list-key lists-2026="$pki/lists.pub" --command-key ops-2026="$pki/ops.pub" || true
+  cfg=$ROOT/etc/lane-controller/lane.yaml
+  # The technician's edits: a bench with a serial reader, and the lane's timings.
+  python3 - "$cfg" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+start = text.index("hardware:")
+end = text.index("central:")
+text = text[:start] + "hardware:\n  kind: bench\nreader:\n  kind: serial\n  serial: {device: \"tcp://192.168.50.21:4001\"}\n" \
+    + "timings:\n  readWindowMs: 1800\n" + text[end:]
+text = text.replace("  initialMode: AUTOMATED", "  initialMode: AUTOMATED\n  armingLoop: false")
+open(path, "w").write(text)
+PY
+  run "$PROVISIONING/provision.sh" --root "$ROOT" --lane lane-07 --site poe-01 --broker ssl://central.example.org:8883 \
+    --health-host 0.0.0.0
+  grep -q '^  host: 0.0.0.0$' "$cfg"
+  grep -q '^  kind: bench$' "$cfg"
+  grep -q 'device: "tcp://192.168.50.21:4001"' "$cfg"
+  grep -q '^  readWindowMs: 1800$' "$cfg"
+  grep -q '^  armingLoop: false$' "$cfg"
+  grep -q 'lists: {lists-2026: keys/lists-2026.pub}' "$cfg"
+  grep -q '^  host: 127.0.0.1$' "$ROOT/etc/lane-controller/lane.yaml.previous"
+  # A config laid out otherwise is written afresh from the template, with a warning; the edits are in .previous.
+  printf 'lane: {id: lane-07}\n' >"$cfg"
+  run "$PROVISIONING/provision.sh" --root "$ROOT" --lane lane-07 --site poe-01 --broker ssl://central.example.org:8883
+  [[ $output == *"not laid out as provision.sh writes it"* ]]
+  grep -q '^  broker: ssl://central.example.org:8883$' "$cfg"
+  grep -qx 'lane: {id: lane-07}' "$ROOT/etc/lane-controller/lane.yaml.previous"
+}
+
 @test "check-config names a missing or wrong certificate or key file" {
   "$PROVISIONING/install.sh" --root "$ROOT" --jar "$JAR"
   install_and_provision "$ROOT" 9107 >/dev/null

@@ -40,7 +40,7 @@ teardown() {
 
 @test "the unit keeps the promises docs/install.md makes" {
   unit=$REPO/systemd/lane-controller.service
-  for line in Type=notify NotifyAccess=all WatchdogSec=20 Restart=always TimeoutStopSec=20 ProtectSystem=strict \
+  for line in Type=notify NotifyAccess=all WatchdogSec=20 Restart=always RestartPreventExitStatus=2 TimeoutStopSec=20 ProtectSystem=strict \
       ReadWritePaths=/var/lib/lane-controller PrivateTmp=yes NoNewPrivileges=yes CapabilityBoundingSet= DevicePolicy=closed \
       ConditionPathExists=/etc/lane-controller/lane.yaml User=lanectl; do
     grep -qx "$line" "$unit" || { echo "missing: $line"; return 1; }

@@ -17,6 +17,11 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
     /** A clean stop (LANE_STOPPED journaled, outputs safe, central told) finishes well within this. */
     private static final long STOP_TIMEOUT_MS = 10_000;
+    /**
+     * Hardware that did not open may be there on the next try; exit 2 (a bad config, keys, another
+     * daemon) never is: the unit restarts on this one and not on that (RestartPreventExitStatus=2).
+     */
+    static final int HARDWARE_NOT_READY_EXIT = 3;
 
     private final Host host;
     /** Counted down to stop the daemon as SIGTERM does. */
@@ -58,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
             daemon = LaneDaemon.start(config, host);
         } catch (LaneDaemon.StartFailure e) {
             System.err.println(e.getMessage());
-            return ConfigFile.BAD_CONFIG_EXIT;
+            return e.mayClear() ? HARDWARE_NOT_READY_EXIT : ConfigFile.BAD_CONFIG_EXIT;
         }
         // SIGTERM/Ctrl-C: the JVM exits when the hook returns, so the hook waits for the clean stop below.
         Thread hook = new Thread(() -> {

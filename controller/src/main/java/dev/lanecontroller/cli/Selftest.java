@@ -27,6 +27,12 @@ import java.util.concurrent.TimeUnit;
  * the camera's endpoint. Ends with a table; fails if any line does.
  */
 final class Selftest {
+    /**
+     * The camera endpoint's first answer, in a JVM just started: seconds on a Pi, more under emulation
+     * (3 s failed there). Nothing listening is refused at once; only a hung endpoint waits this long.
+     */
+    private static final Duration CAMERA_PROBE_TIMEOUT = Duration.ofSeconds(30);
+
     enum Result { PASS, FAIL, SKIPPED, DRIVEN }
 
     record Line(String item, Result result, String detail) {}
@@ -185,11 +191,11 @@ final class Selftest {
             return;
         }
         // Without the secret the configured path must answer 401: it is up, it is the path, and it checks.
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(CAMERA_PROBE_TIMEOUT).build();
         String path = devices.camera().path();
         try {
             int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + devices.camera().port() + path))
-                    .timeout(Duration.ofSeconds(3)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    .timeout(CAMERA_PROBE_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
             lines.add(new Line("camera endpoint", status == 401 ? Result.PASS : Result.FAIL,
                     "port " + devices.camera().port() + ", path " + path + ": " + status + " without the secret"

@@ -56,12 +56,26 @@ public final class LaneDaemon implements AutoCloseable {
     /** How often the central backlog is held against its alarm thresholds. */
     private static final long BACKLOG_CHECK_S = 10;
 
-    /** The daemon cannot start: bad hardware, unreadable keys or certificates. Exit 2, the problem named. */
+    /**
+     * The daemon cannot start, the problem named: unreadable keys or certificates, another daemon on
+     * the database (nothing a restart changes), or hardware that did not open ({@link #mayClear}: a
+     * GPIO chip udev has not made yet, a reader's port not there yet; a restart may find it).
+     */
     public static final class StartFailure extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean mayClear;
 
         StartFailure(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        StartFailure(String message, Throwable cause, boolean mayClear) {
             super(message, cause);
+            this.mayClear = mayClear;
+        }
+
+        public boolean mayClear() {
+            return mayClear;
         }
     }
 
@@ -184,7 +198,7 @@ public final class LaneDaemon implements AutoCloseable {
             try {
                 parts.devices = LaneDevices.openBench(config.hardware(), parts.simulated.ports());
             } catch (IOException | RuntimeException e) {
-                throw new StartFailure("bench devices: " + e.getMessage(), e);
+                throw new StartFailure("bench devices: " + e.getMessage(), e, true);
             }
             parts.ports = parts.devices.ports();
             BenchVehicles.driveThroughWhenOpen(parts.scheduler, parts.simulated);
@@ -193,7 +207,7 @@ public final class LaneDaemon implements AutoCloseable {
                 parts.devices = host.gpioPins() == null ? LaneDevices.open(config.hardware(), parts.scheduler)
                         : LaneDevices.open(config.hardware(), host.gpioPins().apply(config.hardware()), parts.scheduler);
             } catch (IOException | RuntimeException e) {
-                throw new StartFailure("lane hardware: " + e.getMessage(), e);
+                throw new StartFailure("lane hardware: " + e.getMessage(), e, true);
             }
             parts.ports = parts.devices.ports();
         }
