@@ -5,7 +5,9 @@ import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.LaneState;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.core.Now;
+import dev.lanecontroller.hal.GateLimit;
 import dev.lanecontroller.hal.RealTimeScheduler;
+import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.link.LaneLink;
 import dev.lanecontroller.ops.Health;
 import dev.lanecontroller.ops.HealthServer;
@@ -44,6 +46,15 @@ final class DaemonHealth {
                 () -> shell.eventsRefused() + (central == null ? 0 : central.eventsRefused()));
         metrics.counter("lane_inbox_dropped", "inputs dropped because the lane's inbox was full", inbox::dropped);
         metrics.gauge("lane_fault", "1 while the lane is in FAULT", () -> shell.state().mode() == LaneMode.FAULT ? 1 : 0);
+        // What the lane is doing, as state sets: 1 for the one in force, 0 for the others.
+        metrics.gauges("lane_mode", "1 for the lane's mode", "mode", () -> oneOf(LaneMode.values(), shell.state().mode()));
+        metrics.gauges("lane_signal_aspect", "1 for the aspect the lane last commanded", "aspect",
+                () -> oneOf(SignalAspect.values(), shell.state().signal()));
+        metrics.gauges("lane_gate_position", "1 for where the arm is: the limit it reached since its last command, or moving", "position",
+                () -> gatePosition(shell.state()));
+        metrics.gauges("lane_loop_occupied", "1 while the loop (or photo-eye) is occupied", "loop", () -> loops(shell.state()));
+        metrics.gauge("lane_reader_last_heard_seconds", "seconds since the reader's last heartbeat or read",
+                () -> (scheduler.nowMs() - shell.state().readerAliveAtMs()) / 1000.0);
         metrics.gauges("lane_list_version", "the list version in force, per program", "program", () -> lists(shell, list -> (double) list.version()));
         metrics.gauges("lane_list_age_seconds", "how long ago central issued the list in force, per program", "program",
                 () -> lists(shell, list -> (System.currentTimeMillis() - list.issuedWallMs()) / 1000.0));
@@ -85,6 +96,29 @@ final class DaemonHealth {
         return "lane " + state.mode() + (state.mode() == LaneMode.FAULT ? " (" + state.faultCause() + ")" : "")
                 + ", backlog " + journal.outbox().unsentCount()
                 + (central == null ? ", no central link" : central.link().isConnected() ? ", central connected" : ", central not connected");
+    }
+
+    private static <E extends Enum<E>> Map<String, Double> oneOf(E[] all, E current) {
+        Map<String, Double> values = new TreeMap<>();
+        for (E each : all) {
+            values.put(each.name(), each == current ? 1.0 : 0.0);
+        }
+        return values;
+    }
+
+    private static Map<String, Double> gatePosition(LaneState state) {
+        String at = state.gatePosition() == GateLimit.OPEN ? "open" : state.gatePosition() == GateLimit.CLOSED ? "closed" : "moving";
+        Map<String, Double> values = new TreeMap<>();
+        for (String position : new String[] {"open", "closed", "moving"}) {
+            values.put(position, position.equals(at) ? 1.0 : 0.0);
+        }
+        return values;
+    }
+
+    private static Map<String, Double> loops(LaneState state) {
+        Map<String, Double> values = new TreeMap<>();
+        state.loops().forEach((loop, track) -> values.put(loop.name(), track.occupied() ? 1.0 : 0.0));
+        return values;
     }
 
     private static Map<String, Double> lists(LaneShell shell, ToDoubleFunction<ListInfo> value) {

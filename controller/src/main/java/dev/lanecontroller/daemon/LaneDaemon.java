@@ -215,6 +215,7 @@ public final class LaneDaemon implements AutoCloseable {
         Inbox inbox = parts.inbox;
         ConsoleObserver console = new ConsoleObserver(host.console());
         LaneMetrics metrics = new LaneMetrics();
+        metrics.describeProcess(host.softwareVersion());
         // Only the demo's simulated traffic has a simulated officer: on any other lane a referral
         // ends by an officer's signed RELEASE from central, never by a timer in the controller.
         boolean simulatedTraffic = simulatedHardware && config.simulated().trafficEnabled() && !demoCards.isEmpty();

@@ -178,6 +178,8 @@ public final class LaneDevices implements AutoCloseable {
         if (camera != null) {
             metrics.counter("lane_camera_posts_accepted", "plate posts from the camera taken", camera::accepted);
             metrics.counter("lane_camera_posts_refused", "camera posts refused (secret, size, JSON, mapping)", camera::refused);
+            metrics.gauge("lane_camera_last_post_seconds", "seconds since the camera's last post (NaN before the first)",
+                    () -> camera.lastPostNanos() < 0 ? Double.NaN : (System.nanoTime() - camera.lastPostNanos()) / 1e9);
         }
     }
 

@@ -30,6 +30,16 @@ public final class LaneMetrics {
             .help("from the input that decided a vehicle to its last output, the journal's fsync included")
             .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0).register(registry);
 
+    /**
+     * The JVM's and the process's own metrics (memory, GC, threads, CPU, open files) and which
+     * release this is ({@code lane_build_info{version}}): what every Prometheus target shows.
+     */
+    public void describeProcess(String softwareVersion) {
+        io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(registry);
+        io.prometheus.metrics.core.metrics.Info.builder().name("lane_build_info").help("the lane controller's release")
+                .labelNames("version").register(registry).setLabelValues(softwareVersion);
+    }
+
     /** Counts a journaled event by type. */
     public void onEvent(JournalEntry entry) {
         events.labelValues(entry.type()).inc();
