@@ -30,7 +30,7 @@ final class DaemonHealth {
 
     /** The local /health and /metrics endpoint; a lane that cannot open it still runs (and says so). */
     static HealthServer start(LaneConfig config, LaneMetrics metrics, LaneShell shell, LaneRunner runner, SqliteJournal journal,
-                                            Inbox inbox, LaneLink central, Supplier<Now> clock, RealTimeScheduler scheduler) {
+                              Inbox inbox, LaneLink central, Supplier<Now> clock, RealTimeScheduler scheduler, LaneDevices devices) {
         if (!config.health().enabled()) {
             return null;
         }
@@ -80,7 +80,8 @@ final class DaemonHealth {
         }
         try {
             HealthServer server = new HealthServer(new InetSocketAddress(config.health().host(), config.health().port()),
-                    () -> healthSnapshot(config, shell, runner, outbox, central, clock, scheduler), metrics);
+                    () -> healthSnapshot(config, shell, runner, outbox, central, clock, scheduler),
+                    () -> laneDetails(shell.state(), scheduler.nowMs(), devices), metrics);
             System.out.println("health: http://" + config.health().host() + ":" + server.port() + "/health and /metrics");
             return server;
         } catch (IOException e) {
@@ -96,6 +97,38 @@ final class DaemonHealth {
         return "lane " + state.mode() + (state.mode() == LaneMode.FAULT ? " (" + state.faultCause() + ")" : "")
                 + ", backlog " + journal.outbox().unsentCount()
                 + (central == null ? ", no central link" : central.link().isConnected() ? ", central connected" : ", central not connected");
+    }
+
+    /** /health's "lane": what the lane commanded and saw, and each device's own state (docs/configuration.md#health). */
+    static Map<String, Object> laneDetails(LaneState state, long nowMs, LaneDevices devices) {
+        Map<String, Object> lane = new java.util.LinkedHashMap<>();
+        lane.put("mode", state.mode().name());
+        lane.put("faultCause", state.faultCause());
+        lane.put("signal", state.signal() == null ? null : state.signal().name());
+        Map<String, Object> gate = new java.util.LinkedHashMap<>();
+        gate.put("commanded", state.gateCommand() == null ? null : state.gateCommand().name());
+        gate.put("position", gatePosition(state).entrySet().stream().filter(e -> e.getValue() == 1.0).map(Map.Entry::getKey)
+                .findFirst().orElse("moving"));
+        lane.put("gate", gate);
+        Map<String, Object> loops = new java.util.LinkedHashMap<>();
+        state.loops().forEach((loop, track) -> loops.put(loop.name(), track.occupied() ? "occupied" : "clear"));
+        lane.put("loops", loops);
+        Map<String, Object> reader = new java.util.LinkedHashMap<>();
+        reader.put("lastHeardSeconds", (nowMs - state.readerAliveAtMs()) / 1000.0);
+        reader.put("trouble", state.readerTrouble());
+        if (devices != null) {
+            reader.putAll(devices.readerState());
+        }
+        lane.put("reader", reader);
+        if (devices != null && devices.camera() != null) {
+            long last = devices.camera().lastPostNanos();
+            Map<String, Object> camera = new java.util.LinkedHashMap<>();
+            camera.put("lastPostSeconds", last < 0 ? null : (System.nanoTime() - last) / 1e9);
+            camera.put("postsAccepted", devices.camera().accepted());
+            camera.put("postsRefused", devices.camera().refused());
+            lane.put("camera", camera);
+        }
+        return lane;
     }
 
     private static <E extends Enum<E>> Map<String, Double> oneOf(E[] all, E current) {

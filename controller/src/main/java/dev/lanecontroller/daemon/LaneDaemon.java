@@ -265,7 +265,7 @@ public final class LaneDaemon implements AutoCloseable {
         if (parts.devices != null) {
             parts.devices.registerMetrics(metrics);
         }
-        parts.health = DaemonHealth.start(config, metrics, shell, runner, parts.journal, inbox, link, clock, scheduler);
+        parts.health = DaemonHealth.start(config, metrics, shell, runner, parts.journal, inbox, link, clock, scheduler, parts.devices);
         parts.systemd = SystemdNotifier.fromEnvironment(host.environment());
         try {
             if (runner.awaitStarted(STARTUP_TIMEOUT_MS)) {

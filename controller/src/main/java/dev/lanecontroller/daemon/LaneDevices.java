@@ -163,6 +163,26 @@ public final class LaneDevices implements AutoCloseable {
         return llrp != null ? llrp.badReports() : serial != null ? serial.rejectedFrames() : wiegand.rejectedFrames();
     }
 
+    /** The reader's own state for /health: its kind, whether it is online, and why not. */
+    public java.util.Map<String, Object> readerState() {
+        java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
+        if (llrp != null) {
+            state.put("kind", "llrp");
+            state.put("online", llrp.online());
+            state.put("problem", llrp.online() ? null : llrp.lastProblem());
+            state.put("antennaTrouble", llrp.antennaTrouble().isEmpty() ? null : llrp.antennaTrouble());
+        } else if (serial != null) {
+            state.put("kind", "serial");
+            state.put("online", serial.online());
+            state.put("problem", serial.online() ? null : serial.lastProblem());
+        } else {
+            state.put("kind", "wiegand");
+        }
+        state.put("reads", readerReads());
+        state.put("errors", readerErrors());
+        return state;
+    }
+
     /** Registers the devices' own counters with the lane's metrics (docs/configuration.md#health). */
     public void registerMetrics(dev.lanecontroller.ops.LaneMetrics metrics) {
         metrics.counter("lane_reader_reads", "cards the RFID reader reported", this::readerReads);

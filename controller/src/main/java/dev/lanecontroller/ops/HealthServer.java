@@ -23,6 +23,15 @@ public final class HealthServer implements AutoCloseable {
     private final HttpServer server;
 
     public HealthServer(InetSocketAddress address, Supplier<Health.Snapshot> snapshot, LaneMetrics metrics) throws IOException {
+        this(address, snapshot, () -> null, metrics);
+    }
+
+    /**
+     * With {@code lane}: what the lane and its devices are doing (signal, gate, loops, reader,
+     * camera), shown under "lane" beside the checks; null leaves it out.
+     */
+    public HealthServer(InetSocketAddress address, Supplier<Health.Snapshot> snapshot, Supplier<java.util.Map<String, Object>> lane,
+                        LaneMetrics metrics) throws IOException {
         server = HttpServer.create(address, 8);
         server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "health-http");
@@ -48,6 +57,14 @@ public final class HealthServer implements AutoCloseable {
                 node.put("ok", check.ok());
                 node.put("detail", check.detail());
             });
+            try {
+                java.util.Map<String, Object> state = lane.get();
+                if (state != null) {
+                    body.set("lane", JSON.valueToTree(state));
+                }
+            } catch (RuntimeException e) {
+                body.put("lane", "cannot be read: " + e.getMessage()); // the checks above still answer
+            }
             send(exchange, result.ok() ? 200 : 503, "application/json", JSON.writeValueAsBytes(body));
         });
         server.createContext("/metrics", exchange -> {

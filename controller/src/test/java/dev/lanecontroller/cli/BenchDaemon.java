@@ -27,6 +27,7 @@ final class BenchDaemon implements AutoCloseable {
 
     private final Path db;
     private final int cameraPort;
+    private final int healthPort;
     private final RunCommand run;
     private final Thread daemon;
     private final AtomicInteger exit = new AtomicInteger(-1);
@@ -41,8 +42,9 @@ final class BenchDaemon implements AutoCloseable {
                 return cards.size();
             });
         }
-        try (ServerSocket free = new ServerSocket(0)) {
+        try (ServerSocket free = new ServerSocket(0); ServerSocket another = new ServerSocket(0)) {
             cameraPort = free.getLocalPort();
+            healthPort = another.getLocalPort();
         }
         Files.writeString(dir.resolve("camera.secret"), SECRET + "\n");
         Path config = dir.resolve("lane.yaml");
@@ -51,14 +53,14 @@ final class BenchDaemon implements AutoCloseable {
                 programs: {accepted: [NEXUS]}
                 policy: {plateRequired: true}
                 storage: {path: %s}
-                health: {enabled: false}
+                health: {host: 127.0.0.1, port: %d}
                 hardware:
                   kind: bench
                   simulated: {gateTravelMs: 300}
                 camera:
                   kind: webhook
                   webhook: {host: 127.0.0.1, port: %d, secretFile: camera.secret, mapping: {preset: flat}}
-                """.formatted(db, cameraPort) + readerYaml + moreYaml);
+                """.formatted(db, healthPort, cameraPort) + readerYaml + moreYaml);
         assertEquals(0, Main.execute("check-config", config.toString()), "the bench's config passes check-config");
         run = new RunCommand(hardware -> {
             throw new AssertionError("a bench opens no GPIO");
@@ -80,6 +82,12 @@ final class BenchDaemon implements AutoCloseable {
     /** The lane's journaled events of this type, oldest first. */
     List<JsonNode> events(String type) {
         return ReferralWaitsForOfficerTest.events(db, type);
+    }
+
+    /** What /health says: the checks, and the lane and its devices under "lane". */
+    com.fasterxml.jackson.databind.JsonNode health() throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + healthPort + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     /** Every journaled event, one line each: for a failure's message. */

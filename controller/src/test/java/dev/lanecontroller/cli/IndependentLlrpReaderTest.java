@@ -93,6 +93,12 @@ class IndependentLlrpReaderTest {
             reader.await("EVENT_SENT antenna 2", 0, 10_000);
             awaitLane(bench, reader, () -> bench.events("FAULT").stream().anyMatch(f -> f.get("cause").asText().equals("READER_TROUBLE")
                     && f.get("detail").asText().equals("antenna 2 disconnected")), 10_000, "READER_TROUBLE for antenna 2");
+            JsonNode health = bench.health().get("lane");
+            assertEquals("READER_TROUBLE", health.get("faultCause").asText(), health.toString());
+            assertEquals("antenna 2 disconnected", health.get("reader").get("antennaTrouble").asText(), "/health names it: " + health);
+            assertEquals("llrp", health.get("reader").get("kind").asText(), health.toString());
+            assertTrue(health.get("reader").get("online").asBoolean(), "the reader itself is still online: " + health);
+            assertTrue(health.has("camera"), "the camera's state is there too: " + health);
             reader.command("antenna 2 connected");
             awaitLane(bench, reader, () -> !bench.events("FAULT_CLEARED").isEmpty(), 30_000, "the fault cleared once the antenna is back");
 
