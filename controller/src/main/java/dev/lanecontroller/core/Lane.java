@@ -63,7 +63,7 @@ public final class Lane {
         }
         return new LaneState(settings.initialMode(), settings.initialMode(), null, null, new Idle(),
                 null, null, now.monoMs(), null, Collections.unmodifiableMap(loops), now.monoMs(), false,
-                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs(), false, List.of(), null, false, -1, null);
+                Map.of(), Map.of(), 1, now.wallMs() - now.monoMs(), false, List.of(), null, false, -1, null, null);
     }
 
     public Step step(LaneState state, LaneInput input, Now now) {
@@ -177,6 +177,7 @@ public final class Lane {
         LaneMode mode;
         LaneMode modeBeforeFault;
         LaneMode pendingMode;
+        String pendingModeCommandId;
         String faultCause;
         Phase phase;
         SignalAspect signal;
@@ -203,6 +204,7 @@ public final class Lane {
             mode = s.mode();
             modeBeforeFault = s.modeBeforeFault();
             pendingMode = s.pendingMode();
+            pendingModeCommandId = s.pendingModeCommandId();
             faultCause = s.faultCause();
             phase = s.phase();
             signal = s.signal();
@@ -227,7 +229,7 @@ public final class Lane {
             return new LaneState(mode, modeBeforeFault, pendingMode, faultCause, phase, signal, gateCommand,
                     gateCommandAtMs, gatePosition, Collections.unmodifiableMap(loops), readerAliveAtMs, tampered,
                     lists, recentCards, nextTransactionId, now.wallMs() - now.monoMs(), armingHeldSinceStart, platesAhead, decidedPlate, faultClearsItself, readerBackSinceMs,
-                    readerTrouble);
+                    readerTrouble, pendingModeCommandId);
         }
 
         void record(LaneEvent event) {
@@ -522,16 +524,20 @@ public final class Lane {
                 reject(command, "FAULT is entered by the lane itself, not by command");
             } else if (mode == LaneMode.FAULT) {
                 reject(command, "the lane is in FAULT: reset it first");
-            } else if (phase instanceof Idle) {
+            } else if (phase instanceof Idle || wanted == mode) {
+                // The mode already in force needs no wait: MODE_UNCHANGED at once, and a change still
+                // waiting is dropped (the latest word counts).
                 changeMode(wanted, command.commandId());
             } else {
                 pendingMode = wanted;
+                pendingModeCommandId = command.commandId();
                 record(new LaneEvent.ModeChangePending(mode.name(), wanted.name(), command.commandId(), "a vehicle is in the lane"));
             }
         }
 
         void changeMode(LaneMode wanted, String commandId) {
             pendingMode = null;
+            pendingModeCommandId = null;
             if (wanted != mode) {
                 record(new LaneEvent.ModeChanged(mode.name(), wanted.name(), commandId));
                 mode = wanted;
@@ -701,7 +707,7 @@ public final class Lane {
             if (phase instanceof Idle && pendingMode != null && mode != LaneMode.FAULT) {
                 // A FAULT that latched while the change waited is ended by a reset only (invariant 6);
                 // the change keeps waiting, and takes effect once the lane is reset and empty.
-                changeMode(pendingMode, null);
+                changeMode(pendingMode, pendingModeCommandId); // the command that waited is answered by the change
             }
             // The next vehicle's read window runs while the arm comes down behind the last one, once
             // that one has crossed: what is on the arming loop then is the next vehicle. (After an

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param decidedPlate the plate of the vehicle decided last, until the camera reports it gone from view
  * @param faultClearsItself every cause of the FAULT in force clears itself (a silent reader): no reset needed
  * @param readerBackSinceMs since when the reader has been heard again without a gap, in such a FAULT; -1 when not
+ * @param pendingModeCommandId the command that asked for {@code pendingMode}: its MODE_CHANGED names it
  * @param readerTrouble what the reader last reported wrong with itself (an antenna disconnected), until it reports it fine; null when nothing
  */
 public record LaneState(
@@ -46,7 +47,8 @@ public record LaneState(
         String decidedPlate,
         boolean faultClearsItself,
         long readerBackSinceMs,
-        String readerTrouble) {
+        String readerTrouble,
+        String pendingModeCommandId) {
 
     public boolean isOccupied(LoopId loop) {
         LoopTrack track = loops.get(loop);

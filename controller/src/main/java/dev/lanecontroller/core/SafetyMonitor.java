@@ -72,6 +72,7 @@ public final class SafetyMonitor {
 
         boolean openAuthorised = false;
         boolean faultSeenThisStep = false;
+        boolean resetThisStep = false;
         boolean reversalRecorded = false;
         boolean movedUp = false;
         boolean decisionSeen = false;
@@ -88,6 +89,11 @@ public final class SafetyMonitor {
                         openAuthorised = true;
                         passageAuthorised = true;
                     }
+                } else if (event.type() == EventType.FAULT_RESET) {
+                    // What latched before is ended by the reset; a fault after it in the same step (one
+                    // that is still there, showing itself again) starts afresh.
+                    resetThisStep = true;
+                    faultSeenThisStep = false;
                 } else if (event.type() == EventType.CONFIRMED || event.type() == EventType.RELEASED) {
                     openAuthorised = true;
                     passageAuthorised = true;
@@ -96,7 +102,8 @@ public final class SafetyMonitor {
                     openingHeld = false;
                     if (event.event() instanceof LaneEvent.Fault fault) {
                         boolean selfClearing = Lane.clearsItself(fault.cause());
-                        faultSelfClearing = before.mode() == LaneMode.FAULT || faultSeenThisStep ? faultSelfClearing && selfClearing : selfClearing;
+                        boolean faultBefore = (before.mode() == LaneMode.FAULT && !resetThisStep) || faultSeenThisStep;
+                        faultSelfClearing = faultBefore ? faultSelfClearing && selfClearing : selfClearing;
                         faultSeenThisStep = true;
                     }
                 } else if (event.type() == EventType.SAFETY_REVERSAL) {

@@ -59,6 +59,11 @@ public final class CommandHandler {
     private final Wiring wiring;
     private final ReplyWire wire;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /**
+     * Mode changes answered PENDING (waiting for the vehicle in the lane): their MODE_CHANGED (or
+     * MODE_UNCHANGED) is answered again, done. Oldest first; bounded, the oldest dropped.
+     */
+    private final Map<String, Pending> awaitingEffect = new LinkedHashMap<>();
     private final RefusalCap refusals = new RefusalCap(REFUSALS_JOURNALED_PER_MINUTE);
     private long accepted;
 
@@ -173,16 +178,26 @@ public final class CommandHandler {
         String commandId;
         Pending waiting;
         synchronized (this) {
-            if (pending.isEmpty() || !(entry.event() instanceof LaneEvent.SettlesCommand settles) || settles.commandId() == null) {
+            if ((pending.isEmpty() && awaitingEffect.isEmpty()) || !(entry.event() instanceof LaneEvent.SettlesCommand settles)
+                    || settles.commandId() == null) {
                 return;
             }
             commandId = settles.commandId();
             waiting = pending.remove(commandId);
             if (waiting == null) {
-                return;
+                waiting = awaitingEffect.remove(commandId); // a change that waited has now taken effect
+                if (waiting == null) {
+                    return;
+                }
             }
             Result result = settles instanceof LaneEvent.CommandRejected ? Result.REJECTED
                     : settles instanceof LaneEvent.ModeChangePending ? Result.ACCEPTED : Result.DONE;
+            if (result == Result.ACCEPTED) {
+                if (awaitingEffect.size() >= PENDING_MAX) {
+                    awaitingEffect.remove(awaitingEffect.keySet().iterator().next());
+                }
+                awaitingEffect.put(commandId, waiting);
+            }
             String code = result == Result.REJECTED ? "REFUSED_BY_LANE" : result == Result.ACCEPTED ? "PENDING" : "OK";
             String why = settles.why();
             reply(commandId, waiting.type(), result, code, why == null ? entry.type() : why, entry.seq(), entry.wallMs(), null);

@@ -18,14 +18,17 @@ public record EventDraft(String type, Map<String, Object> details, Now at, LaneE
     }
 
     /**
-     * The "to" of the last MODE_CHANGED or MODE_CHANGE_PENDING among {@code events}, or null: a change
-     * that waited for the lane to empty is what central asked for, and a restart empties the lane.
-     * Every journal keeps it beside the events it writes ({@link Journal#commandedMode}).
+     * The "to" of the last MODE_CHANGED or MODE_CHANGE_PENDING among {@code events} (or the mode of a
+     * MODE_UNCHANGED: a command that kept the mode also drops a change still waiting), or null: a
+     * change that waited for the lane to empty is what central asked for, and a restart empties the
+     * lane. Every journal keeps it beside the events it writes ({@link Journal#commandedMode}).
      */
     static String lastCommandedMode(List<EventDraft> events) {
         String to = null;
         for (EventDraft draft : events) {
             if ((draft.type().equals("MODE_CHANGED") || draft.type().equals("MODE_CHANGE_PENDING")) && draft.details().get("to") instanceof String mode) {
+                to = mode;
+            } else if (draft.type().equals("MODE_UNCHANGED") && draft.details().get("mode") instanceof String mode) {
                 to = mode;
             }
         }

@@ -40,6 +40,33 @@ class LaneTest {
     }
 
     @Test
+    void aModeChangeThatWaitedForTheCarNamesItsCommandWhenItTakesEffect() {
+        LaneDriver lane = clearedCarAtTheGate();
+        lane.command(CommandKind.SET_MODE, LaneMode.CLOSED);
+        String commandId = lane.recorded(LaneEvent.ModeChangePending.class).get(0).commandId();
+        lane.loop(LoopId.ARMING, false).loop(LoopId.SAFETY, true).loop(LoopId.EXIT, true).loop(LoopId.SAFETY, false)
+                .loop(LoopId.EXIT, false).after(SETTINGS.suppressionMs()).limit(GateLimit.CLOSED);
+        List<LaneEvent.ModeChanged> changed = lane.recorded(LaneEvent.ModeChanged.class);
+        assertEquals(1, changed.size(), lane.events().toString());
+        assertEquals(commandId, changed.get(0).commandId(), "before: null, so central could not tell which command took effect");
+    }
+
+    @Test
+    void theModeAlreadyInForceIsUnchangedAtOnceEvenWithACarInTheLane() {
+        LaneDriver lane = clearedCarAtTheGate();
+        lane.command(CommandKind.SET_MODE, LaneMode.AUTOMATED);
+        assertEquals(List.of(), lane.recorded(LaneEvent.ModeChangePending.class), "before: PENDING from AUTOMATED to AUTOMATED");
+        assertEquals(1, lane.recorded(LaneEvent.ModeUnchanged.class).size(), lane.events().toString());
+        // A change that waits, then the mode in force asked again: the latest word counts, the lane stays.
+        lane.command(CommandKind.SET_MODE, LaneMode.CLOSED).command(CommandKind.SET_MODE, LaneMode.AUTOMATED);
+        assertEquals(null, lane.state.pendingMode(), "the waiting CLOSED is dropped");
+        lane.loop(LoopId.ARMING, false).loop(LoopId.SAFETY, true).loop(LoopId.EXIT, true).loop(LoopId.SAFETY, false)
+                .loop(LoopId.EXIT, false).after(SETTINGS.suppressionMs()).limit(GateLimit.CLOSED);
+        assertEquals(LaneMode.AUTOMATED, lane.state.mode());
+        assertEquals(List.of(), lane.recorded(LaneEvent.ModeChanged.class));
+    }
+
+    @Test
     void closingTheLaneWhileACarIsInItFinishesThatCarFirst() {
         LaneDriver lane = clearedCarAtTheGate();
         lane.command(CommandKind.SET_MODE, LaneMode.CLOSED);
