@@ -69,6 +69,9 @@ public final class CommandHandler {
 
     private record Pending(String type, long sinceWallMs) {}
 
+    /** A refusal's reason, at most this long: one line in a reply, a log and the journal. */
+    static final int WHY_CHARS_MAX = 200;
+
     public CommandHandler(Wiring wiring) {
         this.wiring = wiring;
         this.wire = new ReplyWire(wiring.site(), wiring.lane());
@@ -85,14 +88,17 @@ public final class CommandHandler {
     public void handle(byte[] message) {
         long now = wiring.wallClock().getAsLong();
         if (message.length > COMMAND_BYTES_MAX) {
-            refuse(null, null, "TOO_LARGE", "a command is at most " + COMMAND_BYTES_MAX + " bytes; this one is " + message.length, now);
+            refuse(null, null, null, "TOO_LARGE", "a command is at most " + COMMAND_BYTES_MAX + " bytes; this one is " + message.length, now);
             return;
         }
         JsonNode command;
         try {
             command = SignedEnvelope.open(message, wiring.keys());
         } catch (Rejected e) {
-            refuse(null, null, e.code(), e.getMessage(), now);
+            // Not acted on, but named: what the (unverified) command says it is, where that can be read.
+            JsonNode claimed = SignedEnvelope.unverifiedPayload(message);
+            refuse(claimed == null ? null : readable(claimed, "commandId", COMMAND_ID), claimed == null ? null : typeOf(claimed),
+                    claimed == null ? null : readable(claimed, "actor", ACTOR), e.code(), e.getMessage(), now);
             return;
         }
         String commandId = command.path("commandId").isTextual() ? command.get("commandId").asText() : null;
@@ -100,7 +106,7 @@ public final class CommandHandler {
         try {
             check(command, commandId, now);
         } catch (Rejected e) {
-            refuse(commandId != null && COMMAND_ID.matcher(commandId).matches() ? commandId : null, typeName, e.code(), e.getMessage(), now);
+            refuse(readable(command, "commandId", COMMAND_ID), typeOf(command), readable(command, "actor", ACTOR), e.code(), e.getMessage(), now);
             return;
         }
         Type type = Type.valueOf(typeName);
@@ -109,18 +115,18 @@ public final class CommandHandler {
         try {
             fresh = wiring.nonces().claim(commandId, Instant.parse(command.get("issuedAt").asText()).toEpochMilli());
         } catch (StoreException e) {
-            refuse(commandId, typeName, "JOURNAL_FAILED", "the command id could not be stored: " + e.getMessage(), now);
+            refuse(commandId, typeName, actor, "JOURNAL_FAILED", "the command id could not be stored", now);
             return;
         }
         if (!fresh) {
-            refuse(commandId, typeName, "REPLAYED", "command id " + commandId + " was used before", now);
+            refuse(commandId, typeName, actor, "REPLAYED", "command id " + commandId + " was used before", now);
             return;
         }
         JournalEntry received = wiring.recorder().recordNowOrNever(new LaneEvent.CommandReceived(commandId, typeName, actor,
                 command.get("issuedAt").asText()));
         if (received == null) {
             // Refused, and that refusal is held for the journal: the record shows the command came and was not carried out.
-            refuse(commandId, typeName, "JOURNAL_FAILED", "the command could not be journaled; nothing was done", now);
+            refuse(commandId, typeName, actor, "JOURNAL_FAILED", "the command could not be journaled; nothing was done", now);
             return;
         }
         synchronized (this) {
@@ -267,12 +273,41 @@ public final class CommandHandler {
         }
     }
 
-    private void refuse(String commandId, String type, String code, String why, long now) {
+    /**
+     * Refuses a command, naming it as far as it can be read: its id, type and actor (the actor it
+     * claims: "unknown" when none can be read); {@code why} goes out as one short line.
+     */
+    private void refuse(String commandId, String type, String actor, String code, String why, long now) {
+        String reason = oneLine(why);
         JournalEntry event = null;
         if (refusals.admit(now)) {
-            event = wiring.recorder().record(new LaneEvent.CommandRejected(type, commandId, "central", code + ": " + why, refusals.total()));
+            event = wiring.recorder().record(new LaneEvent.CommandRejected(type, commandId, actor == null ? "unknown" : actor,
+                    code + ": " + reason, refusals.total()));
         }
-        reply(commandId, type, Result.REJECTED, code, why, event == null ? null : event.seq(), now, null);
+        reply(commandId, type, Result.REJECTED, code, reason, event == null ? null : event.seq(), now, null);
+    }
+
+    /** A field of a command that passes its pattern, or null: a refusal names only what is well formed. */
+    private static String readable(JsonNode command, String field, java.util.regex.Pattern pattern) {
+        JsonNode value = command.path(field);
+        return value.isTextual() && pattern.matcher(value.asText()).matches() ? value.asText() : null;
+    }
+
+    /** The command's type when it is one this lane knows, else null. */
+    private static String typeOf(JsonNode command) {
+        String type = command.path("type").asText();
+        for (Type known : Type.values()) {
+            if (known.name().equals(type)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    /** Control characters (a key id, a field central sent) become spaces; at most {@value #WHY_CHARS_MAX} characters. */
+    static String oneLine(String why) {
+        String line = why.replaceAll("\\p{Cntrl}", " ").strip();
+        return line.length() <= WHY_CHARS_MAX ? line : line.substring(0, WHY_CHARS_MAX - 1) + "…";
     }
 
     private void reply(String commandId, String type, Result result, String code, String why, Long seq, long now, ObjectNode extra) {

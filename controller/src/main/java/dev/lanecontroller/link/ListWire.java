@@ -108,7 +108,7 @@ public final class ListWire {
                 throw new Rejected("MALFORMED", "a chunk is one JSON object");
             }
         } catch (IOException e) {
-            throw new Rejected("MALFORMED", "chunk is not JSON: " + e.getMessage());
+            throw new Rejected("MALFORMED", "chunk is not JSON"); // the parser's own words are its internals, over several lines
         } catch (ListFormatException e) {
             throw new Rejected("MALFORMED", "entries: " + e.getMessage());
         }

@@ -43,7 +43,7 @@ public final class SignedEnvelope {
         try {
             envelope = JSON.readTree(message);
         } catch (IOException e) {
-            throw new Rejected("MALFORMED", "not JSON: " + e.getMessage());
+            throw new Rejected("MALFORMED", "not JSON"); // the parser's own words name its internals, not the problem
         }
         if (envelope == null || !envelope.isObject() || !SCHEMA.equals(envelope.path("schema").asText())
                 || !envelope.path("keyId").isTextual() || !envelope.path("payload").isTextual() || !envelope.path("signature").isTextual()) {
@@ -70,7 +70,7 @@ public final class SignedEnvelope {
                 throw new Rejected("BAD_SIGNATURE", "the signature does not match key '" + keyId + "'");
             }
         } catch (GeneralSecurityException e) {
-            throw new Rejected("BAD_SIGNATURE", "the signature cannot be checked: " + e.getMessage());
+            throw new Rejected("BAD_SIGNATURE", "the signature cannot be checked with key '" + keyId + "'");
         }
         try {
             JsonNode parsed = JSON.readTree(payload);
@@ -79,7 +79,24 @@ public final class SignedEnvelope {
             }
             return parsed;
         } catch (IOException e) {
-            throw new Rejected("MALFORMED", "the signed payload is not JSON: " + e.getMessage());
+            throw new Rejected("MALFORMED", "the signed payload is not JSON");
+        }
+    }
+
+    /**
+     * The payload of an envelope whose signature failed or was never checked, parsed, or null when
+     * there is none to read: only to name what is refused (its command id), never to act on it.
+     */
+    public static JsonNode unverifiedPayload(byte[] message) {
+        try {
+            JsonNode envelope = JSON.readTree(message);
+            if (envelope == null || !envelope.path("payload").isTextual()) {
+                return null;
+            }
+            JsonNode payload = JSON.readTree(Base64.getDecoder().decode(envelope.get("payload").asText()));
+            return payload != null && payload.isObject() ? payload : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
         }
     }
 
