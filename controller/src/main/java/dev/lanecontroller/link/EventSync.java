@@ -301,7 +301,9 @@ public final class EventSync implements AutoCloseable {
     private boolean send(Round round, Publisher current, List<JournalEntry> entries, Delivery delivery) {
         List<BacklogReader.Outgoing> encoded = new ArrayList<>(entries.size());
         for (JournalEntry entry : entries) {
-            encoded.add(new BacklogReader.Outgoing(entry.seq(), EventWire.isAlert(entry.type()), wire.encode(entry, delivery)));
+            // A replay fills a hole in central's record: its alerts were alerts when they happened, not now.
+            boolean alertCopy = EventWire.isAlert(entry.type()) && delivery != Delivery.REPLAY;
+            encoded.add(new BacklogReader.Outgoing(entry.seq(), alertCopy, wire.encode(entry, delivery)));
         }
         return sendEncoded(round, current, encoded);
     }

@@ -31,6 +31,26 @@ class CentralToolsTest {
     }
 
     @Test
+    void aListThatExpiresBeforeItIsIssuedIsRefusedBeforeAnythingIsPublished() throws Exception {
+        assertEquals(0, ToolsMain.execute("central", "keygen", "--out", dir.toString(), "--name", "lists-2026"));
+        Path csv = Files.writeString(dir.resolve("nexus.csv"), "epc,status\nE20000000000000000000001,ACTIVE\n");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(err, true));
+        int exit;
+        try {
+            // Broker unreachable on purpose: the refusal comes before any connection.
+            exit = ToolsMain.execute("central", "publish-list", "--broker", "tcp://127.0.0.1:1", "--allow-plain-tcp", "--key",
+                    dir.resolve("lists-2026.key").toString(), "--key-id", "lists-2026", "--program", "NEXUS", "--list-version", "7",
+                    "--file", csv.toString(), "--expires", "2020-01-01T00:00:00Z");
+        } finally {
+            System.setErr(before);
+        }
+        assertEquals(2, exit, "before: published, and every lane took it as stale");
+        assertTrue(err.toString().contains("--expires 2020-01-01T00:00:00Z is not after the list's issue time"), err.toString());
+    }
+
+    @Test
     void publishListAndSendCommandReachTheLane() throws Exception {
         try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
              LaneFixture lane = new LaneFixture(dir, broker.uri(), 120_000)) {

@@ -117,6 +117,12 @@ public final class CentralCommand {
         public Integer call() throws Exception {
             long issuedMs = issued == null ? System.currentTimeMillis() : issued.toEpochMilli();
             long expiresMs = expires == null ? ListInfo.NO_EXPIRY : expires.toEpochMilli();
+            if (expires != null && expiresMs <= issuedMs) {
+                // Every lane would refuse it (LIST_STALE for every member): never what an operator meant.
+                System.err.println("--expires " + expires + " is not after the list's issue time " + Instant.ofEpochMilli(issuedMs)
+                        + ": every lane would take it as stale");
+                return 2;
+            }
             if (deltaFrom != null && deltaFrom != version - 1) {
                 System.err.println("--delta-from must be --list-version - 1: a delta goes from one version to the next");
                 return 2;
