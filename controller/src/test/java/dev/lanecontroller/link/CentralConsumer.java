@@ -67,7 +67,7 @@ final class CentralConsumer implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) throws Exception {
-                received(topic, JSON.readTree(message.getPayload()));
+                received(topic, message.getPayload(), JSON.readTree(message.getPayload()));
             }
 
             @Override
@@ -85,10 +85,13 @@ final class CentralConsumer implements AutoCloseable {
         return qos;
     }
 
-    private synchronized void received(String topic, JsonNode message) {
+    private synchronized void received(String topic, byte[] raw, JsonNode message) {
         topicsSeen.add(topic);
         for (String problem : Schemas.violations(message)) {
             violations.add(topic + ": " + problem);
+        }
+        if ((topic.endsWith("/events") || topic.endsWith("/alerts")) && !hashHolds(raw, message)) {
+            violations.add(topic + ": the hash of seq " + message.path("seq").asLong() + " is not docs/journal.md's recipe over the bytes that came");
         }
         if (!topic.endsWith("/events")) {
             otherTopics.computeIfAbsent(topic, t -> new ArrayList<>()).add(message);
@@ -175,7 +178,55 @@ final class CentralConsumer implements AutoCloseable {
         return true;
     }
 
-    /** Every message this consumer got, checked against its JSON Schema: the contract holds. */
+    /**
+     * docs/journal.md's recipe, followed as a consumer written from the doc would: SHA-256 of
+     * prevHash, seq, bootId, monoMs, wallMs, clockSynced, type and the details' raw bytes, joined by
+     * line feeds. Not the lane's own code: the contract is what is checked.
+     */
+    static boolean hashHolds(byte[] raw, JsonNode event) {
+        String text = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+        int start = text.indexOf("\"details\":");
+        if (start < 0) {
+            return false;
+        }
+        start += "\"details\":".length();
+        int depth = 0;
+        boolean inString = false;
+        int end = -1;
+        for (int i = start; i < text.length() && end < 0; i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+                if (depth == 0) {
+                    end = i + 1;
+                }
+            }
+        }
+        if (end < 0) {
+            return false;
+        }
+        String joined = String.join("\n", event.path("prevHash").asText(), event.path("seq").asText(), event.path("bootId").asText(),
+                event.path("monoMs").asText(), event.path("wallMs").asText(), event.path("clockSynced").asBoolean() ? "true" : "false",
+                event.path("type").asText(), text.substring(start, end));
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest).equals(event.path("hash").asText());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every message this consumer got, checked against its JSON Schema and every event against the hash recipe: the contract holds. */
     synchronized List<String> violations() {
         return new ArrayList<>(violations);
     }
@@ -184,7 +235,7 @@ final class CentralConsumer implements AutoCloseable {
     public void close() {
         List<String> broken = violations();
         if (!broken.isEmpty()) {
-            throw new AssertionError(broken.size() + " messages broke their schema, the first: " + broken.get(0));
+            throw new AssertionError(broken.size() + " messages broke the contract (their schema, or the hash recipe), the first: " + broken.get(0));
         }
         try {
             if (client.isConnected()) {
