@@ -125,7 +125,9 @@ public final class ConfigLoader {
         long heartbeatMs = central.integer("heartbeatIntervalS", 30, 1, 3_600) * 1000;
         int window = (int) central.integer("inFlightWindow", 256, 1, 10_000);
         long reconnectMinMs = central.integer("reconnectMinMs", 1_000, 10, 600_000);
-        long reconnectMaxMs = central.integer("reconnectMaxMs", 120_000, 10, 3_600_000);
+        // The cap is how long a lane may stay away after its broker is back (the next attempt is at most
+        // one capped delay away): 15 s keeps that short, and full jitter still spreads a site's lanes.
+        long reconnectMaxMs = central.integer("reconnectMaxMs", 15_000, 10, 3_600_000);
         if (reconnectMaxMs < reconnectMinMs) {
             central.problem("reconnectMaxMs", "must not be below reconnectMinMs");
             reconnectMaxMs = reconnectMinMs;
