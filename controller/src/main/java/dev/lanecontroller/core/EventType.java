@@ -16,7 +16,7 @@ public enum EventType {
     SAFETY_REVERSAL(true),
     FAULT(true),
     FAULT_RESET(false),
-    /** A fault that clears itself ended: its device has been healthy again for a while (READER_SILENT only). */
+    /** A fault that clears itself ended: its device has been healthy again for a while (READER_SILENT, READER_TROUBLE). */
     FAULT_CLEARED(false),
     MODE_CHANGED(false),
     MODE_CHANGE_PENDING(false),

@@ -287,12 +287,7 @@ public final class Lane {
                 readerBackSinceMs = -1; // recovery counts from the end of the trouble
                 enterFault(READER_TROUBLE, trouble.detail());
             } else if (input instanceof LaneInput.ReaderTroubleEnded) {
-                if (readerTrouble != null) {
-                    readerTrouble = null;
-                    if (t - readerAliveAtMs < settings.readerHeartbeatTimeoutMs()) {
-                        readerBackSinceMs = t;
-                    }
-                }
+                readerTrouble = null; // the recovery time counts from the reader's next heartbeat (readerHeard)
             } else if (input instanceof LaneInput.TamperChanged change) {
                 if (change.tampered() != tampered) {
                     tampered = change.tampered();

@@ -107,8 +107,7 @@ final class DaemonHealth {
         lane.put("signal", state.signal() == null ? null : state.signal().name());
         Map<String, Object> gate = new java.util.LinkedHashMap<>();
         gate.put("commanded", state.gateCommand() == null ? null : state.gateCommand().name());
-        gate.put("position", gatePosition(state).entrySet().stream().filter(e -> e.getValue() == 1.0).map(Map.Entry::getKey)
-                .findFirst().orElse("moving"));
+        gate.put("position", armAt(state));
         lane.put("gate", gate);
         Map<String, Object> loops = new java.util.LinkedHashMap<>();
         state.loops().forEach((loop, track) -> loops.put(loop.name(), track.occupied() ? "occupied" : "clear"));
@@ -139,8 +138,13 @@ final class DaemonHealth {
         return values;
     }
 
+    /** Where the arm is: the limit it reached since its last command, or moving. */
+    private static String armAt(LaneState state) {
+        return state.gatePosition() == GateLimit.OPEN ? "open" : state.gatePosition() == GateLimit.CLOSED ? "closed" : "moving";
+    }
+
     private static Map<String, Double> gatePosition(LaneState state) {
-        String at = state.gatePosition() == GateLimit.OPEN ? "open" : state.gatePosition() == GateLimit.CLOSED ? "closed" : "moving";
+        String at = armAt(state);
         Map<String, Double> values = new TreeMap<>();
         for (String position : new String[] {"open", "closed", "moving"}) {
             values.put(position, position.equals(at) ? 1.0 : 0.0);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanecontroller.core.CardStatus;
+import dev.lanecontroller.hal.serial.PtyReader;
 import dev.lanecontroller.store.CardRecord;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -84,36 +85,22 @@ class BenchLaneTest {
 
     @Test
     void aSerialReaderOnAPseudoTerminalDecidesOnASimulatedLane() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")),
-                "needs /usr/bin/python3 for the pseudo-terminal");
-        Path relay = dir.resolve("pty_relay.py");
-        try (var script = BenchLaneTest.class.getResourceAsStream("/pty_relay.py")) {
-            Files.copy(script, relay); // hal's test relay: a pseudo-terminal that plays a USB reader
-        }
-        Process python = new ProcessBuilder("/usr/bin/python3", relay.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            String device = new java.io.BufferedReader(new java.io.InputStreamReader(python.getInputStream(),
-                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
-            java.io.OutputStream toReader = python.getOutputStream();
+        try (PtyReader pty = PtyReader.start(dir)) { // hal's relay: a pseudo-terminal that plays a USB reader
             memberThroughTheBench(new BenchReader() {
                 public String yaml() {
                     // A desktop reader's defaults: the card number in hex, a line end of CR LF.
-                    return "reader:\n  kind: serial\n  serial: {device: \"" + device + "\", baudRate: 9600}\n";
+                    return "reader:\n  kind: serial\n  serial: {device: \"" + pty.device() + "\", baudRate: 9600}\n";
                 }
 
                 public void awaitReady() throws Exception {
                     // The daemon runs in this process: it has the port open once one of our descriptors is the terminal.
-                    PhysicalLaneTest.await(() -> holdsOpen(Path.of(device)), 30_000, "the daemon opened " + device);
+                    PhysicalLaneTest.await(() -> holdsOpen(Path.of(pty.device())), 30_000, "the daemon opened " + pty.device());
                 }
 
                 public void present(String epc) throws Exception {
-                    toReader.write((java.util.HexFormat.of().formatHex((epc + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                            + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                    toReader.flush();
+                    pty.send(epc + "\r\n");
                 }
             });
-        } finally {
-            python.destroyForcibly();
         }
     }
 

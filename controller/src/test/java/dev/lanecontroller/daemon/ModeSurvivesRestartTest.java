@@ -75,6 +75,22 @@ class ModeSurvivesRestartTest {
         }
     }
 
+    @Test
+    void aWaitingChangeDroppedByTheModeInForceStaysDroppedAfterARestart() throws Exception {
+        LaneConfig config = simulatedLane("lane-14");
+        Host host = Host.forTests(new PrintStream(new ByteArrayOutputStream(), true));
+        try (LaneDaemon lane = LaneDaemon.start(config, host)) {
+            // CLOSED waits for the car; then central asks for AUTOMATED, the mode in force: the CLOSED is dropped.
+            lane.simulatedHardware().loops.get(dev.lanecontroller.hal.LoopId.ARMING).setOccupied(true);
+            lane.inbox().offer(new LaneInput.Command("close-3", CommandKind.SET_MODE, LaneMode.CLOSED, "officer-7"));
+            lane.inbox().offer(new LaneInput.Command("stay-3", CommandKind.SET_MODE, LaneMode.AUTOMATED, "officer-7"));
+            awaitTrue(() -> lane.journal().read(0, 1_000).stream().anyMatch(e -> e.type().equals("MODE_UNCHANGED")), "the mode was kept");
+        }
+        try (LaneDaemon lane = LaneDaemon.start(config, host)) {
+            assertEquals(LaneMode.AUTOMATED, lane.shell().state().mode(), "the dropped CLOSED does not come back with the restart");
+        }
+    }
+
     private LaneConfig simulatedLane(String laneId) throws Exception {
         return ConfigLoader.load(Files.writeString(dir.resolve("lane.yaml"), """
                 lane: {id: %s}

@@ -28,6 +28,8 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
     private static final System.Logger LOG = System.getLogger(LlrpReader.class.getName());
     /** The lane's one ROSpec on the reader. */
     static final long ROSPEC_ID = 1701;
+    /** Antennas named in a trouble report, at most; the rest are counted. */
+    static final int ANTENNAS_NAMED_MAX = 8;
     /** The lane's one AccessSpec (the TID read), when it reads TIDs. */
     static final long ACCESS_SPEC_ID = 1702;
     /** Messages read while waiting for one response, at most (reports keep coming meanwhile). */
@@ -228,10 +230,7 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
                         deliver(tag.toTagRead());
                     }
                 } catch (LlrpException e) {
-                    badReports++;
-                    if (badReports % 100 == 1) {
-                        LOG.log(System.Logger.Level.WARNING, "LLRP report dropped (" + badReports + " so far): " + e.getMessage());
-                    }
+                    dropped("report", e);
                 }
                 beat();
             }
@@ -243,12 +242,19 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
                 try {
                     antennasNow(LlrpDecoder.antennaEvents(message), false);
                 } catch (LlrpException e) {
-                    badReports++;
-                    LOG.log(System.Logger.Level.WARNING, "LLRP reader event dropped: " + e.getMessage());
+                    dropped("reader event", e);
                 }
                 beatIfOnline();
             }
             default -> { } // responses to nothing we sent, custom messages: ignored
+        }
+    }
+
+    /** A message that did not decode: counted, and logged the first time and every hundredth after. */
+    private void dropped(String what, LlrpException e) {
+        badReports++;
+        if (badReports % 100 == 1) {
+            LOG.log(System.Logger.Level.WARNING, "LLRP " + what + " dropped (" + badReports + " so far): " + e.getMessage());
         }
     }
 
@@ -279,8 +285,10 @@ public final class LlrpReader extends ListeningTagReader implements AutoCloseabl
             LOG.log(System.Logger.Level.INFO, where + ": every lane antenna connected");
             troubleEnded();
         } else {
-            antennaTrouble = (now.size() == 1 ? "antenna " : "antennas ") + String.join(", ", now.stream().map(String::valueOf).toList())
-                    + " disconnected";
+            // Named, at most a few: the detail goes into a FAULT event, and a reader may number 65,535 antennas.
+            antennaTrouble = (now.size() == 1 ? "antenna " : "antennas ")
+                    + String.join(", ", now.stream().limit(ANTENNAS_NAMED_MAX).map(String::valueOf).toList())
+                    + (now.size() > ANTENNAS_NAMED_MAX ? " and " + (now.size() - ANTENNAS_NAMED_MAX) + " more" : "") + " disconnected";
             LOG.log(System.Logger.Level.WARNING, where + ": " + antennaTrouble);
             troubleStarted(antennaTrouble);
         }

@@ -59,11 +59,6 @@ final class LlrpRequests {
 
     private LlrpRequests() {}
 
-    /** SET_READER_CONFIG: back to factory defaults, then a keepalive every {@code keepaliveMs}. */
-    public static LlrpMessage resetConfig(long id, long keepaliveMs) {
-        return setConfig(id, keepaliveMs, true);
-    }
-
     /**
      * SET_READER_CONFIG: after a factory reset when {@code factoryReset}, antenna connects and
      * disconnects reported as events, and a keepalive every {@code keepaliveMs}.
@@ -122,13 +117,9 @@ final class LlrpRequests {
 
     /**
      * ADD_ROSPEC: a disabled ROSpec with no start or stop trigger (it runs from START_ROSPEC until
-     * stopped), one AISpec over {@code antennas} (empty: all), Gen2 inventory, a report per tag.
+     * stopped), one AISpec over {@code antennas} (empty: all), Gen2 inventory, a report per tag; the site's
+     * transmit power, Gen2 session and reader mode for every antenna (when set).
      */
-    public static LlrpMessage addRospec(long id, long rospecId, List<Integer> antennas) {
-        return addRospec(id, rospecId, antennas, LlrpSettings.Air.READER_DEFAULTS);
-    }
-
-    /** The same, with the site's transmit power, Gen2 session and reader mode for every antenna (when set). */
     public static LlrpMessage addRospec(long id, long rospecId, List<Integer> antennas, LlrpSettings.Air air) {
         if (antennas.size() > ANTENNAS_MAX) {
             throw new IllegalArgumentException("at most " + ANTENNAS_MAX + " antennas, got " + antennas.size());

@@ -222,6 +222,24 @@ class LlrpReaderTest {
     }
 
     @Test
+    void aReaderReportingThousandsOfAntennasDownNamesAFewAndCountsTheRest() throws Exception {
+        BlockingQueue<String> trouble = new LinkedBlockingQueue<>();
+        try (FakeReader fake = new FakeReader(); LlrpReader reader = new LlrpReader(new LlrpSettings("127.0.0.1", fake.port(),
+                List.of(), 1_000, 10_000, 2_000, 10, 50))) { // every antenna is the lane's
+            reader.onTrouble(trouble::add, () -> trouble.add("ended"));
+            reader.start();
+            fake.accept();
+            StringBuilder properties = new StringBuilder();
+            for (int antenna = 1; antenna <= 3_000; antenna++) {
+                properties.append(String.format("00DD 0009 00 %04X 0000 ", antenna));
+            }
+            fake.handshake(null, properties.toString());
+            String detail = trouble.poll(5, TimeUnit.SECONDS);
+            assertEquals("antennas 1, 2, 3, 4, 5, 6, 7, 8 and 2992 more disconnected", detail);
+        }
+    }
+
+    @Test
     void everyNewProblemIsLoggedEvenRightAfterTheConnectionWasLost() throws Exception {
         java.util.logging.Logger log = java.util.logging.Logger.getLogger(LlrpReader.class.getName());
         List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
