@@ -17,14 +17,24 @@ final class LinkHarness {
     private LinkHarness() {}
 
     static CentralLink link(String brokerUri, Journal journal, Inbound inbound, int window) throws Exception {
-        Topics topics = new Topics("lc/v1", SITE, LANE);
-        String journalId = journal.outbox().journalId();
-        EventSync sync = new EventSync(journal.outbox(), new EventWire(SITE, LANE, journalId), topics, window);
+        return link(brokerUri, journal, inbound, window, LANE);
+    }
+
+    /** The link of lane {@code lane} of the test site, for tests with several lanes on one broker. */
+    static CentralLink link(String brokerUri, Journal journal, Inbound inbound, int window, String lane) throws Exception {
         SplittableRandom random = new SplittableRandom(1);
-        return new CentralLink(new CentralLink.Parts(new PahoTransport(brokerUri, SITE + "-" + LANE), topics,
-                new StatusWire(SITE, LANE, "boot-test", journalId, "test", 1_000), sync, journal.outbox(), inbound,
-                () -> new LaneView(LaneMode.AUTOMATED.name(), List.of(), true), new Backoff(50, 500, random::nextDouble),
-                SITE + "-" + LANE, 5, window, 1_000, null, System::currentTimeMillis));
+        return link(brokerUri, journal, inbound, window, lane, new Backoff(50, 500, random::nextDouble));
+    }
+
+    /** With the reconnect backoff given (a measurement of the real defaults). */
+    static CentralLink link(String brokerUri, Journal journal, Inbound inbound, int window, String lane, Backoff backoff) throws Exception {
+        Topics topics = new Topics("lc/v1", SITE, lane);
+        String journalId = journal.outbox().journalId();
+        EventSync sync = new EventSync(journal.outbox(), new EventWire(SITE, lane, journalId), topics, window);
+        return new CentralLink(new CentralLink.Parts(new PahoTransport(brokerUri, SITE + "-" + lane), topics,
+                new StatusWire(SITE, lane, "boot-test", journalId, "test", 1_000), sync, journal.outbox(), inbound,
+                () -> new LaneView(LaneMode.AUTOMATED.name(), List.of(), true), backoff,
+                SITE + "-" + lane, 5, window, 1_000, null, System::currentTimeMillis));
     }
 
     static void append(Journal journal, int count, String type) {

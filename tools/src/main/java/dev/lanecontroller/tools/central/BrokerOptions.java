@@ -35,13 +35,21 @@ final class BrokerOptions {
     @Option(names = "--topic-root", defaultValue = "lc/v1", description = "the topic root (default: ${DEFAULT-VALUE})")
     String topicRoot;
 
-    /** Connects; {@code session} names a persistent session (so the broker keeps messages while this tool is away). */
+    /**
+     * Connects, with Paho reconnecting by itself after a drop (for the short commands);
+     * {@code session} names a persistent session (so the broker keeps messages while this tool is away).
+     */
     MqttClient connect(String session) throws IOException, MqttException {
+        return connect(session, true);
+    }
+
+    /** Connects; without {@code automaticReconnect} the caller reconnects (a long-running tail: see its reconnect). */
+    MqttClient connect(String session, boolean automaticReconnect) throws IOException, MqttException {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(session == null);
         options.setMaxInflight(1_000);
-        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnect(automaticReconnect);
         if (broker.startsWith("ssl://")) {
             if (ca == null || cert == null || certKey == null) {
                 throw new IOException("ssl:// needs --ca, --cert and --cert-key");
@@ -67,6 +75,20 @@ final class BrokerOptions {
                 throw new IOException("not connected to " + client.getServerURI() + " after " + RECONNECT_WAIT_MS / 1000 + " s");
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** A connection that is lost already: nothing to say goodbye to. */
+    static void closeForcibly(MqttClient client) {
+        try {
+            client.disconnectForcibly(0, 0, false);
+        } catch (MqttException e) {
+            // Already disconnected.
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            System.getLogger(BrokerOptions.class.getName()).log(System.Logger.Level.DEBUG, "close: " + e.getMessage());
         }
     }
 

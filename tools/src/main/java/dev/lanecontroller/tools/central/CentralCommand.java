@@ -6,7 +6,6 @@ import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.hal.TagRead;
 import dev.lanecontroller.link.CommandWire;
 import dev.lanecontroller.link.Ed25519Keys;
-import dev.lanecontroller.tools.central.ListPublisher;
 import dev.lanecontroller.link.ListWire;
 import dev.lanecontroller.link.Topics;
 import dev.lanecontroller.store.CardRecord;
@@ -22,6 +21,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +30,13 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -297,6 +301,11 @@ public final class CentralCommand {
         @Option(names = "--session", description = "a persistent session name: the broker keeps events while the tail is stopped")
         String session;
 
+        @Option(names = "--share", paramLabel = "GROUP", description = "take a share of the events with the other members of this "
+                + "shared-subscription group ($share/GROUP/...): each event goes to one member; gaps are not reported (the group's "
+                + "store sees them, not one member)")
+        String share;
+
         @Option(names = "--json", description = "print each event as it came (JSON lines)")
         boolean json;
 
@@ -305,33 +314,95 @@ public final class CentralCommand {
 
         @Override
         public Integer call() throws Exception {
-            EventTail tail = new EventTail(System.out, json);
-            MqttClient client = broker.connect(session);
+            if (share != null && !share.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                System.err.println("--share must be letters, digits, '.', '_', '-' (a shared-subscription group name)");
+                return 2;
+            }
+            EventTail tail = new EventTail(System.out, json, share != null);
+            String prefix = broker.topicRoot + "/" + site + "/" + lane + "/";
+            String[] topics = share == null ? new String[] {prefix + "events", prefix + "status"}
+                    : new String[] {"$share/" + share + "/" + prefix + "events"};
+            long deadlineNanos = forSeconds == null ? Long.MAX_VALUE : System.nanoTime() + forSeconds * 1_000_000_000L;
+            BlockingQueue<Throwable> lost = new LinkedBlockingQueue<>();
+            MqttClient client = follow(tail, topics, lost);
+            System.err.println("following " + String.join(" and ", topics) + (session == null ? "" : " (session " + session + ")"));
             try {
-                String prefix = broker.topicRoot + "/" + site + "/" + lane + "/";
-                client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
-                    @Override
-                    public void connectionLost(Throwable cause) {
-                        System.err.println("connection lost (reconnecting): " + cause);
+                for (Throwable cause = lost.poll(remainingMs(deadlineNanos), TimeUnit.MILLISECONDS); cause != null;
+                        cause = lost.poll(remainingMs(deadlineNanos), TimeUnit.MILLISECONDS)) {
+                    System.err.println("connection lost (reconnecting): " + cause);
+                    BrokerOptions.closeForcibly(client);
+                    client = reconnect(tail, topics, lost, deadlineNanos);
+                    if (client == null) {
+                        break;
                     }
-
-                    @Override
-                    public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
-                        tail.accept(topic, message.getPayload());
-                    }
-
-                    @Override
-                    public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-                        // The tail publishes nothing.
-                    }
-                });
-                client.subscribe(new String[] {prefix + "events", prefix + "status"}, new int[] {1, 1});
-                Thread.sleep(forSeconds == null ? Long.MAX_VALUE : forSeconds * 1000);
+                    System.err.println("reconnected to " + broker.broker + ", following again");
+                }
             } finally {
-                BrokerOptions.closeQuietly(client);
+                if (client != null) {
+                    BrokerOptions.closeQuietly(client);
+                }
             }
             System.out.println(tail.summary());
             return 0;
+        }
+
+        /**
+         * A new client each time, not Paho's own reconnect: with Paho 1.2.5 that was seen to hang
+         * for good after a broker restart (its new connection's sender never started, the CONNECT
+         * never sent), about one restart in three. Subscribing again is needed after a clean
+         * session and harmless after a persistent one.
+         */
+        private MqttClient follow(EventTail tail, String[] topics, BlockingQueue<Throwable> lost) throws Exception {
+            MqttClient client = broker.connect(session, false);
+            client.setCallback(new TailCallback(tail, lost));
+            int[] qos = new int[topics.length];
+            Arrays.fill(qos, 1);
+            try {
+                client.subscribe(topics, qos);
+            } catch (MqttException e) {
+                BrokerOptions.closeForcibly(client);
+                throw e;
+            }
+            return client;
+        }
+
+        /** Tries again and again (1 s, 2 s, … at most 10 s apart) until connected, or null once the time is up. */
+        private MqttClient reconnect(EventTail tail, String[] topics, BlockingQueue<Throwable> lost, long deadlineNanos)
+                throws InterruptedException {
+            long delayMs = 1_000;
+            while (remainingMs(deadlineNanos) > 0) {
+                Thread.sleep(Math.min(delayMs, remainingMs(deadlineNanos)));
+                try {
+                    return follow(tail, topics, lost);
+                } catch (Exception e) {
+                    System.err.println("reconnecting to " + broker.broker + ": " + e.getMessage());
+                    delayMs = Math.min(delayMs * 2, BrokerOptions.RECONNECT_WAIT_MS);
+                }
+            }
+            return null;
+        }
+
+        private static long remainingMs(long deadlineNanos) {
+            return deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+        }
+    }
+
+    /** Hands every message to the tail, and a lost connection to the tail's loop. */
+    private record TailCallback(EventTail tail, BlockingQueue<Throwable> lost)
+            implements MqttCallback {
+        @Override
+        public void connectionLost(Throwable cause) {
+            lost.add(cause);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            tail.accept(topic, message.getPayload());
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            // The tail publishes nothing.
         }
     }
 

@@ -19,6 +19,7 @@ final class EventTail {
 
     private final PrintStream out;
     private final boolean json;
+    private final boolean shareOfAGroup;
     private final Map<String, Journal> journals = new HashMap<>();
     private long events;
     private long duplicates;
@@ -41,9 +42,11 @@ final class EventTail {
         }
     }
 
-    EventTail(PrintStream out, boolean json) {
+    /** {@code shareOfAGroup}: this tail sees only its share of the events, so a gap is not a loss and is not reported. */
+    EventTail(PrintStream out, boolean json, boolean shareOfAGroup) {
         this.out = out;
         this.json = json;
+        this.shareOfAGroup = shareOfAGroup;
     }
 
     synchronized void accept(String topic, byte[] payload) {
@@ -97,7 +100,7 @@ final class EventTail {
     }
 
     private void reportGaps(Journal journal) {
-        if (journal.missing() == 0) {
+        if (shareOfAGroup || journal.missing() == 0) {
             return;
         }
         long firstMissing = journal.contiguous + 1;
@@ -108,6 +111,9 @@ final class EventTail {
     }
 
     synchronized String summary() {
+        if (shareOfAGroup) {
+            return events + " events (this member's share of its group), " + duplicates + " duplicates dropped, " + malformed + " malformed";
+        }
         long missing = journals.values().stream().mapToLong(Journal::missing).sum();
         return events + " events, " + duplicates + " duplicates dropped, " + missing + " missing, " + malformed + " malformed";
     }

@@ -14,7 +14,7 @@ class EventTailTest {
     @Test
     void duplicatesAreDroppedAndGapsAreExplained() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        EventTail tail = new EventTail(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+        EventTail tail = new EventTail(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, false);
         for (long seq : new long[] {1, 2, 2, 5, 6}) {
             tail.accept(TOPIC, event(seq));
         }
@@ -26,6 +26,19 @@ class EventTailTest {
         tail.accept(TOPIC, event(3));
         tail.accept(TOPIC, event(4));
         assertTrue(tail.summary().startsWith("6 events, 1 duplicates dropped, 0 missing"), tail.summary());
+    }
+
+    @Test
+    void aMemberOfASharedGroupSeesOnlyItsShareAndReportsNoGaps() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        EventTail tail = new EventTail(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, true);
+        for (long seq : new long[] {1, 4, 4, 9}) {
+            tail.accept(TOPIC, event(seq));
+        }
+        tail.accept("lc/v1/s/l/status", status(0));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(!out.contains("missing"), out);
+        assertTrue(tail.summary().startsWith("3 events (this member's share of its group), 1 duplicates dropped"), tail.summary());
     }
 
     private static byte[] event(long seq) {
