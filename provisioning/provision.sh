@@ -24,8 +24,12 @@ with what was missing (the key is kept). Secrets are written root:$LANE_USER 064
   --command-key ID=FILE  a key central signs commands with; repeatable
   --release-key FILE     the key releases are signed with (Ed25519 public key, PEM), for upgrade.sh
   --programs LIST        accepted programs, comma-separated (default NEXUS)
-  --health-host ADDR     where /health and /metrics listen (default 127.0.0.1)
+  --health-host ADDR     where /health, /metrics and the lane monitor listen (default 127.0.0.1); any
+                         address but loopback needs the technician's credential
   --health-port PORT     (default 9107)
+  --technician-password-file FILE
+                         the technician's password for the lane monitor (first line, 12-256
+                         characters); kept only as a PBKDF2 hash in the config (docs/monitor.md)
   --root DIR             provision a staging tree laid out by install.sh --root DIR
   --help                 this text
 
@@ -39,7 +43,7 @@ KEY_ID_PATTERN='^[A-Za-z0-9._-]{1,64}$'
 LANE=""; SITE=""; BROKER=""; CA=""; CERT=""; RELEASE_KEY=""; PROGRAMS=NEXUS
 HEALTH_HOST=127.0.0.1; HEALTH_PORT=9107
 # What was asked on this run (a config already there keeps everything else).
-ASKED_PROGRAMS=""; ASKED_HEALTH_HOST=""; ASKED_HEALTH_PORT=""
+ASKED_PROGRAMS=""; ASKED_HEALTH_HOST=""; ASKED_HEALTH_PORT=""; PASSWORD_FILE=""
 LIST_KEYS=(); COMMAND_KEYS=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
     --programs) need_value "$@"; PROGRAMS=$2; ASKED_PROGRAMS=$2; shift 2 ;;
     --health-host) need_value "$@"; HEALTH_HOST=$2; ASKED_HEALTH_HOST=$2; shift 2 ;;
     --health-port) need_value "$@"; HEALTH_PORT=$2; ASKED_HEALTH_PORT=$2; shift 2 ;;
+    --technician-password-file) need_value "$@"; PASSWORD_FILE=$2; shift 2 ;;
     --root) need_value "$@"; set_root "$2"; shift 2 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
@@ -71,7 +76,7 @@ if ! [[ $HEALTH_PORT =~ ^[0-9]{1,5}$ ]] || [ "$HEALTH_PORT" -gt 65535 ]; then
   die "--health-port '$HEALTH_PORT': 0-65535"
 fi
 [[ $HEALTH_HOST =~ ^[A-Za-z0-9.:-]{1,253}$ ]] || die "--health-host '$HEALTH_HOST': an address"
-for file in "$CA" "$CERT" "$RELEASE_KEY"; do
+for file in "$CA" "$CERT" "$RELEASE_KEY" "$PASSWORD_FILE"; do
   [ -z "$file" ] || [ -r "$file" ] || die "$file cannot be read"
 done
 
@@ -82,6 +87,14 @@ require_command java "run install.sh first"
 JAR=$ROOT$LANE_JAR_LINK
 CFG=$ROOT$LANE_CONFIG_DIR
 [ -e "$JAR" ] || die "the lane controller is not installed under ${ROOT:-/}: run install.sh${ROOT:+ --root $ROOT} first"
+# The technician's credential: the password goes to the jar on stdin and is kept nowhere; only its
+# hash reaches the config (through the environment, not awk's command line, which ps shows).
+LANE_TECHNICIAN_CREDENTIAL=""
+if [ -n "$PASSWORD_FILE" ]; then
+  LANE_TECHNICIAN_CREDENTIAL=$(head -n 1 "$PASSWORD_FILE" | java -jar "$JAR" technician-credential) \
+    || die "--technician-password-file $PASSWORD_FILE: not a usable password (above)"
+fi
+export LANE_TECHNICIAN_CREDENTIAL
 [ -d "$CFG" ] || die "$CFG is missing: run install.sh${ROOT:+ --root $ROOT} first"
 gid=$(lane_gid)
 
@@ -179,6 +192,7 @@ update_config() {
   awk -v lane="$LANE" -v site="$SITE" -v broker="$BROKER" -v programs="${ASKED_PROGRAMS//,/, }" \
     -v lists="$(key_map "${list_ids[@]}")" -v commands="$(key_map "${command_ids[@]}")" \
     -v hhost="$ASKED_HEALTH_HOST" -v hport="$ASKED_HEALTH_PORT" '
+    BEGIN { cred = ENVIRON["LANE_TECHNICIAN_CREDENTIAL"] }
     /^[A-Za-z]/ { top = $0; sub(/:.*/, "", top); second = "" }
     /^  [A-Za-z]/ { second = $0; sub(/^  /, "", second); sub(/:.*/, "", second) }
     top == "lane" && /^  id:/ { print "  id: " lane; done["lane.id"] = 1; next }
@@ -188,12 +202,18 @@ update_config() {
     top == "central" && second == "keys" && /^    lists:/ { print "    lists: {" lists "}"; done["lists"] = 1; next }
     top == "central" && second == "keys" && /^    commands:/ { print "    commands: {" commands "}"; done["commands"] = 1; next }
     top == "health" && /^  host:/ && hhost != "" { print "  host: " hhost; done["hhost"] = 1; next }
-    top == "health" && /^  port:/ && hport != "" { print "  port: " hport; done["hport"] = 1; next }
+    top == "health" && /^  technicianCredential:/ && cred != "" { next }
+    top == "health" && /^  port:/ {
+      if (hport != "") { print "  port: " hport; done["hport"] = 1 } else print
+      if (cred != "") { print "  technicianCredential: \047" cred "\047"; done["cred"] = 1 }
+      next
+    }
     { print }
     END {
       split("lane.id broker site lists commands", needed, " ")
       for (i in needed) if (!done[needed[i]]) exit 3
       if ((programs != "" && !done["programs"]) || (hhost != "" && !done["hhost"]) || (hport != "" && !done["hport"])) exit 3
+      if (cred != "" && !done["cred"]) exit 3
     }' "$CFG/lane.yaml"
 }
 if [ -f "$CFG/lane.yaml" ] && update_config >"$new_config"; then
@@ -201,6 +221,9 @@ if [ -f "$CFG/lane.yaml" ] && update_config >"$new_config"; then
 else
   [ -f "$CFG/lane.yaml" ] && warn "$LANE_CONFIG_FILE is not laid out as provision.sh writes it: written afresh from the template (your edits are in lane.yaml.previous)"
   from_template >"$new_config"
+  if [ -n "$LANE_TECHNICIAN_CREDENTIAL" ]; then
+    printf "  technicianCredential: '%s'\n" "$LANE_TECHNICIAN_CREDENTIAL" >>"$new_config" # health is the template's last section
+  fi
 fi
 protect "$new_config"
 if [ -f "$CFG/lane.yaml" ] && ! cmp -s "$new_config" "$CFG/lane.yaml"; then
@@ -214,6 +237,12 @@ missing=()
 [ -s "$CFG/tls/lane.pem" ] || missing+=("the lane's certificate: have central's CA sign $LANE_CONFIG_DIR/tls/lane.csr (subject $subject), then --cert FILE")
 [ ${#list_ids[@]} -gt 0 ] || missing+=("central's list signing key: --list-key ID=FILE (until then every list from central is refused)")
 [ ${#command_ids[@]} -gt 0 ] || missing+=("central's command signing key: --command-key ID=FILE (until then every command is refused)")
+health_host=$(awk '/^[A-Za-z]/ { top = $0 } top ~ /^health:/ && /^  host:/ { print $2 }' "$CFG/lane.yaml")
+case $health_host in
+  127.*|localhost|::1|"") ;;
+  *) grep -q '^  technicianCredential:' "$CFG/lane.yaml" \
+       || missing+=("the technician's credential: --technician-password-file FILE (the lane monitor on $health_host needs a login)") ;;
+esac
 [ -s "$CFG/keys/release.pub" ] || say "note: no --release-key: upgrade.sh will check releases by their published checksum only"
 if [ ${#missing[@]} -gt 0 ]; then
   say "still missing:"

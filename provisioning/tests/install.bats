@@ -130,6 +130,34 @@ PY
   grep -qx 'lane: {id: lane-07}' "$ROOT/etc/lane-controller/lane.yaml.previous"
 }
 
+@test "off loopback the lane monitor needs the technician's credential, kept only as a hash" {
+  install_and_provision "$ROOT" 9107 >/dev/null
+  cfg=$ROOT/etc/lane-controller/lane.yaml
+  run "$PROVISIONING/provision.sh" --root "$ROOT" --lane lane-07 --site poe-01 --broker ssl://127.0.0.1:1 --health-host 0.0.0.0
+  [ "$status" -eq 1 ]
+  [[ $output == *"the technician's credential: --technician-password-file FILE (the lane monitor on 0.0.0.0 needs a login)"* ]]
+  printf 'short\n' >"$BATS_TEST_TMPDIR/short"
+  run "$PROVISIONING/provision.sh" --root "$ROOT" --lane lane-07 --site poe-01 --broker ssl://127.0.0.1:1 \
+    --technician-password-file "$BATS_TEST_TMPDIR/short"
+  [ "$status" -eq 2 ]
+  [[ $output == *"12–256 characters"* ]]
+  printf 'cabinet-key-2026\n' >"$BATS_TEST_TMPDIR/password"
+  run "$PROVISIONING/provision.sh" --root "$ROOT" --lane lane-07 --site poe-01 --broker ssl://127.0.0.1:1 \
+    --technician-password-file "$BATS_TEST_TMPDIR/password"
+  [ "$status" -eq 0 ]
+  grep -q "^  technicianCredential: 'pbkdf2-sha256[$]310000[$]" "$cfg"
+  ! grep -rq 'cabinet-key-2026' "$ROOT/etc/lane-controller"
+  [[ $output != *cabinet-key-2026* ]]
+  first=$(grep '^  technicianCredential:' "$cfg")
+  # Provisioned again (a new password): one credential, the new one.
+  printf 'cabinet-key-2027\n' >"$BATS_TEST_TMPDIR/password"
+  run "$PROVISIONING/provision.sh" --root "$ROOT" --lane lane-07 --site poe-01 --broker ssl://127.0.0.1:1 \
+    --technician-password-file "$BATS_TEST_TMPDIR/password"
+  [ "$status" -eq 0 ]
+  [ "$(grep -c '^  technicianCredential:' "$cfg")" -eq 1 ]
+  [ "$(grep '^  technicianCredential:' "$cfg")" != "$first" ]
+}
+
 @test "check-config names a missing or wrong certificate or key file" {
   "$PROVISIONING/install.sh" --root "$ROOT" --jar "$JAR"
   install_and_provision "$ROOT" 9107 >/dev/null

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lane-controller", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Trusted-traveller lane controller: decides, drives the lane, journals every event.",
         subcommands = {RunCommand.class, SimulateCommand.class, ListCommand.class, CheckConfigCommand.class,
-                JournalCommand.class, SelftestCommand.class})
+                JournalCommand.class, SelftestCommand.class, TechnicianCredentialCommand.class})
 public final class Main {
     public static void main(String[] args) {
         dev.lanecontroller.ops.LogFormat.install();

@@ -83,9 +83,7 @@ public final class ConfigLoader {
         }
         CentralSettings central = top.has("central") ? central(top.section("central"), settings.laneId(), base) : null;
         Section healthSection = top.section("health");
-        HealthSettings health = new HealthSettings(healthSection.bool("enabled", true),
-                healthSection.text("host", "127.0.0.1", Pattern.compile("[A-Za-z0-9.:\\-]{1,253}"), "an address to listen on, e.g. 127.0.0.1"),
-                (int) healthSection.integer("port", 9107, 0, 65_535));
+        HealthSettings health = health(healthSection);
         healthSection.rejectUnknownKeys();
         top.rejectUnknownKeys();
         if (!problems.isEmpty()) {
@@ -145,6 +143,38 @@ public final class ConfigLoader {
         central.rejectUnknownKeys();
         return new CentralSettings(broker, site, root, clientId, ca, cert, key, allowPlain, keepAliveS, heartbeatMs, window,
                 reconnectMinMs, reconnectMaxMs, commandMaxAgeMs, listKeys, commandKeys, alarmEvents, alarmAgeMs);
+    }
+
+    /**
+     * The HTTP endpoint: /health and /metrics, and the technician's lane monitor. A bind other than
+     * loopback needs the technician credential (DESIGN §9): the monitor must not open to the
+     * cabinet's network without a login.
+     */
+    private static HealthSettings health(Section section) {
+        boolean enabled = section.bool("enabled", true);
+        String host = section.text("host", "127.0.0.1", Pattern.compile("[A-Za-z0-9.:\\-]{1,253}"), "an address to listen on, e.g. 127.0.0.1");
+        int port = (int) section.integer("port", 9107, 0, 65_535);
+        dev.lanecontroller.monitor.TechnicianCredential credential = null;
+        if (section.has("technicianCredential")) {
+            try {
+                credential = dev.lanecontroller.monitor.TechnicianCredential.parse(section.text("technicianCredential", "",
+                        Pattern.compile("\\S{1,400}"), "pbkdf2-sha256$ITERATIONS$SALT$HASH"));
+            } catch (IllegalArgumentException e) {
+                section.problem("technicianCredential", e.getMessage());
+            }
+        } else if (enabled && !loopback(host)) {
+            section.problem("host", "'" + host + "' is not loopback: the lane monitor there needs health.technicianCredential "
+                    + "(provision.sh --technician-password-file, docs/monitor.md)");
+        }
+        return new HealthSettings(enabled, host, port, credential);
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false; // refused here, not later at the bind
+        }
     }
 
     private static List<Long> ascending(Section section, String key, List<Long> values) {

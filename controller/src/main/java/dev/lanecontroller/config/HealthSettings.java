@@ -1,4 +1,8 @@
 package dev.lanecontroller.config;
 
-/** The local health and metrics endpoint (the {@code health} section; docs/configuration.md). */
-public record HealthSettings(boolean enabled, String host, int port) {}
+/**
+ * The daemon's HTTP endpoint: health, metrics and the lane monitor (the {@code health} section;
+ * docs/configuration.md, docs/monitor.md). {@code technicianCredential} null: no login, which the
+ * loader allows only on a loopback bind.
+ */
+public record HealthSettings(boolean enabled, String host, int port, dev.lanecontroller.monitor.TechnicianCredential technicianCredential) {}

@@ -28,9 +28,14 @@ import java.util.function.ToDoubleFunction;
 final class DaemonHealth {
     private DaemonHealth() {}
 
-    /** The local /health and /metrics endpoint; a lane that cannot open it still runs (and says so). */
+    /** What the lane monitor needs besides what /health reads: made before the lane starts, so they see it from the start. */
+    record MonitorParts(dev.lanecontroller.monitor.LaneWatch lane, dev.lanecontroller.monitor.DeviceWatch watch, String bootId,
+                        String softwareVersion, long startedMonoMs) {}
+
+    /** The local /health and /metrics endpoint and the lane monitor; a lane that cannot open it still runs (and says so). */
     static HealthServer start(LaneConfig config, LaneMetrics metrics, LaneShell shell, LaneRunner runner, SqliteJournal journal,
-                              Inbox inbox, LaneLink central, Supplier<Now> clock, RealTimeScheduler scheduler, LaneDevices devices) {
+                              Inbox inbox, LaneLink central, Supplier<Now> clock, RealTimeScheduler scheduler, LaneDevices devices,
+                              MonitorParts monitorParts) {
         if (!config.health().enabled()) {
             return null;
         }
@@ -78,13 +83,29 @@ final class DaemonHealth {
             metrics.counter("lane_central_publish_failures", "event publishes that failed (sent again later)",
                     () -> central.link().sync().failedPublishes());
         }
+        Supplier<Health.Snapshot> health = () -> healthSnapshot(config, shell, runner, outbox, central, clock, scheduler);
+        dev.lanecontroller.monitor.MonitorFeed feed = new dev.lanecontroller.monitor.MonitorFeed(new DaemonMonitor(new DaemonMonitor.Sources(
+                config, shell::state, scheduler::nowMs, () -> clock.get().wallMs(), outbox, central, devices, monitorParts.watch(),
+                monitorParts.lane().vehicles(), health, monitorParts.bootId(), monitorParts.softwareVersion(), monitorParts.startedMonoMs())));
+        monitorParts.lane().onChange(feed::nudge);
+        dev.lanecontroller.monitor.TechnicianGate gate = config.health().technicianCredential() == null ? null
+                : new dev.lanecontroller.monitor.TechnicianGate(config.health().technicianCredential(), () -> System.nanoTime() / 1_000_000);
+        dev.lanecontroller.monitor.MonitorPages pages = new dev.lanecontroller.monitor.MonitorPages(feed, gate);
+        metrics.gauge("lane_monitor_streams", "lane monitor pages connected now", () -> pages.stream().open());
+        metrics.counter("lane_monitor_streams_refused", "lane monitor pages refused: too many at once", () -> pages.stream().refused());
+        if (gate != null) {
+            metrics.counter("lane_monitor_login_failures", "lane monitor logins refused for a wrong user or password", gate::failures);
+            metrics.counter("lane_monitor_logins_limited", "lane monitor logins refused unchecked after too many failures", gate::refusedWhileLimited);
+        }
         try {
-            HealthServer server = new HealthServer(new InetSocketAddress(config.health().host(), config.health().port()),
-                    () -> healthSnapshot(config, shell, runner, outbox, central, clock, scheduler),
-                    () -> laneDetails(shell.state(), scheduler.nowMs(), devices), metrics);
-            System.out.println("health: http://" + config.health().host() + ":" + server.port() + "/health and /metrics");
+            HealthServer server = new HealthServer(new InetSocketAddress(config.health().host(), config.health().port()), health,
+                    () -> laneDetails(shell.state(), scheduler.nowMs(), devices), metrics, pages);
+            String base = "http://" + config.health().host() + ":" + server.port();
+            System.out.println("health: " + base + "/health and /metrics; lane monitor: " + base + "/"
+                    + (gate == null ? "" : " (login: " + dev.lanecontroller.monitor.TechnicianGate.USER + ")"));
             return server;
         } catch (IOException e) {
+            pages.close();
             System.err.println("health endpoint not started on " + config.health().host() + ":" + config.health().port() + ": "
                     + e.getMessage() + " (the lane runs without it)");
             return null;

@@ -20,6 +20,8 @@ import dev.lanecontroller.ops.LaneMetrics;
 import dev.lanecontroller.ops.Periodic;
 import dev.lanecontroller.ops.SystemdNotifier;
 import dev.lanecontroller.shell.Inbox;
+import dev.lanecontroller.monitor.DeviceWatch;
+import dev.lanecontroller.monitor.LaneWatch;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.shell.LaneRunner;
 import dev.lanecontroller.shell.LaneShell;
@@ -214,6 +216,10 @@ public final class LaneDaemon implements AutoCloseable {
         RealTimeScheduler scheduler = parts.scheduler;
         Inbox inbox = parts.inbox;
         ConsoleObserver console = new ConsoleObserver(host.console());
+        long startedMonoMs = parts.scheduler.nowMs();
+        LaneWatch laneWatch = new LaneWatch();
+        // Before the devices start, so the monitor hears their first word.
+        DeviceWatch deviceWatch = new DeviceWatch(parts.ports, host.wallClockMs());
         LaneMetrics metrics = new LaneMetrics();
         metrics.describeProcess(host.softwareVersion());
         // Only the demo's simulated traffic has a simulated officer: on any other lane a referral
@@ -227,7 +233,8 @@ public final class LaneDaemon implements AutoCloseable {
                         link.onLaneEvent(entry);
                     }
                 })
-                .also(metrics::onEvent, metrics::onDecision);
+                .also(metrics::onEvent, metrics::onDecision)
+                .andThen(laneWatch);
         Supplier<Now> clock = () -> new Now(scheduler.nowMs(), host.wallClockMs().getAsLong(), host.clockSynced().getAsBoolean());
         LaneShell shell = LaneShell.assemble(config.settings(), config.readFilter(), host.random(), parts.ports, parts.journal,
                 parts.store, clock, observer, inbox::offer);
@@ -265,7 +272,8 @@ public final class LaneDaemon implements AutoCloseable {
         if (parts.devices != null) {
             parts.devices.registerMetrics(metrics);
         }
-        parts.health = DaemonHealth.start(config, metrics, shell, runner, parts.journal, inbox, link, clock, scheduler, parts.devices);
+        parts.health = DaemonHealth.start(config, metrics, shell, runner, parts.journal, inbox, link, clock, scheduler, parts.devices,
+                new DaemonHealth.MonitorParts(laneWatch, deviceWatch, bootId, host.softwareVersion(), startedMonoMs));
         parts.systemd = SystemdNotifier.fromEnvironment(host.environment());
         try {
             if (runner.awaitStarted(STARTUP_TIMEOUT_MS)) {

@@ -58,6 +58,8 @@ public final class EventSync implements AutoCloseable {
     private volatile Round activeRound;
     /** When the window last moved (an acknowledgement came, or a publish went out with none waiting): System.nanoTime. */
     private volatile long lastProgressNs = System.nanoTime();
+    /** When central's broker last acknowledged an event (System.nanoTime), 0 before the first. */
+    private volatile long lastAcknowledgedNs;
     private long epoch;
     private boolean wakeUp;
     /** Set when events were journaled since the live end of the outbox was last read. */
@@ -149,6 +151,12 @@ public final class EventSync implements AutoCloseable {
 
     public long acknowledged() {
         return acknowledged.get();
+    }
+
+    /** Seconds since central's broker last acknowledged an event; -1 before the first since start. */
+    public long secondsSinceLastAcknowledgement() {
+        long at = lastAcknowledgedNs;
+        return at == 0 ? -1 : (System.nanoTime() - at) / 1_000_000_000L;
     }
 
     /**
@@ -321,6 +329,7 @@ public final class EventSync implements AutoCloseable {
                     round.inFlight.remove(seq);
                     if (failure == null) {
                         acknowledged.incrementAndGet();
+                        lastAcknowledgedNs = System.nanoTime();
                         acked.add(seq);
                     } else {
                         failedPublishes.incrementAndGet();

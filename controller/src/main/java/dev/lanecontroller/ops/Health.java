@@ -50,11 +50,12 @@ public final class Health {
                 : new Check(true, "journal writing"));
         checks.put("lane", "FAULT".equals(s.mode()) ? new Check(false, "FAULT: " + s.faultCause())
                 : new Check(true, s.mode()));
+        String backlog = roughCount(s.backlog());
         checks.put("centralLink", s.centralConnected() == null ? new Check(true, "not configured")
                 : s.backlogAlarmLevel() > 0 ? new Check(false, (s.centralConnected() ? "connected" : "not connected") + ", backlog "
-                        + s.backlog() + " (backlog alarm level " + s.backlogAlarmLevel() + ")")
-                : s.centralConnected() ? new Check(true, "connected, backlog " + s.backlog())
-                : new Check(false, "not connected, backlog " + s.backlog()));
+                        + backlog + " (backlog alarm level " + s.backlogAlarmLevel() + ")")
+                : s.centralConnected() ? new Check(true, "connected, backlog " + backlog)
+                : new Check(false, "not connected, backlog " + backlog));
         StringBuilder stale = new StringBuilder();
         for (String program : s.programs().stream().sorted().toList()) {
             ListInfo list = s.lists().stream().filter(l -> l.program().equals(program)).findFirst().orElse(null);
@@ -68,5 +69,25 @@ public final class Health {
         checks.put("lists", stale.length() == 0 ? new Check(true, "fresh") : new Check(false, stale.toString().trim()));
         checks.put("clock", s.clockSynced() ? new Check(true, "synchronised") : new Check(false, "not synchronised (NTP)"));
         return new Result(checks.values().stream().allMatch(Check::ok), checks);
+    }
+
+    /**
+     * A count of journaled events as the open endpoints and the cabinet's page show it: 0, "under
+     * 10", or its leading digit and magnitude ("40+", "3000+"). A lookout journals one event more
+     * than an ordinary referral (its alert), so an exact backlog, watched while central is
+     * unreachable, would tell one from the other; the exact figure is in /metrics.
+     */
+    public static String roughCount(long count) {
+        if (count <= 0) {
+            return "0";
+        }
+        if (count < 10) {
+            return "under 10";
+        }
+        long magnitude = 1;
+        while (count / magnitude >= 10) {
+            magnitude *= 10;
+        }
+        return (count / magnitude) * magnitude + "+";
     }
 }

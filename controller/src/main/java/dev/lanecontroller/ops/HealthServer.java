@@ -13,31 +13,40 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The local HTTP endpoint for supervisors and Prometheus: GET /health (200 or 503, JSON naming what
- * is unhealthy) and GET /metrics (Prometheus text format). The JDK's own server, one thread:
- * scrapes are rare and small.
+ * The daemon's HTTP endpoint: GET /health (200 or 503, JSON naming what is unhealthy) and GET
+ * /metrics (Prometheus text format) for supervisors and Prometheus, and the technician's lane
+ * monitor ({@code /}, docs/monitor.md) when given. The JDK's own server; a thread per request,
+ * bounded: every monitor stream holds one, and a few more keep /health answering beside them.
  */
 public final class HealthServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor;
+    private final dev.lanecontroller.monitor.MonitorPages monitor;
+
+    private static final int THREADS_BESIDE_STREAMS = 4;
 
     public HealthServer(InetSocketAddress address, Supplier<Health.Snapshot> snapshot, LaneMetrics metrics) throws IOException {
-        this(address, snapshot, () -> null, metrics);
+        this(address, snapshot, () -> null, metrics, null);
     }
 
     /**
      * With {@code lane}: what the lane and its devices are doing (signal, gate, loops, reader,
-     * camera), shown under "lane" beside the checks; null leaves it out.
+     * camera), shown under "lane" beside the checks; null leaves it out. With {@code monitor}, the
+     * lane monitor's page and stream too.
      */
     public HealthServer(InetSocketAddress address, Supplier<Health.Snapshot> snapshot, Supplier<java.util.Map<String, Object>> lane,
-                        LaneMetrics metrics) throws IOException {
+                        LaneMetrics metrics, dev.lanecontroller.monitor.MonitorPages monitor) throws IOException {
+        this.monitor = monitor;
         server = HttpServer.create(address, 8);
-        server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+        int threads = monitor == null ? 1 : dev.lanecontroller.monitor.MonitorStream.STREAMS_MAX + THREADS_BESIDE_STREAMS;
+        executor = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "health-http");
             thread.setDaemon(true);
             return thread;
-        }));
+        });
+        server.setExecutor(executor);
         server.createContext("/health", exchange -> {
             if (!allowed(exchange)) {
                 return;
@@ -67,7 +76,7 @@ public final class HealthServer implements AutoCloseable {
             }
             send(exchange, result.ok() ? 200 : 503, "application/json", JSON.writeValueAsBytes(body));
         });
-        server.createContext("/metrics", exchange -> {
+        com.sun.net.httpserver.HttpContext metricsContext = server.createContext("/metrics", exchange -> {
             if (!allowed(exchange)) {
                 return;
             }
@@ -75,6 +84,10 @@ public final class HealthServer implements AutoCloseable {
             metrics.write(out);
             send(exchange, 200, LaneMetrics.contentType(), out.toByteArray());
         });
+        if (monitor != null) {
+            monitor.addTo(server);
+            monitor.guard(metricsContext); // off loopback, the counters are for the monitoring system and the technician
+        }
         server.start();
     }
 
@@ -101,5 +114,9 @@ public final class HealthServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
+        if (monitor != null) {
+            monitor.close();
+        }
     }
 }

@@ -40,15 +40,21 @@ public final class LaneMetrics {
                 .labelNames("version").register(registry).setLabelValues(softwareVersion);
     }
 
-    /** Counts a journaled event by type. */
+    /** Counts a journaled event by type; lookout alerts are not counted here (central has them; the cabinet must not see them). */
     public void onEvent(JournalEntry entry) {
-        events.labelValues(entry.type()).inc();
+        if (!entry.type().equals(dev.lanecontroller.core.EventType.LOOKOUT_ALERT.name())) {
+            events.labelValues(entry.type()).inc();
+        }
     }
 
-    /** Counts a decision by outcome and reasons, and times its step. */
+    /**
+     * Counts a decision by outcome and reasons as the cabinet may see them ({@link
+     * dev.lanecontroller.monitor.ShownReason}: a lookout never by name), and times its step.
+     */
     public void onDecision(LaneEvent.DecisionMade decision, long nanos) {
-        decisions.labelValues(decision.outcome()).inc();
-        for (String reason : decision.reasons()) {
+        String shown = dev.lanecontroller.monitor.ShownReason.of(decision.reasons());
+        decisions.labelValues(shown == null ? "CLEARED" : shown).inc();
+        for (String reason : dev.lanecontroller.monitor.ShownReason.all(decision.reasons())) {
             reasons.labelValues(reason).inc();
         }
         decisionSeconds.observe(nanos / 1e9);

@@ -28,12 +28,18 @@ final class BenchDaemon implements AutoCloseable {
     private final Path db;
     private final int cameraPort;
     private final int healthPort;
-    private final RunCommand run;
-    private final Thread daemon;
+    private final Path config;
+    private RunCommand run;
+    private Thread daemon;
     private final AtomicInteger exit = new AtomicInteger(-1);
 
     /** {@code moreYaml}: further top-level sections (e.g. {@code timings}), or "". */
     BenchDaemon(Path dir, List<CardRecord> cards, String readerYaml, String moreYaml) throws Exception {
+        this(dir, cards, readerYaml, moreYaml, "127.0.0.1", "");
+    }
+
+    /** {@code healthHost} and {@code moreHealthYaml} (", key: value" pairs): the HTTP endpoint's bind and its further keys. */
+    BenchDaemon(Path dir, List<CardRecord> cards, String readerYaml, String moreYaml, String healthHost, String moreHealthYaml) throws Exception {
         db = dir.resolve("lane.db");
         long now = System.currentTimeMillis();
         try (ClearanceStore store = new ClearanceStore(Database.open(db))) {
@@ -47,21 +53,26 @@ final class BenchDaemon implements AutoCloseable {
             healthPort = another.getLocalPort();
         }
         Files.writeString(dir.resolve("camera.secret"), SECRET + "\n");
-        Path config = dir.resolve("lane.yaml");
+        config = dir.resolve("lane.yaml");
         Files.writeString(config, """
                 lane: {id: bench-01, armingLoop: false}
                 programs: {accepted: [NEXUS]}
                 policy: {plateRequired: true}
                 storage: {path: %s}
-                health: {host: 127.0.0.1, port: %d}
+                health: {host: %s, port: %d%s}
                 hardware:
                   kind: bench
                   simulated: {gateTravelMs: 300}
                 camera:
                   kind: webhook
                   webhook: {host: 127.0.0.1, port: %d, secretFile: camera.secret, mapping: {preset: flat}}
-                """.formatted(db, healthPort, cameraPort) + readerYaml + moreYaml);
+                """.formatted(db, healthHost, healthPort, moreHealthYaml, cameraPort) + readerYaml + moreYaml);
         assertEquals(0, Main.execute("check-config", config.toString()), "the bench's config passes check-config");
+        start();
+    }
+
+    private void start() {
+        exit.set(-1);
         run = new RunCommand(hardware -> {
             throw new AssertionError("a bench opens no GPIO");
         });
@@ -73,6 +84,16 @@ final class BenchDaemon implements AutoCloseable {
         };
         daemon = new Thread(() -> exit.set(Main.execute(factory, "run", "--config", config.toString())), "bench-daemon");
         daemon.start();
+    }
+
+    /** Stops the daemon as systemd would and starts it again on the same config, ports and database. */
+    void restart() throws InterruptedException {
+        close();
+        start();
+    }
+
+    int healthPort() {
+        return healthPort;
     }
 
     Path db() {

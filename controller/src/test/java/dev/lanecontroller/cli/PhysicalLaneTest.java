@@ -150,7 +150,7 @@ class PhysicalLaneTest {
                         new LlrpSettings("127.0.0.1", reader.port(), List.of(), 1_000, 3_000, 2_000, 50, 500), null, null, null, 1),
                 new PlateWebhook.Settings("127.0.0.1", 0, "/plates", "Authorization", SECRET, 4_096, PlateMapping.FLAT));
         LaneConfig config = new LaneConfig(scenario.setup().settings(), scenario.setup().readFilter(), db, 30, hardware, null, null,
-                new HealthSettings(false, "127.0.0.1", 0));
+                new HealthSettings(false, "127.0.0.1", 0, null));
         long monoStartNs = System.nanoTime();
         SplittableRandom draws = new SplittableRandom(scenario.seed());
         Host host = Host.forTests(System.out).withGpioPins(settings -> new Pi4jPins(pi4j, "mock"))

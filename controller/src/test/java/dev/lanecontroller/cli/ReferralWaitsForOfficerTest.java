@@ -214,17 +214,17 @@ class ReferralWaitsForOfficerTest {
         return between(db, 0, Long.MAX_VALUE).stream().filter(e -> e.get("_type").asText().equals(type)).toList();
     }
 
-    /** Journaled events with afterSeq < seq < beforeSeq: each payload with _seq, _type and _monoMs added. */
+    /** Journaled events with afterSeq < seq < beforeSeq: each payload with _seq, _type, _monoMs and _wallMs added. */
     static List<JsonNode> between(Path db, long afterSeq, long beforeSeq) {
         List<JsonNode> events = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:file:" + db + "?mode=ro");
-             var statement = connection.prepareStatement("SELECT seq, type, mono_ms, payload FROM journal WHERE seq > ? AND seq < ? ORDER BY seq")) {
+             var statement = connection.prepareStatement("SELECT seq, type, mono_ms, payload, wall_ms FROM journal WHERE seq > ? AND seq < ? ORDER BY seq")) {
             statement.setLong(1, afterSeq);
             statement.setLong(2, beforeSeq);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(rows.getString(4));
-                    event.put("_seq", rows.getLong(1)).put("_type", rows.getString(2)).put("_monoMs", rows.getLong(3));
+                    event.put("_seq", rows.getLong(1)).put("_type", rows.getString(2)).put("_monoMs", rows.getLong(3)).put("_wallMs", rows.getLong(5));
                     events.add(event);
                 }
             }

@@ -28,12 +28,16 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "256", description = "in-flight window (with --broker)")
     int window;
 
+    @Option(names = "--monitor-clients", defaultValue = "0", description = "time the decisions with this many lane-monitor pages "
+            + "streaming and with none, in alternating phases of one run (docs/performance.md)")
+    int monitorClients;
+
     @Override
     public Integer call() throws Exception {
         if (broker != null) {
             LinkBenchmarks.run(dir, broker, events, window, cards, System.out);
         } else {
-            Benchmarks.run(dir, cards, transactions, System.out);
+            Benchmarks.run(dir, cards, transactions, monitorClients, System.out);
         }
         return 0;
     }

@@ -24,6 +24,15 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     public static void run(Path dir, int cardCount, int transactions, PrintStream out) throws IOException {
+        run(dir, cardCount, transactions, 0, out);
+    }
+
+    /**
+     * With {@code monitorClients} above 0, the decisions are timed in alternating phases with that
+     * many lane-monitor pages streaming and with none (the monitor's feed running in both), and the
+     * two are reported side by side: the monitor's cost to the lane, measured in one run.
+     */
+    public static void run(Path dir, int cardCount, int transactions, int monitorClients, PrintStream out) throws IOException {
         Files.createDirectories(dir);
         Path listFile = dir.resolve("list.csv");
         Path dbFile = dir.resolve("bench.db");
@@ -54,7 +63,51 @@ public final class Benchmarks {
             double lookupNs = (System.nanoTime() - started) / (double) lookups;
             out.printf("lookups: %.0f per second, %.2f us each%n", 1e9 / lookupNs, lookupNs / 1000);
 
-            decisionLatency(store, journal, cardCount, transactions, random, out);
+            if (monitorClients > 0) {
+                decisionLatencyWithMonitor(store, journal, cardCount, transactions, monitorClients, random, out);
+            } else {
+                decisionLatency(store, journal, cardCount, transactions, random, out);
+            }
+        }
+    }
+
+    /** Phases of this many decisions alternate: the machine's own drift falls on both sides alike. */
+    private static final int MONITOR_PHASES = 8;
+
+    private static void decisionLatencyWithMonitor(ClearanceStore store, SqliteJournal journal, int cardCount, int transactions,
+                                                   int monitorClients, SplittableRandom random, PrintStream out) throws IOException {
+        DecisionDriver[] driver = new DecisionDriver[1];
+        try (MonitorClients monitor = new MonitorClients(() -> driver[0] == null ? null : driver[0].state())) {
+            driver[0] = new DecisionDriver(store, journal, cardCount, random, monitor.watch());
+            int perPhase = Math.max(1, transactions / MONITOR_PHASES);
+            long[] without = new long[perPhase * (MONITOR_PHASES / 2)];
+            long[] with = new long[perPhase * (MONITOR_PHASES / 2)];
+            int withoutCount = 0;
+            int withCount = 0;
+            for (int phase = 0; phase < MONITOR_PHASES; phase++) {
+                boolean streaming = phase % 2 == 1;
+                if (streaming) {
+                    monitor.start(monitorClients);
+                }
+                for (int i = 0; i < perPhase; i++) {
+                    long latency = driver[0].decideOne();
+                    if (streaming) {
+                        with[withCount++] = latency;
+                    } else {
+                        without[withoutCount++] = latency;
+                    }
+                }
+                if (streaming) {
+                    monitor.stop();
+                }
+            }
+            out.printf("decisions: %d cleared, %d referred%n", driver[0].cleared(), withCount + withoutCount - driver[0].cleared());
+            out.printf("decision latency, no monitor page (%d transactions): %s%n", withoutCount, percentiles(without));
+            out.printf("decision latency, %d monitor pages streaming (%d transactions, %d views received): %s%n", monitorClients, withCount,
+                    monitor.views(), percentiles(with));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 

@@ -43,6 +43,11 @@ final class DecisionDriver {
     private long vehicles;
 
     DecisionDriver(ClearanceStore store, Journal journal, int cardCount, SplittableRandom random) {
+        this(store, journal, cardCount, random, LaneObserver.NONE);
+    }
+
+    /** With {@code observer} watching the lane, as the daemon's console, metrics and monitor do. */
+    DecisionDriver(ClearanceStore store, Journal journal, int cardCount, SplittableRandom random, LaneObserver observer) {
         this.random = random;
         this.cardCount = cardCount;
         VirtualScheduler scheduler = new VirtualScheduler(1_000_000);
@@ -67,7 +72,7 @@ final class DecisionDriver {
             }
         }, ports.loops(), ports.tagReader(), ports.plateReader(), ports.tamper());
         shell = LaneShell.assemble(settings, ReadFilter.ACCEPT_ALL, () -> 0.5, timed, journal, store,
-                () -> new Now(mono[0], System.currentTimeMillis(), true), LaneObserver.NONE, inbox::add);
+                () -> new Now(mono[0], System.currentTimeMillis(), true), observer, inbox::add);
         shell.start();
         drainInbox(); // what the detectors reported as they were subscribed
     }
@@ -83,6 +88,11 @@ final class DecisionDriver {
         while ((input = inbox.poll()) != null) {
             shell.handle(input);
         }
+    }
+
+    /** The lane's state now, as the lane thread leaves it between steps. */
+    dev.lanecontroller.core.LaneState state() {
+        return shell.state();
     }
 
     long cleared() {
