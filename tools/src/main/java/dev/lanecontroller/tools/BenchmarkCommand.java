@@ -32,9 +32,21 @@ final class BenchmarkCommand implements Callable<Integer> {
             + "streaming and with none, in alternating phases of one run (docs/performance.md)")
     int monitorClients;
 
+    @Option(names = "--wear-vehicles", defaultValue = "0", description = "instead: run the daemon on a simulated lane for this many "
+            + "vehicles in real time and report the bytes written to the device per event and per vehicle (docs/performance.md)")
+    int wearVehicles;
+
+    @Option(names = "--wear-rate", defaultValue = "720", description = "vehicles an hour for --wear-vehicles (default ${DEFAULT-VALUE})")
+    double wearRate;
+
+    @Option(names = "--wear-list-cards", defaultValue = "2000", description = "cards on the demo list for --wear-vehicles (default ${DEFAULT-VALUE})")
+    int wearListCards;
+
     @Override
     public Integer call() throws Exception {
-        if (broker != null) {
+        if (wearVehicles > 0) {
+            dev.lanecontroller.tools.bench.WearBenchmark.run(dir, wearVehicles, wearRate, wearListCards, System.out);
+        } else if (broker != null) {
             LinkBenchmarks.run(dir, broker, events, window, cards, System.out);
         } else {
             Benchmarks.run(dir, cards, transactions, monitorClients, System.out);
