@@ -28,7 +28,9 @@ class RetainedCommandTest {
              CentralConsumer central = new CentralConsumer(broker.uri(), "central-ops", "lc/v1/+/+/replies")) {
             String commandId = "c-" + UUID.randomUUID();
             try (LaneFixture lane = new LaneFixture(dir.resolve("lane"), broker.uri(), 120_000)) {
-                assertTrue(EventSyncTest.waitFor(() -> lane.link.link().isConnected(), 10_000), "the lane connected");
+                // Connected and subscribed (connects counts a connection once its subscriptions and status are done): a
+                // command published before the subscription would reach the lane as a retained copy, ignored by design.
+                assertTrue(EventSyncTest.waitFor(() -> lane.link.link().connects() >= 1, 10_000), "the lane connected and subscribed");
                 central.publish(lane.topics.commands(), CommandWire.sealed(commandId, LaneFixture.SITE, LaneFixture.LANE, "SET_MODE",
                         Instant.now(), "supervisor-3", Map.of("mode", "MANUAL"), "central-ops", lane.commandKey.getPrivate()), true);
                 assertTrue(central.await(() -> central.on(lane.topics.replies()).size() >= 1, 10_000), "the command was answered");
@@ -37,7 +39,7 @@ class RetainedCommandTest {
             }
             // The lane connects again (a restart): the broker hands it the retained copy, flagged.
             try (LaneFixture lane = new LaneFixture(dir.resolve("lane"), broker.uri(), 120_000)) {
-                assertTrue(EventSyncTest.waitFor(() -> lane.link.link().isConnected(), 10_000), "the lane connected again");
+                assertTrue(EventSyncTest.waitFor(() -> lane.link.link().connects() >= 1, 10_000), "the lane connected again and subscribed");
                 // A command after it on the same subscription: once it is answered, the retained one has come and gone.
                 central.publish(lane.topics.commands(), CommandWire.sealed("c-" + UUID.randomUUID(), LaneFixture.SITE, LaneFixture.LANE,
                         "RELEASE", Instant.now(), "officer-17", Map.of(), "central-ops", lane.commandKey.getPrivate()), false);
