@@ -69,8 +69,9 @@ final class DaemonMonitor implements Supplier<Map<String, Object>> {
     private Map<String, Object> devices(LaneState state, long nowMs) {
         Map<String, Object> devices = new LinkedHashMap<>();
         Map<String, Object> reader = new LinkedHashMap<>();
-        reader.put("kind", sources.devices() == null ? "simulated" : sources.devices().readerState().get("kind"));
-        Object online = sources.devices() == null ? null : sources.devices().readerState().get("online");
+        Map<String, Object> device = sources.devices() == null ? Map.of("kind", "simulated") : sources.devices().readerState();
+        reader.put("kind", device.get("kind"));
+        Object online = device.get("online");
         // Silent past its heartbeat timeout is down, whether or not the lane could fault for it (a lane in FAULT for another cause does not).
         boolean silent = nowMs - state.readerAliveAtMs() >= sources.config().settings().readerHeartbeatTimeoutMs();
         boolean down = Boolean.FALSE.equals(online) || state.readerTrouble() != null || silent;

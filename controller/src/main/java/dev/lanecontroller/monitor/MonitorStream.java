@@ -26,7 +26,6 @@ public final class MonitorStream implements HttpHandler {
     private final MonitorFeed feed;
     private final Semaphore slots = new Semaphore(STREAMS_MAX);
     private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong opened = new AtomicLong();
 
     public MonitorStream(MonitorFeed feed) {
         this.feed = feed;
@@ -44,7 +43,6 @@ public final class MonitorStream implements HttpHandler {
             }
             return;
         }
-        opened.incrementAndGet();
         try (exchange) {
             exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -89,9 +87,5 @@ public final class MonitorStream implements HttpHandler {
 
     public long refused() {
         return refused.get();
-    }
-
-    public long opened() {
-        return opened.get();
     }
 }
