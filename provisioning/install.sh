@@ -44,7 +44,8 @@ if [ -z "$JAR" ]; then
   [ -n "$JAR" ] || die "no lane-controller.jar beside $HERE; name it with --jar FILE"
 fi
 [ -f "$JAR" ] || die "--jar $JAR does not exist"
-for unit_file in lane-controller.service lane-controller.sysusers journald-lane-controller.conf 60-lane-controller-gpio.rules; do
+for unit_file in lane-controller.service lane-controller.sysusers journald-lane-controller.conf sysctl-lane-controller.conf \
+    60-lane-controller-gpio.rules; do
   [ -f "$RELEASE/systemd/$unit_file" ] || die "$RELEASE/systemd/$unit_file is missing: an incomplete release folder"
 done
 
@@ -99,9 +100,10 @@ if [ -d "$RELEASE/docs" ]; then
   install -o 0 -g 0 -m 0644 "$RELEASE"/docs/*.md "$ROOT$LANE_HOME_DIR/docs/"
 fi
 
-install -d -m 0755 "$ROOT/etc/systemd/system" "$ROOT/etc/systemd/journald.conf.d" "$ROOT/etc/udev/rules.d"
+install -d -m 0755 "$ROOT/etc/systemd/system" "$ROOT/etc/systemd/journald.conf.d" "$ROOT/etc/udev/rules.d" "$ROOT/etc/sysctl.d"
 install -o 0 -g 0 -m 0644 "$RELEASE/systemd/lane-controller.service" "$ROOT/etc/systemd/system/$LANE_SERVICE"
 install -o 0 -g 0 -m 0644 "$RELEASE/systemd/journald-lane-controller.conf" "$ROOT/etc/systemd/journald.conf.d/lane-controller.conf"
+install -o 0 -g 0 -m 0644 "$RELEASE/systemd/sysctl-lane-controller.conf" "$ROOT/etc/sysctl.d/60-lane-controller.conf"
 install -o 0 -g 0 -m 0644 "$RELEASE/systemd/60-lane-controller-gpio.rules" "$ROOT/etc/udev/rules.d/60-lane-controller-gpio.rules"
 
 if [ -n "$ROOT" ]; then
@@ -110,6 +112,8 @@ else
   systemctl daemon-reload
   systemctl enable "$LANE_SERVICE" >/dev/null 2>&1
   systemctl try-restart systemd-journald.service || true
+  # A container's /proc/sys is read-only: the setting then waits for a host that may apply it.
+  systemctl restart systemd-sysctl.service 2>/dev/null || true
   if udevadm control --reload-rules; then
     udevadm trigger --subsystem-match=gpio || true
   fi

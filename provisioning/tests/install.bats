@@ -43,6 +43,7 @@ tree() {
   [ "$(stat -c '%a' "$ROOT/etc/systemd/system/lane-controller.service")" = 644 ]
   [ -L "$ROOT/etc/systemd/system/multi-user.target.wants/lane-controller.service" ]
   [ -f "$ROOT/etc/systemd/journald.conf.d/lane-controller.conf" ]
+  grep -qx 'vm.dirty_expire_centisecs = 60000' "$ROOT/etc/sysctl.d/60-lane-controller.conf"
   [ -x "$ROOT/opt/lane-controller/provisioning/provision.sh" ]
 }
 

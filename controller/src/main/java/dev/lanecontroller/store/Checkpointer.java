@@ -6,25 +6,57 @@ import java.sql.Statement;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Copies the write-ahead log back into the database file on its own thread and connection, so the
  * lane thread's commits never pay for it. PASSIVE: it never waits for, or blocks, a writer or a reader.
+ *
+ * <p>Seldom, for the SD card (issue 19): a checkpoint writes every page changed since the last
+ * one, so checkpointing after each commit wrote the journal's last page twice per event; once
+ * every {@link #INTERVAL_MS} or {@link #COMMITS_MAX} commits, a page filled by many events is
+ * written back once. The WAL stays bounded (a few MB) and every commit is as durable as before.
  */
 final class Checkpointer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Checkpointer.class.getName());
+    /** How often it looks whether a checkpoint is due, and runs the journal's housekeeping. */
+    static final long TICK_MS = 1_000;
+    static final long INTERVAL_MS = 300_000;
+    /** Commits (weighted by the pages they may touch) between checkpoints at most. */
+    static final long COMMITS_MAX = 1_000;
 
     private final Connection connection;
+    private final LongSupplier commits;
+    private final Runnable housekeeping;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread checkpoints = new Thread(runnable, "wal-checkpoint");
         checkpoints.setDaemon(true);
         return checkpoints;
     });
     private long failures;
+    private long commitsAtLast;
+    private long lastAtNs = System.nanoTime();
 
-    Checkpointer(Database database, long intervalMs) throws SQLException {
-        connection = database.connect();
-        thread.scheduleWithFixedDelay(this::checkpoint, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    /** {@code commits}: a count that grows with what was written; {@code housekeeping} runs every tick before the check. */
+    Checkpointer(Database database, LongSupplier commits, Runnable housekeeping) throws SQLException {
+        this.connection = database.connect();
+        this.commits = commits;
+        this.housekeeping = housekeeping;
+        thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            housekeeping.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "journal housekeeping failed: " + e);
+        }
+        long now = commits.getAsLong();
+        if (now - commitsAtLast >= COMMITS_MAX || System.nanoTime() - lastAtNs >= INTERVAL_MS * 1_000_000) {
+            checkpoint();
+            commitsAtLast = now;
+            lastAtNs = System.nanoTime();
+        }
     }
 
     private void checkpoint() {

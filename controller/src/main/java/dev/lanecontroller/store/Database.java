@@ -11,7 +11,7 @@ import java.sql.Statement;
 
 /** Opens connections to the lane's one database file, with the pragmas every connection needs. */
 public final class Database {
-    /** Pages kept in memory per connection (about 8 MiB at 4 KiB pages): heap and RSS stay flat whatever the list size. */
+    /** Pages kept in memory per connection (4 MiB of the database's 2 KiB pages, 8 MiB of a card list's 4 KiB): heap and RSS stay flat whatever the list size. */
     static final int CACHE_PAGES = 2_000;
     /**
      * Lists are read through a memory map rather than read() calls: a third faster per lookup on a
@@ -19,6 +19,13 @@ public final class Database {
      * the map cannot be made.
      */
     static final long MMAP_BYTES = 512L * 1024 * 1024;
+    /**
+     * The page size of a new database (an existing one keeps its own): a commit of one event
+     * writes one WAL frame of a page plus 24 bytes, and a 4 KiB page's frame spans two of the
+     * disk's 4 KiB blocks; a 2 KiB page's frame mostly one (issue 19, docs/performance.md).
+     * Card lists live in files of their own, with SQLite's default pages.
+     */
+    static final int PAGE_BYTES = 2_048;
     /** A writer waits this long for another connection's write to finish before failing. */
     static final int BUSY_TIMEOUT_MS = 5_000;
 
@@ -62,6 +69,7 @@ public final class Database {
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+            statement.execute("PRAGMA page_size = " + PAGE_BYTES); // before WAL mode: only a file not made yet takes it
             statement.execute("PRAGMA journal_mode = WAL");
             statement.execute("PRAGMA synchronous = FULL");
             statement.execute("PRAGMA cache_size = " + CACHE_PAGES);

@@ -6,12 +6,17 @@ import java.sql.Statement;
 /** The tables every database has; card tables come and go with list versions (see ClearanceStore). */
 final class Schema {
     /**
-     * The layout this release writes: 1 flagged sent events in the journal, 2 keeps them in the
-     * outbox table. Raise it with every change to the tables, and raise OLDEST_READER too when a
+     * The layout this release writes: 1 flagged sent events in the journal, 2 kept the unsent in an
+     * outbox table, 3 keeps what central acknowledged as a cursor and ranges. Raise it with every change to the tables, and raise OLDEST_READER too when a
      * release of the old layout could no longer use the database safely (docs/journal.md).
      */
-    static final int VERSION = 2;
-    /** The oldest layout whose releases may still open a database this release has written. */
+    static final int VERSION = 3;
+    /**
+     * The oldest layout whose releases may still open a database this release has written. A
+     * release of layout 2 finds no outbox table and makes one from the journal's (never written)
+     * sent flags: it sends the whole journal again, which central dedupes, and loses nothing.
+     * Back on this release, the outbox it left is what stands (see {@link #create}).
+     */
     static final int OLDEST_READER = 2;
 
     private Schema() {}
@@ -47,14 +52,15 @@ final class Schema {
                   prev_hash TEXT NOT NULL,
                   hash TEXT NOT NULL,
                   sent INTEGER NOT NULL DEFAULT 0)""");
-        // What central has not acknowledged yet: a narrow table of sequence numbers, so marking a
-        // drained backlog sent deletes a few small pages instead of rewriting every event row.
-        // (journal.sent is from schema 1 and no longer written.)
+        // What central acknowledged: a cursor in meta and the ranges above it (AckCursor). An append
+        // writes nothing but its journal row. (journal.sent is from schema 1 and no longer written.)
         statement.execute("DROP INDEX IF EXISTS journal_unsent");
-        boolean migrate = !exists(statement, "outbox");
-        statement.execute("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY)");
-        if (migrate) {
-            statement.execute("INSERT OR IGNORE INTO outbox(seq) SELECT seq FROM journal WHERE sent = 0");
+        statement.execute("CREATE TABLE IF NOT EXISTS acked_ahead (from_seq INTEGER PRIMARY KEY, to_seq INTEGER NOT NULL)");
+        // An outbox table is from a release of layout 2: an upgrade, or a rollback and back, whose
+        // outbox is then newer than the cursor.
+        boolean outboxTable = exists(statement, "outbox");
+        if (outboxTable || !metaHas(statement, SqliteOutbox.ACKED_THROUGH_KEY)) {
+            moveToAckCursor(statement, outboxTable ? "SELECT seq FROM outbox" : "SELECT seq FROM journal WHERE sent = 0");
         }
         statement.execute("""
                 CREATE TABLE IF NOT EXISTS list_in_force (
@@ -75,6 +81,39 @@ final class Schema {
         // Never lowered: a newer release that left it readable by this one keeps its own bound.
         statement.execute("INSERT INTO meta(key, value) VALUES ('oldest_reader', '" + OLDEST_READER + "') "
                 + "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(value AS INTEGER) < " + OLDEST_READER);
+    }
+
+    /**
+     * Moves the record of what central has not acknowledged ({@code unsentSql} lists those numbers,
+     * from an older layout) to the cursor and ranges, in one transaction, and drops the outbox
+     * table. Every journaled number not listed was acknowledged.
+     */
+    private static void moveToAckCursor(Statement statement, String unsentSql) throws SQLException {
+        statement.execute("BEGIN IMMEDIATE");
+        try {
+            long through;
+            try (java.sql.ResultSet row = statement.executeQuery("SELECT COALESCE((SELECT MIN(seq) FROM (" + unsentSql + ")) - 1, "
+                    + "(SELECT COALESCE(MAX(seq), 0) FROM journal))")) {
+                row.next();
+                through = row.getLong(1);
+            }
+            // The acknowledged numbers above the cursor, as runs (gaps and islands).
+            statement.execute("DELETE FROM acked_ahead");
+            statement.execute("INSERT INTO acked_ahead(from_seq, to_seq) SELECT MIN(seq), MAX(seq) FROM (SELECT seq, seq - ROW_NUMBER() "
+                    + "OVER (ORDER BY seq) AS run FROM journal WHERE seq > " + through + " AND seq NOT IN (" + unsentSql + ")) GROUP BY run");
+            statement.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('" + SqliteOutbox.ACKED_THROUGH_KEY + "', '" + through + "')");
+            statement.execute("DROP TABLE IF EXISTS outbox");
+            statement.execute("COMMIT");
+        } catch (SQLException e) {
+            statement.execute("ROLLBACK");
+            throw e;
+        }
+    }
+
+    private static boolean metaHas(Statement statement, String key) throws SQLException {
+        try (java.sql.ResultSet rows = statement.executeQuery("SELECT 1 FROM meta WHERE key = '" + key + "'")) {
+            return rows.next();
+        }
     }
 
     /** A number kept in meta; null when the key is not there. */

@@ -17,13 +17,11 @@ public final class SqliteJournal implements Journal {
     /** Reading more at once only costs memory: the outbox reads in pages. */
     public static final int READ_LIMIT_MAX = 10_000;
 
-    /** How often the WAL is copied back into the database, off the lane thread. */
-    static final long CHECKPOINT_INTERVAL_MS = 1_000;
-
     private final Connection connection;
     private final EventChain chain;
     private final PreparedStatement insert;
-    private final PreparedStatement enqueue;
+    /** Commits so far, weighted by the pages they may touch: what the checkpointer paces itself by. */
+    private final java.util.concurrent.atomic.AtomicLong commitWeight = new java.util.concurrent.atomic.AtomicLong();
     private final PreparedStatement rememberMode;
     /** The event type whose "to" the journal keeps in meta: the lane's mode as a command left it. */
     private static final String MODE_CHANGED = "MODE_CHANGED";
@@ -31,7 +29,8 @@ public final class SqliteJournal implements Journal {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Checkpointer checkpointer;
     private final Database database;
-    private SqliteOutbox outbox;
+    /** Volatile: the checkpointer's housekeeping reads it without the journal's lock. */
+    private volatile SqliteOutbox outbox;
 
     public SqliteJournal(Database database, String bootId) {
         this.database = database;
@@ -49,13 +48,12 @@ public final class SqliteJournal implements Journal {
             chain = new EventChain(bootId, lastSeq, lastHash);
             insert = connection.prepareStatement("INSERT INTO journal(seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, "
                     + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            enqueue = connection.prepareStatement("INSERT INTO outbox(seq) VALUES (?)");
             rememberMode = connection.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES ('" + COMMANDED_MODE_KEY + "', ?)");
             // A commit that also checkpoints takes tens of milliseconds: leave that to the checkpointer's thread.
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA wal_autocheckpoint = 0");
             }
-            checkpointer = new Checkpointer(database, CHECKPOINT_INTERVAL_MS);
+            checkpointer = new Checkpointer(database, commitWeight::get, this::housekeeping);
         } catch (SQLException e) {
             throw new StoreException("cannot open the journal in " + database.file() + ": " + e.getMessage(), e);
         }
@@ -87,15 +85,11 @@ public final class SqliteJournal implements Journal {
                     insert.setString(8, entry.prevHash());
                     insert.setString(9, entry.hash());
                     insert.addBatch();
-                    enqueue.setLong(1, entry.seq());
-                    enqueue.addBatch();
                 }
                 try {
                     insert.executeBatch();
-                    enqueue.executeBatch();
                 } finally {
                     insert.clearBatch();
-                    enqueue.clearBatch();
                 }
                 String commanded = EventDraft.lastCommandedMode(events);
                 if (commanded != null) {
@@ -108,6 +102,7 @@ public final class SqliteJournal implements Journal {
             throw new StoreException("journal write failed: " + e.getMessage(), e);
         }
         chain.commit(entries.get(entries.size() - 1));
+        commitWeight.addAndGet(1 + entries.size() / 4);
         return entries;
     }
 
@@ -143,6 +138,14 @@ public final class SqliteJournal implements Journal {
         return query(SELECT_ENTRY + "WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
     }
 
+    /** On the checkpointer's thread, every second: acknowledgements that waited long enough are written down. */
+    private void housekeeping() {
+        SqliteOutbox current = outbox;
+        if (current != null) {
+            current.persistIfDue();
+        }
+    }
+
     @Override
     public synchronized Outbox outbox() {
         if (outbox == null) {
@@ -162,6 +165,10 @@ public final class SqliteJournal implements Journal {
      * Returns how many events were deleted.
      */
     public int purgeSentBefore(long wallMs) {
+        SqliteOutbox current = outbox;
+        if (current != null) {
+            current.persist(); // what central acknowledged since the last write-down may go too
+        }
         int total = 0;
         while (true) {
             int deleted = purgeBatch(wallMs);
@@ -174,7 +181,8 @@ public final class SqliteJournal implements Journal {
 
     private synchronized int purgeBatch(long wallMs) {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM journal WHERE seq IN (SELECT seq FROM journal WHERE seq < "
-                + "MIN((SELECT COALESCE(MIN(seq), ?) FROM outbox), (SELECT COALESCE(MIN(seq), ?) FROM journal WHERE wall_ms >= ?), ?) "
+                + "MIN(COALESCE((SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = '" + SqliteOutbox.ACKED_THROUGH_KEY + "'), ?), "
+                + "(SELECT COALESCE(MIN(seq), ?) FROM journal WHERE wall_ms >= ?), ?) "
                 + "ORDER BY seq LIMIT ?)")) {
             long last = chain.lastSeq();
             delete.setLong(1, last);
@@ -182,7 +190,9 @@ public final class SqliteJournal implements Journal {
             delete.setLong(3, wallMs);
             delete.setLong(4, last);
             delete.setInt(5, PURGE_BATCH_ROWS);
-            return delete.executeUpdate(); // one statement: atomic on its own
+            int deleted = delete.executeUpdate(); // one statement: atomic on its own
+            commitWeight.addAndGet(1 + deleted / 8);
+            return deleted;
         } catch (SQLException e) {
             throw new StoreException("cannot purge sent events: " + e.getMessage(), e);
         }
@@ -223,7 +233,6 @@ public final class SqliteJournal implements Journal {
         checkpointer.close();
         try {
             insert.close();
-            enqueue.close();
             rememberMode.close();
             connection.close();
         } catch (SQLException e) {

@@ -44,6 +44,12 @@ record ThreadIo(long processBytes, Map<String, Long> bytesByThread) {
         throw new IOException(io + " has no write_bytes");
     }
 
+    /** Every thread name that wrote since {@code before}, with its bytes, the most first. */
+    java.util.List<Map.Entry<String, Long>> writersSince(ThreadIo before) {
+        return bytesByThread.keySet().stream().map(name -> Map.entry(name, since(before, name))).filter(entry -> entry.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
+    }
+
     /** Bytes written since {@code before} by the threads of this name (0 for a thread that was not there). */
     long since(ThreadIo before, String thread) {
         return bytesByThread.getOrDefault(thread, 0L) - before.bytesByThread.getOrDefault(thread, 0L);

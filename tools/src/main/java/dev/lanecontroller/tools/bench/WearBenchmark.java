@@ -77,6 +77,14 @@ public final class WearBenchmark {
         out.printf(Locale.ROOT, "written to the device per journaled event: %.1f KB in all — lane thread's commits %.1f KB, WAL checkpoints "
                         + "%.1f KB, other threads %.1f KB%n", total / 1e3 / events, commits / 1e3 / events, checkpoints / 1e3 / events,
                 (total - commits - checkpoints) / 1e3 / events);
+        StringBuilder others = new StringBuilder();
+        long named = 0;
+        for (Map.Entry<String, Long> writer : trafficEnd.writersSince(trafficStart)) {
+            named += writer.getValue();
+            others.append(others.length() == 0 ? "" : ", ").append(writer.getKey()).append(String.format(Locale.ROOT, " %.1f KB", writer.getValue() / 1e3 / events));
+        }
+        out.printf(Locale.ROOT, "per journaled event by thread: %s; threads that ended meanwhile %.1f KB%n", others,
+                (total - named) / 1e3 / events);
         out.printf(Locale.ROOT, "printed for journald per journaled event: %.0f bytes (%d lines in all), which journald writes again%n",
                 consoleBytes / (double) events, console.lines.get());
         double perVehicle = (total + consoleBytes) / (double) vehicles;
