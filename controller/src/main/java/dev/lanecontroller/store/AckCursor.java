@@ -83,9 +83,17 @@ final class AckCursor {
         return nextRange == null ? Long.MAX_VALUE : nextRange - 1;
     }
 
-    /** How many numbers the ranges above the cursor hold. */
-    long aheadCount() {
-        return aheadCount;
+    /** How many numbers up to {@code last} the ranges above the cursor hold. */
+    long aheadCountThrough(long last) {
+        long count = aheadCount;
+        // Only the highest ranges can reach past a last read a moment before.
+        for (Map.Entry<Long, Long> range : ahead.descendingMap().entrySet()) {
+            if (range.getValue() <= last) {
+                break;
+            }
+            count -= range.getValue() - Math.max(range.getKey(), last + 1) + 1;
+        }
+        return count;
     }
 
     private void remove(long from) {

@@ -72,6 +72,9 @@ public final class Database {
             statement.execute("PRAGMA page_size = " + PAGE_BYTES); // before WAL mode: only a file not made yet takes it
             statement.execute("PRAGMA journal_mode = WAL");
             statement.execute("PRAGMA synchronous = FULL");
+            // No connection checkpoints on commit (tens of milliseconds, and the SD card's pages written
+            // again and again): the journal's checkpointer does, off the lane thread (Checkpointer).
+            statement.execute("PRAGMA wal_autocheckpoint = 0");
             statement.execute("PRAGMA cache_size = " + CACHE_PAGES);
             statement.execute("PRAGMA mmap_size = " + MMAP_BYTES);
         }

@@ -13,8 +13,9 @@ final class Schema {
     static final int VERSION = 3;
     /**
      * The oldest layout whose releases may still open a database this release has written. A
-     * release of layout 2 finds no outbox table and makes one from the journal's (never written)
-     * sent flags: it sends the whole journal again, which central dedupes, and loses nothing.
+     * release of layout 2 finds no outbox table and makes one from the journal's sent flags, which
+     * no layout since 1 sets: it sends again every event journaled since, which central dedupes,
+     * and loses nothing.
      * Back on this release, the outbox it left is what stands (see {@link #create}).
      */
     static final int OLDEST_READER = 2;
@@ -86,7 +87,7 @@ final class Schema {
     /**
      * Moves the record of what central has not acknowledged ({@code unsentSql} lists those numbers,
      * from an older layout) to the cursor and ranges, in one transaction, and drops the outbox
-     * table. Every journaled number not listed was acknowledged.
+     * table. Every number not listed, up to the journal's last, was acknowledged (or purged).
      */
     private static void moveToAckCursor(Statement statement, String unsentSql) throws SQLException {
         statement.execute("BEGIN IMMEDIATE");
@@ -97,10 +98,13 @@ final class Schema {
                 row.next();
                 through = row.getLong(1);
             }
-            // The acknowledged numbers above the cursor, as runs (gaps and islands).
+            // Acknowledged above the cursor: every gap between two unsent numbers, and what follows the
+            // last of them. From the unsent numbers, not the journal's rows: older releases purged
+            // acknowledged rows out of order, and a hole is acknowledged, not waiting.
             statement.execute("DELETE FROM acked_ahead");
-            statement.execute("INSERT INTO acked_ahead(from_seq, to_seq) SELECT MIN(seq), MAX(seq) FROM (SELECT seq, seq - ROW_NUMBER() "
-                    + "OVER (ORDER BY seq) AS run FROM journal WHERE seq > " + through + " AND seq NOT IN (" + unsentSql + ")) GROUP BY run");
+            statement.execute("INSERT INTO acked_ahead(from_seq, to_seq) SELECT seq + 1, COALESCE(next - 1, (SELECT MAX(seq) FROM journal)) "
+                    + "FROM (SELECT seq, LEAD(seq) OVER (ORDER BY seq) AS next FROM (" + unsentSql + ")) "
+                    + "WHERE seq + 1 <= COALESCE(next - 1, (SELECT MAX(seq) FROM journal))");
             statement.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('" + SqliteOutbox.ACKED_THROUGH_KEY + "', '" + through + "')");
             statement.execute("DROP TABLE IF EXISTS outbox");
             statement.execute("COMMIT");

@@ -49,10 +49,6 @@ public final class SqliteJournal implements Journal {
             insert = connection.prepareStatement("INSERT INTO journal(seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, "
                     + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
             rememberMode = connection.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES ('" + COMMANDED_MODE_KEY + "', ?)");
-            // A commit that also checkpoints takes tens of milliseconds: leave that to the checkpointer's thread.
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA wal_autocheckpoint = 0");
-            }
             checkpointer = new Checkpointer(database, commitWeight::get, this::housekeeping);
         } catch (SQLException e) {
             throw new StoreException("cannot open the journal in " + database.file() + ": " + e.getMessage(), e);
@@ -181,15 +177,14 @@ public final class SqliteJournal implements Journal {
 
     private synchronized int purgeBatch(long wallMs) {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM journal WHERE seq IN (SELECT seq FROM journal WHERE seq < "
-                + "MIN(COALESCE((SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = '" + SqliteOutbox.ACKED_THROUGH_KEY + "'), ?), "
+                + "MIN(COALESCE((SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = '" + SqliteOutbox.ACKED_THROUGH_KEY + "'), 0), "
                 + "(SELECT COALESCE(MIN(seq), ?) FROM journal WHERE wall_ms >= ?), ?) "
                 + "ORDER BY seq LIMIT ?)")) {
             long last = chain.lastSeq();
             delete.setLong(1, last);
-            delete.setLong(2, last);
-            delete.setLong(3, wallMs);
-            delete.setLong(4, last);
-            delete.setInt(5, PURGE_BATCH_ROWS);
+            delete.setLong(2, wallMs);
+            delete.setLong(3, last);
+            delete.setInt(4, PURGE_BATCH_ROWS);
             int deleted = delete.executeUpdate(); // one statement: atomic on its own
             commitWeight.addAndGet(1 + deleted / 8);
             return deleted;

@@ -16,8 +16,9 @@ import java.util.List;
  * and the ranges above it acknowledged out of order (live events overtake a backlog). An append
  * writes nothing here, so a commit touches one page of the journal and no other (issue 19: the
  * SD card's wear). Acknowledgements take effect at once in memory and reach the database at most
- * every {@link #PERSIST_INTERVAL_MS} or {@link #PERSIST_ACKS_MAX} acknowledgements, without an
- * fsync: what a power cut forgets of them is only sent again, and consumers dedupe.
+ * every {@link #PERSIST_INTERVAL_MS} or {@link #PERSIST_ACKS_MAX} acknowledgements, each time
+ * synced (one small commit, not one per event): what a power cut forgets of them, at most that
+ * interval's worth, is only sent again, and consumers dedupe.
  */
 final class SqliteOutbox implements Outbox, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SqliteOutbox.class.getName());
@@ -46,7 +47,6 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         try {
             connection = database.connect();
             try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA synchronous = NORMAL");
                 try (ResultSet id = statement.executeQuery("SELECT value FROM meta WHERE key = 'journal_id'")) {
                     if (!id.next()) {
                         throw new StoreException("the database has no journal id: it was not created by this software");
@@ -125,7 +125,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
     public long unsentCount() {
         long last = journal.lastSeq(); // outside this lock: the journal's lock is never taken inside it
         synchronized (this) {
-            return Math.max(0, last - acks.through() - acks.aheadCount());
+            return Math.max(0, last - acks.through() - acks.aheadCountThrough(last));
         }
     }
 
@@ -139,11 +139,23 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
     }
 
     @Override
-    public synchronized void markSent(List<Long> seqs) {
-        if (seqs.isEmpty()) {
+    public void markSent(List<Long> seqs) {
+        long last = journal.lastSeq();
+        synchronized (this) {
+            mark(seqs, last);
+        }
+    }
+
+    private void mark(List<Long> seqs, long last) {
+        // A number not journaled yet cannot have been acknowledged: taken, it would pass for sent once journaled.
+        long[] sorted = seqs.stream().mapToLong(Long::longValue).filter(seq -> seq >= 1 && seq <= last).sorted().toArray();
+        if (sorted.length < seqs.size()) {
+            LOG.log(System.Logger.Level.ERROR, (seqs.size() - sorted.length) + " acknowledgements of numbers never journaled ignored (last is "
+                    + last + ")");
+        }
+        if (sorted.length == 0) {
             return;
         }
-        long[] sorted = seqs.stream().mapToLong(Long::longValue).sorted().toArray();
         int from = 0;
         for (int i = 1; i <= sorted.length; i++) {
             if (i == sorted.length || sorted[i] > sorted[i - 1] + 1) {

@@ -53,6 +53,28 @@ class SchemaVersionTest {
     }
 
     @Test
+    void holesAnOlderPurgeLeftInTheJournalAreNotTakenForUnsentEvents() throws Exception {
+        // Releases of layout 1 and 2 purged any old acknowledged row, not only a prefix: 5 waits, 6..8 are gone, 9..10 were acknowledged.
+        Database database = databaseAfter(
+                "DROP TABLE acked_ahead",
+                "DELETE FROM meta WHERE key = 'acked_through'",
+                "UPDATE meta SET value = '2' WHERE key IN ('schema_version', 'oldest_reader')",
+                "CREATE TABLE outbox (seq INTEGER PRIMARY KEY)",
+                "INSERT INTO journal(seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, prev_hash, hash) VALUES "
+                        + "(5, 'b', 0, 0, 1, 'PASSAGE', '{}', 'p', 'h'), (9, 'b', 0, 0, 1, 'PASSAGE', '{}', 'p', 'h'), "
+                        + "(10, 'b', 0, 0, 1, 'PASSAGE', '{}', 'p', 'h')",
+                "INSERT INTO outbox(seq) VALUES (5)");
+        Database.open(database.file());
+        assertEquals(List.of(5L), unsent(database));
+        try (SqliteJournal journal = new SqliteJournal(database, "look")) {
+            journal.outbox().markSent(List.of(5L));
+            assertEquals(0, journal.outbox().unsentCount(), "once 5 is acknowledged, nothing waits");
+            assertEquals(0, journal.outbox().oldestUnsentSeq());
+            assertEquals(2, journal.purgeSentBefore(Long.MAX_VALUE), "and the purge goes on up to the newest event (5 and 9)");
+        }
+    }
+
+    @Test
     void aRollbackToTheOutboxLayoutAndBackSendsAgainButLosesNothing() throws Exception {
         Database database = Database.open(dir.resolve("lane.db"));
         try (SqliteJournal journal = new SqliteJournal(database, "new")) {

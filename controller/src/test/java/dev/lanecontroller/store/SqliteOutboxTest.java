@@ -60,6 +60,17 @@ class SqliteOutboxTest {
     }
 
     @Test
+    void aNumberNotJournaledYetIsNeverTakenForAcknowledged() {
+        try (SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("lane.db")), "ahead")) {
+            journal(journal, 5);
+            journal.outbox().markSent(seqs(1, 8));
+            journal(journal, 5);
+            assertEquals(List.of(6L, 7L, 8L, 9L, 10L), journal.outbox().unsent(0, 100).stream().map(JournalEntry::seq).toList());
+            assertEquals(5, journal.outbox().unsentCount());
+        }
+    }
+
+    @Test
     void acknowledgementsStayInMemoryUntilDueSoALostOneOnlySendsItsEventAgain() {
         Path db = dir.resolve("lane.db");
         try (SqliteJournal lane = new SqliteJournal(Database.open(db), "lane")) {
@@ -74,7 +85,8 @@ class SqliteOutboxTest {
             try (SqliteJournal onDisk = new SqliteJournal(Database.open(db), "look")) {
                 assertEquals(20, onDisk.outbox().unsentCount(), "not written down yet: these would be sent again");
             }
-            lane.outbox().markSent(seqs(1, SqliteOutbox.PERSIST_ACKS_MAX)); // many at once are written down at once
+            journal(lane, SqliteOutbox.PERSIST_ACKS_MAX);
+            lane.outbox().markSent(seqs(31, 30 + SqliteOutbox.PERSIST_ACKS_MAX)); // many at once are written down at once
             try (SqliteJournal onDisk = new SqliteJournal(Database.open(db), "look")) {
                 assertEquals(0, onDisk.outbox().unsentCount());
             }
