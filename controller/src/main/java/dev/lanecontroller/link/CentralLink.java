@@ -89,10 +89,12 @@ public final class CentralLink implements AutoCloseable {
         linkThread.start();
     }
 
+    /** Connected to the broker: possibly not yet subscribed (wait for {@link #connects()} to count a connection for that). */
     public synchronized boolean isConnected() {
         return connected;
     }
 
+    /** Connections made since start, each counted once its subscriptions were granted, its status published and the sync started. */
     public long connects() {
         return connects.get();
     }

@@ -38,7 +38,7 @@ class TlsLinkTest {
 
             try (LaneFixture lane = new LaneFixture(dir.resolve("lane"), broker.uri(), 120_000, pki.file("ca.pem"), pki.file("lane.pem"),
                     pki.file("lane.key"))) {
-                assertTrue(EventSyncTest.waitFor(() -> lane.link.link().isConnected(), 15_000), "the lane connected over TLS");
+                assertTrue(EventSyncTest.waitFor(() -> lane.link.link().connects() >= 1, 15_000), "the lane connected over TLS");
                 LinkHarness.append(lane.journal, 5, "PASSAGE");
                 lane.link.link().sync().wake();
                 assertTrue(EventSyncTest.waitFor(() -> events.get() >= 5, 15_000), "its events arrived");

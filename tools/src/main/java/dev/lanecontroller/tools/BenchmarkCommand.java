@@ -42,9 +42,25 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--wear-list-cards", defaultValue = "2000", description = "cards on the demo list for --wear-vehicles (default ${DEFAULT-VALUE})")
     int wearListCards;
 
+    @Option(names = "--footprint", description = "instead: start this daemon jar (lane-controller.jar) as the unit does, with a list of "
+            + "--cards in force and no traffic, and report its start time, memory, threads and idle CPU, without and with an AppCDS archive")
+    Path footprintJar;
+
+    @Option(names = "--footprint-heap", defaultValue = "256m", description = "the daemon's -Xmx for --footprint (default ${DEFAULT-VALUE}, the unit's)")
+    String footprintHeap;
+
+    @Option(names = "--jvm-option", description = "for --footprint: a JVM option for the daemon besides the unit's (repeatable), e.g. "
+            + "-XX:+UseSerialGC")
+    java.util.List<String> jvmOptions = new java.util.ArrayList<>();
+
+    @Option(names = "--idle-seconds", defaultValue = "60", description = "how long --footprint watches the idle daemon's CPU (default ${DEFAULT-VALUE})")
+    int idleSeconds;
+
     @Override
     public Integer call() throws Exception {
-        if (wearVehicles > 0) {
+        if (footprintJar != null) {
+            dev.lanecontroller.tools.bench.FootprintBenchmark.run(dir, footprintJar, cards, footprintHeap, jvmOptions, idleSeconds, System.out);
+        } else if (wearVehicles > 0) {
             dev.lanecontroller.tools.bench.WearBenchmark.run(dir, wearVehicles, wearRate, wearListCards, System.out);
         } else if (broker != null) {
             LinkBenchmarks.run(dir, broker, events, window, cards, System.out);
