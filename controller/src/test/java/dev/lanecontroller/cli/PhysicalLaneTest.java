@@ -45,6 +45,8 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -100,8 +102,10 @@ class PhysicalLaneTest {
                 PinSpec.input(23, false, PinSpec.Pull.UP, DEBOUNCE_MS), null, 200, Map.of(), 100, Map.of());
     }
 
+    /** Side by side: each scenario has its own mock GPIO, reader, camera port and folder, and mostly waits on its lane's timers. */
     @ParameterizedTest
     @MethodSource("physicalScenarios")
+    @Execution(ExecutionMode.CONCURRENT)
     void reachesTheSimulatedLanesDecisions(Path file) throws Exception {
         Scenario scenario = ScenarioLoader.load(file);
         JsonNode steps = JSON.readTree(file.toFile()).get("steps");
