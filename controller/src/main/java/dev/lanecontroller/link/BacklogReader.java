@@ -24,43 +24,40 @@ final class BacklogReader implements AutoCloseable {
     private final BlockingQueue<List<Outgoing>> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
     private final Thread thread;
     private final Runnable pageReady;
+    private final Outbox outbox;
+    private final EventWire wire;
+    private final long liveBoundary;
+    private final int pageEvents;
+    private long cursor;
     private volatile boolean closed;
     private volatile boolean finished;
     private volatile StoreException failure;
 
-    BacklogReader(Outbox outbox, EventWire wire, long liveBoundary, int pageEvents, Runnable pageReady) {
+    /** {@code readAhead} false: no thread, each {@link #poll} reads its page itself (a simulation's single thread). */
+    BacklogReader(Outbox outbox, EventWire wire, long liveBoundary, int pageEvents, Runnable pageReady, boolean readAhead) {
+        this.outbox = outbox;
+        this.wire = wire;
+        this.liveBoundary = liveBoundary;
+        this.pageEvents = pageEvents;
         this.pageReady = pageReady;
-        this.thread = new Thread(() -> read(outbox, wire, liveBoundary, pageEvents), "event-sync-backlog");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        if (readAhead) {
+            this.thread = new Thread(this::readAhead, "event-sync-backlog");
+            this.thread.setDaemon(true);
+            this.thread.start();
+        } else {
+            this.thread = null;
+        }
     }
 
-    private void read(Outbox outbox, EventWire wire, long liveBoundary, int pageEvents) {
-        long cursor = 0;
+    private void readAhead() {
         try {
-            while (!closed && cursor < liveBoundary) {
-                List<JournalEntry> entries = outbox.unsent(cursor, pageEvents);
-                List<Outgoing> page = new ArrayList<>(entries.size());
-                for (JournalEntry entry : entries) {
-                    if (entry.seq() > liveBoundary) {
-                        break;
-                    }
-                    page.add(new Outgoing(entry.seq(), EventWire.isAlert(entry.type()), wire.encode(entry, EventWire.Delivery.BACKLOG)));
-                }
-                if (page.isEmpty()) {
-                    break;
-                }
-                cursor = page.get(page.size() - 1).seq();
+            List<Outgoing> page;
+            while (!closed && (page = nextPage()) != null) {
                 while (!closed && !pages.offer(page, 100, TimeUnit.MILLISECONDS)) {
                     // The window is full and the pages ahead are waiting: wait with them.
                 }
                 pageReady.run();
             }
-        } catch (StoreException e) {
-            failure = e;
-        } catch (RuntimeException e) {
-            // Ends this round's backlog with a failure, so the sync starts the round again rather than stop short.
-            failure = new StoreException("reading the backlog failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -69,8 +66,41 @@ final class BacklogReader implements AutoCloseable {
         }
     }
 
+    /** The next page read and encoded, or null at the live boundary or on a failure (kept in {@link #failure}). */
+    private List<Outgoing> nextPage() {
+        try {
+            if (cursor >= liveBoundary) {
+                return null;
+            }
+            List<JournalEntry> entries = outbox.unsent(cursor, pageEvents);
+            List<Outgoing> page = new ArrayList<>(entries.size());
+            for (JournalEntry entry : entries) {
+                if (entry.seq() > liveBoundary) {
+                    break;
+                }
+                page.add(new Outgoing(entry.seq(), EventWire.isAlert(entry.type()), wire.encode(entry, EventWire.Delivery.BACKLOG)));
+            }
+            if (page.isEmpty()) {
+                return null;
+            }
+            cursor = page.get(page.size() - 1).seq();
+            return page;
+        } catch (StoreException e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            // Ends this round's backlog with a failure, so the sync starts the round again rather than stop short.
+            failure = new StoreException("reading the backlog failed: " + e, e);
+        }
+        return null;
+    }
+
     /** The next page, or null when none is ready yet (or the backlog is through). */
     List<Outgoing> poll() {
+        if (thread == null && !finished) {
+            List<Outgoing> page = nextPage();
+            finished = page == null;
+            return page;
+        }
         return pages.poll();
     }
 
@@ -87,6 +117,8 @@ final class BacklogReader implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 }

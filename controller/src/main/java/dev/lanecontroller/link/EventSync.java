@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Moves events from the outbox to central, QoS 1, on a thread of its own (DESIGN §7).
@@ -53,11 +54,19 @@ public final class EventSync implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failedPublishes = new AtomicLong();
 
+    private final LongSupplier monoNs;
+    /** False in a simulation: the backlog is read on the stepping thread, not a page ahead on a thread of its own. */
+    private final boolean readAhead;
     private Publisher publisher;
+    /** The round in progress: the stepping thread's alone. */
+    private Round round;
+    private long lastMarkMs;
+    /** After a failure no step does anything before this (monoNs). */
+    private long pausedUntilNs;
     /** The round in progress, for {@link #ackStalledMs()}. */
     private volatile Round activeRound;
     /** When the window last moved (an acknowledgement came, or a publish went out with none waiting): System.nanoTime. */
-    private volatile long lastProgressNs = System.nanoTime();
+    private volatile long lastProgressNs;
     /** When central's broker last acknowledged an event (System.nanoTime), 0 before the first. */
     private volatile long lastAcknowledgedNs;
     private long epoch;
@@ -67,6 +76,14 @@ public final class EventSync implements AutoCloseable {
     private boolean closed;
 
     public EventSync(Outbox outbox, EventWire wire, Topics topics, int windowSize) {
+        this(outbox, wire, topics, windowSize, System::nanoTime, true);
+    }
+
+    /**
+     * A sync on another clock: a simulation passes its virtual clock, reads the backlog inline
+     * ({@code readAhead} false), never calls {@link #start} and calls {@link #step} itself.
+     */
+    EventSync(Outbox outbox, EventWire wire, Topics topics, int windowSize, LongSupplier monoNs, boolean readAhead) {
         if (windowSize < 1 || windowSize > 10_000) {
             throw new IllegalArgumentException("in-flight window must be 1..10000, got " + windowSize);
         }
@@ -74,6 +91,9 @@ public final class EventSync implements AutoCloseable {
         this.wire = wire;
         this.topics = topics;
         this.windowSize = windowSize;
+        this.monoNs = monoNs;
+        this.readAhead = readAhead;
+        this.lastProgressNs = monoNs.getAsLong();
         this.thread = new Thread(this::run, "event-sync");
         this.thread.setDaemon(true);
     }
@@ -156,7 +176,7 @@ public final class EventSync implements AutoCloseable {
     /** Seconds since central's broker last acknowledged an event; -1 before the first since start. */
     public long secondsSinceLastAcknowledgement() {
         long at = lastAcknowledgedNs;
-        return at == 0 ? -1 : (System.nanoTime() - at) / 1_000_000_000L;
+        return at == 0 ? -1 : (monoNs.getAsLong() - at) / 1_000_000_000L;
     }
 
     /**
@@ -170,61 +190,88 @@ public final class EventSync implements AutoCloseable {
         if (round == null || round.inFlight.isEmpty()) {
             return 0;
         }
-        return (System.nanoTime() - lastProgressNs) / 1_000_000;
+        return (monoNs.getAsLong() - lastProgressNs) / 1_000_000;
     }
 
     public long failedPublishes() {
         return failedPublishes.get();
     }
 
+    /** The thread's driver: waits for something to do (or a mark or a poll to come due), then takes one step. */
     private void run() {
-        Round round = null;
-        long lastMarkMs = System.nanoTime() / 1_000_000;
+        lastMarkMs = monoNs.getAsLong() / 1_000_000;
         while (true) {
-            Publisher current;
-            long currentEpoch;
             synchronized (this) {
                 if (closed) {
                     break;
                 }
-                boolean canSend = publisher != null && round != null && !round.idle
-                        && round.inFlight.size() < windowSize;
-                boolean newRound = round == null ? publisher != null : round.epoch != epoch;
-                if (!wakeUp && !canSend && !newRound) {
+                if (!wakeUp && !busy()) {
                     waitQuietly(acked.isEmpty() ? IDLE_POLL_MS : MARK_INTERVAL_MS);
                 }
                 wakeUp = false;
-                current = publisher;
-                currentEpoch = epoch;
             }
-            try {
-                long nowMs = System.nanoTime() / 1_000_000;
-                if (acked.size() >= MARK_BATCH_MAX || nowMs - lastMarkMs >= MARK_INTERVAL_MS
-                        || (round != null && round.epoch != currentEpoch)) {
-                    markAcknowledged();
-                    lastMarkMs = nowMs;
-                }
-                if (current == null) {
-                    round = end(round);
-                    continue;
-                }
-                if (round == null || round.epoch != currentEpoch) {
-                    end(round);
-                    round = new Round(currentEpoch, outbox.lastSeq());
-                    activeRound = round;
-                }
-                round.idle = !fill(round, current);
-            } catch (StoreException e) {
-                LOG.log(System.Logger.Level.ERROR, "outbox read or mark failed, starting the round again: " + e.getMessage());
-                round = end(round); // a fresh round reads the outbox again from its start
-                sleepQuietly(IDLE_POLL_MS);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "event sync failed, retrying: " + e);
-                sleepQuietly(IDLE_POLL_MS);
+            step();
+            long pauseMs = (pausedUntilNs - monoNs.getAsLong()) / 1_000_000;
+            if (pauseMs > 0) {
+                sleepQuietly(pauseMs);
             }
         }
-        end(round);
+        round = end(round);
         markAcknowledged();
+    }
+
+    /** Whether a step now would send (room in the window with events to fill it) or start a round. */
+    private synchronized boolean busy() {
+        boolean canSend = publisher != null && round != null && !round.idle && round.inFlight.size() < windowSize;
+        boolean newRound = round == null ? publisher != null : round.epoch != epoch;
+        return canSend || newRound;
+    }
+
+    /**
+     * One turn of the sync, never waiting: marks what was acknowledged if a batch is due, starts a
+     * round for a new connection, and fills the window's free room. The thread takes one whenever
+     * woken; a simulation takes them in virtual time. After a failure it
+     * sets a pause ({@link #pausedUntilNs}) rather than sleep.
+     */
+    void step() {
+        if (monoNs.getAsLong() < pausedUntilNs) {
+            return;
+        }
+        Publisher current;
+        long currentEpoch;
+        synchronized (this) {
+            current = publisher;
+            currentEpoch = epoch;
+        }
+        try {
+            long nowMs = monoNs.getAsLong() / 1_000_000;
+            if (acked.size() >= MARK_BATCH_MAX || nowMs - lastMarkMs >= MARK_INTERVAL_MS
+                    || (round != null && round.epoch != currentEpoch)) {
+                markAcknowledged();
+                lastMarkMs = nowMs;
+            }
+            if (current == null) {
+                round = end(round);
+                return;
+            }
+            if (round == null || round.epoch != currentEpoch) {
+                end(round);
+                round = new Round(currentEpoch, outbox.lastSeq());
+                activeRound = round;
+            }
+            round.idle = !fill(round, current);
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "outbox read or mark failed, starting the round again: " + e.getMessage());
+            round = end(round); // a fresh round reads the outbox again from its start
+            pause();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "event sync failed, retrying: " + e);
+            pause();
+        }
+    }
+
+    private void pause() {
+        pausedUntilNs = monoNs.getAsLong() + IDLE_POLL_MS * 1_000_000;
     }
 
     /** Stops a round's backlog reader; returns null, the round that follows none. */
@@ -247,11 +294,11 @@ public final class EventSync implements AutoCloseable {
         }
         boolean readLive;
         synchronized (this) {
-            readLive = newEvents || System.nanoTime() - round.liveReadAtNs > IDLE_POLL_MS * 1_000_000;
+            readLive = newEvents || monoNs.getAsLong() - round.liveReadAtNs > IDLE_POLL_MS * 1_000_000;
             newEvents = false;
         }
         if (round.live.isEmpty() && readLive) {
-            round.liveReadAtNs = System.nanoTime();
+            round.liveReadAtNs = monoNs.getAsLong();
             List<JournalEntry> page = outbox.unsent(round.liveCursor, PAGE_EVENTS);
             if (!page.isEmpty()) {
                 round.liveCursor = page.get(page.size() - 1).seq();
@@ -283,7 +330,7 @@ public final class EventSync implements AutoCloseable {
         }
         if (round.backlog.isEmpty()) {
             if (round.reader == null) {
-                round.reader = new BacklogReader(outbox, wire, round.liveBoundary, PAGE_EVENTS, this::ackArrived);
+                round.reader = new BacklogReader(outbox, wire, round.liveBoundary, PAGE_EVENTS, this::ackArrived, readAhead);
             }
             List<BacklogReader.Outgoing> page = round.reader.poll();
             if (page != null) {
@@ -320,16 +367,16 @@ public final class EventSync implements AutoCloseable {
         for (BacklogReader.Outgoing event : events) {
             Long seq = event.seq();
             if (round.inFlight.isEmpty()) {
-                lastProgressNs = System.nanoTime(); // the window starts moving now
+                lastProgressNs = monoNs.getAsLong(); // the window starts moving now
             }
-            round.inFlight.put(seq, System.nanoTime());
+            round.inFlight.put(seq, monoNs.getAsLong());
             try {
                 current.publish(topics.events(), event.payload(), 1, false, failure -> {
-                    lastProgressNs = System.nanoTime();
+                    lastProgressNs = monoNs.getAsLong();
                     round.inFlight.remove(seq);
                     if (failure == null) {
                         acknowledged.incrementAndGet();
-                        lastAcknowledgedNs = System.nanoTime();
+                        lastAcknowledgedNs = monoNs.getAsLong();
                         acked.add(seq);
                     } else {
                         failedPublishes.incrementAndGet();
@@ -353,7 +400,7 @@ public final class EventSync implements AutoCloseable {
                 }
                 // Not again at once: a client that refuses one publish (too many in progress, going
                 // down) refuses the next too, and each new round reads the outbox again.
-                sleepQuietly(IDLE_POLL_MS);
+                pause();
                 return false;
             }
         }

@@ -1,0 +1,343 @@
+package dev.lanecontroller.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.core.Now;
+import dev.lanecontroller.hal.sim.VirtualScheduler;
+import dev.lanecontroller.store.Database;
+import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.SqliteJournal;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The event sync and the real SQLite journal under a simulated broker, in virtual time, seeded
+ * (issue 18, a first piece of the whole-system simulation): the broker delays, reorders,
+ * duplicates and drops messages, acknowledges some and then loses them (killed after its PUBACK),
+ * and the connection drops and comes back, all drawn from the seed, while the lane journals events.
+ * Central dedupes by sequence number and asks for its holes again (REPLAY), as
+ * docs/mqtt-contract.md says it does. Once the broker is healthy, every journaled event reached
+ * central, each with the bytes of its one journal row, and the outbox is empty.
+ *
+ * <p>A failure names its seed; {@code -Dlane.seed=N} runs that seed alone, exactly again;
+ * {@code -Dlane.simulation.seeds=N} runs seeds 1..N. DESIGN §7's rule that an event counts as
+ * sent only on its PUBACK is checked every 5 simulated seconds.
+ */
+class EventSyncSimulationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Seeds in a default run; the long campaign passes more with -Dlane.simulation.seeds=N. */
+    private static final int SEEDS = Integer.getInteger("lane.simulation.seeds", 12);
+    private static final long TICK_MS = 10;
+    /** What the link does when no PUBACK comes (CentralLink: twice the keepalive). */
+    private static final long ACK_TIMEOUT_MS = 2_000;
+    private static final long FAULTY_MS = 120_000;
+    private static final long HEALTHY_LIMIT_MS = 600_000;
+
+    /** The broker's doings over every seed of a run, for the figures in docs/reliability.md. */
+    private static final Map<String, Long> TOTALS = new java.util.TreeMap<>();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyJournaledEventReachesCentralOnceDedupedWhateverTheBrokerDoes() throws Exception {
+        String only = System.getProperty("lane.seed");
+        if (only != null) {
+            simulate(Long.parseLong(only));
+            return;
+        }
+        long total = 0;
+        long started = System.nanoTime();
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            total += simulate(seed);
+        }
+        assertTrue(total > SEEDS * 100L, "the seeds journaled " + total + " events in all");
+        CampaignReport.row("event-sync-simulation", "event sync under a simulated broker",
+                String.format(java.util.Locale.ROOT, "%,d seeds (`-Dlane.simulation.seeds=%d`), 2 simulated minutes of faults each", SEEDS, SEEDS),
+                String.format(java.util.Locale.ROOT, "%,d events journaled, %,d publishes; %,d delivered twice, %,d lost before the broker, "
+                        + "%,d acknowledged and then lost, %,d connections dropped; every event at central once after dedupe, as journaled; "
+                        + "0 marked sent without a PUBACK; every outbox empty", total, TOTALS.getOrDefault("publishes", 0L),
+                        TOTALS.getOrDefault("delivered twice", 0L), TOTALS.getOrDefault("lost before the broker", 0L),
+                        TOTALS.getOrDefault("acknowledged, then lost", 0L), TOTALS.getOrDefault("disconnects", 0L)),
+                (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    /** One seeded run; returns the events journaled. */
+    private long simulate(long seed) throws Exception {
+        String replay = " (seed " + seed + "; run it alone with -Dlane.seed=" + seed + ")";
+        SplittableRandom random = new SplittableRandom(seed);
+        VirtualScheduler time = new VirtualScheduler(0);
+        try (SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("sim-" + seed + ".db")), "sim-" + seed)) {
+            String journalId = journal.outbox().journalId();
+            EventSync sync = new EventSync(journal.outbox(), new EventWire("sim", "lane-01", journalId), Topics.lane("lc/v1", "sim", "lane-01"),
+                    1 + random.nextInt(64), () -> time.nowMs() * 1_000_000, false);
+            Central central = new Central();
+            Broker broker = new Broker(time, random, central, sync);
+            boolean[] faulty = {true};
+
+            // The lane: events at random moments, one step's worth at a time, while the faults last.
+            Runnable[] lane = new Runnable[1];
+            lane[0] = () -> {
+                if (!faulty[0]) {
+                    return;
+                }
+                int events = 1 + random.nextInt(3);
+                List<EventDraft> drafts = new ArrayList<>();
+                for (int i = 0; i < events; i++) {
+                    drafts.add(new EventDraft(random.nextInt(10) == 0 ? "TAMPER" : "PASSAGE", Map.of("n", random.nextInt(1_000)),
+                            new Now(time.nowMs(), 1_800_000_000_000L + time.nowMs(), true)));
+                }
+                journal.append(drafts);
+                sync.wake();
+                time.after(random.nextInt(2_000), lane[0]);
+            };
+            time.after(0, lane[0]);
+            // The link: connects after a backoff, drops a connection whose PUBACKs stopped coming.
+            Runnable[] tick = new Runnable[1];
+            tick[0] = () -> {
+                sync.step();
+                if (broker.connected() && sync.ackStalledMs() > ACK_TIMEOUT_MS) {
+                    broker.disconnect("no PUBACK for " + sync.ackStalledMs() + " ms");
+                }
+                if (faulty[0] && broker.connected() && random.nextInt(1_500) == 0) {
+                    broker.disconnect("the network");
+                }
+                if (!broker.connected() && time.nowMs() >= broker.reconnectAtMs) {
+                    broker.connect(faulty[0]);
+                }
+                time.after(TICK_MS, tick[0]);
+            };
+            time.after(0, tick[0]);
+            // Central: asks for what it is missing every few seconds, as its hole detection would.
+            Runnable[] holes = new Runnable[1];
+            holes[0] = () -> {
+                // DESIGN §7: an event counts as sent only once the broker acknowledged it.
+                java.util.Set<Long> unsent = new java.util.HashSet<>();
+                journal.outbox().unsent(0, 10_000).forEach(entry -> unsent.add(entry.seq()));
+                for (long seq = 1; seq <= journal.lastSeq(); seq++) {
+                    if (!unsent.contains(seq) && !broker.acknowledged.contains(seq)) {
+                        throw new AssertionError("event " + seq + " marked sent without a PUBACK at " + time.nowMs() + " ms" + replay);
+                    }
+                }
+                for (long[] hole : central.holes(journal.lastSeq(), time.nowMs())) {
+                    sync.requestReplay(hole[0], hole[1]);
+                }
+                time.after(5_000, holes[0]);
+            };
+            time.after(5_000, holes[0]);
+
+            runUntil(time, FAULTY_MS);
+            faulty[0] = false;
+            broker.heal();
+            long last = journal.lastSeq();
+            long deadline = time.nowMs() + HEALTHY_LIMIT_MS;
+            while (time.nowMs() < deadline && (central.received() < last || journal.outbox().unsentCount() > 0)) {
+                runUntil(time, time.nowMs() + 1_000);
+            }
+            String state = "central has " + central.received() + " of " + last + ", missing " + central.missing(last) + "; outbox "
+                    + journal.outbox().unsentCount() + " unsent; broker: " + broker.counts() + replay;
+            assertEquals(last, central.received(), state);
+            assertEquals(0, journal.outbox().unsentCount(), state);
+            for (long seq = 1; seq <= last; seq++) {
+                assertEquals(journal.read(seq - 1, 1).get(0).hash(), central.hash(seq), "event " + seq + " as journaled" + replay);
+            }
+            assertTrue(broker.faults() > 0, "the seed drew faults: " + broker.counts() + replay);
+            broker.counts.forEach((what, count) -> TOTALS.merge(what, count, Long::sum));
+            return last;
+        }
+    }
+
+    private static void runUntil(VirtualScheduler time, long untilMs) {
+        while (time.runNext(untilMs)) {
+            // each task schedules what follows it
+        }
+        time.advanceTo(Math.max(time.nowMs(), untilMs));
+    }
+
+    /** Central's store: dedupes by sequence number, keeps each event's hash, finds its holes. */
+    private static final class Central {
+        private final Map<Long, String> hashes = new HashMap<>();
+        private long lastAskedMs;
+
+        void deliver(byte[] payload) {
+            try {
+                JsonNode event = JSON.readTree(payload);
+                String hash = event.get("hash").asText();
+                String before = hashes.putIfAbsent(event.get("seq").asLong(), hash);
+                if (before != null && !before.equals(hash)) {
+                    throw new AssertionError("two different events with sequence number " + event.get("seq").asLong());
+                }
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + e.getMessage());
+            }
+        }
+
+        long received() {
+            return hashes.size();
+        }
+
+        String hash(long seq) {
+            return hashes.get(seq);
+        }
+
+        /** Runs of numbers up to the lane's last that never came; once every few seconds. */
+        List<long[]> holes(long last, long nowMs) {
+            List<long[]> runs = new ArrayList<>();
+            if (nowMs - lastAskedMs < 5_000) {
+                return runs;
+            }
+            lastAskedMs = nowMs;
+            long start = 0;
+            for (long seq = 1; seq <= last + 1; seq++) {
+                boolean missing = seq <= last && !hashes.containsKey(seq);
+                if (missing && start == 0) {
+                    start = seq;
+                } else if (!missing && start != 0) {
+                    runs.add(new long[] {start, seq - 1});
+                    start = 0;
+                }
+            }
+            return runs;
+        }
+
+        List<Long> missing(long last) {
+            List<Long> missing = new ArrayList<>();
+            for (long seq = 1; seq <= last && missing.size() < 20; seq++) {
+                if (!hashes.containsKey(seq)) {
+                    missing.add(seq);
+                }
+            }
+            return missing;
+        }
+    }
+
+    /**
+     * The broker and the network to it, drawn from the seed: each publish is delivered after a
+     * delay (so they reorder), sometimes twice; sometimes lost before the broker (no PUBACK);
+     * sometimes acknowledged and then lost (the broker killed after its PUBACK). A dropped
+     * connection fails what was in flight on it.
+     */
+    private static final class Broker {
+        private final VirtualScheduler time;
+        private final SplittableRandom random;
+        private final Central central;
+        private final EventSync sync;
+        private final Map<String, Long> counts = new java.util.TreeMap<>();
+        private int connection;
+        private boolean up;
+        private boolean healthy;
+        private final List<Consumer<Throwable>> inFlight = new ArrayList<>();
+        /** Every event the broker sent a PUBACK for. */
+        final java.util.Set<Long> acknowledged = new java.util.HashSet<>();
+        long reconnectAtMs;
+
+        Broker(VirtualScheduler time, SplittableRandom random, Central central, EventSync sync) {
+            this.time = time;
+            this.random = random;
+            this.central = central;
+            this.sync = sync;
+        }
+
+        boolean connected() {
+            return up;
+        }
+
+        void connect(boolean faulty) {
+            up = true;
+            healthy = !faulty;
+            connection++;
+            count("connects");
+            int current = connection;
+            sync.connected((topic, payload, qos, retained, done) -> publish(current, topic, payload, done));
+        }
+
+        void disconnect(String why) {
+            up = false;
+            count("disconnects");
+            connection++;
+            sync.disconnected();
+            List<Consumer<Throwable>> failed = new ArrayList<>(inFlight);
+            inFlight.clear();
+            failed.forEach(done -> done.accept(new IOException("connection lost: " + why)));
+            reconnectAtMs = time.nowMs() + 100 + random.nextInt(healthy ? 500 : 5_000);
+        }
+
+        void heal() {
+            healthy = true;
+            if (up) {
+                disconnect("healing: a clean connection from here on");
+            }
+            reconnectAtMs = time.nowMs();
+        }
+
+        private void publish(int onConnection, String topic, byte[] payload, Consumer<Throwable> done)
+                throws MqttTransport.TransportException {
+            if (!up || onConnection != connection) {
+                throw new MqttTransport.TransportException("not connected", null);
+            }
+            if (topic.endsWith("/alerts")) {
+                done.accept(null); // the convenience copy: not the record
+                return;
+            }
+            count("publishes");
+            int draw = healthy ? 99 : random.nextInt(100);
+            if (draw < 3) {
+                count("lost before the broker");
+                inFlight.add(done); // no PUBACK ever: the link's acknowledgement timeout ends the connection
+                return;
+            }
+            boolean lostAfterAck = draw < 6;
+            boolean twice = draw >= 6 && draw < 12;
+            inFlight.add(done);
+            long ackMs = random.nextInt(healthy ? 5 : 200);
+            long seq = seqOf(payload);
+            time.after(ackMs, () -> {
+                if (onConnection == connection && inFlight.remove(done)) {
+                    acknowledged.add(seq);
+                    done.accept(null);
+                }
+            });
+            if (lostAfterAck) {
+                count("acknowledged, then lost");
+                return;
+            }
+            time.after(random.nextInt(healthy ? 5 : 300), () -> central.deliver(payload));
+            if (twice) {
+                count("delivered twice");
+                time.after(random.nextInt(1_000), () -> central.deliver(payload));
+            }
+        }
+
+        private static long seqOf(byte[] payload) {
+            try {
+                return JSON.readTree(payload).get("seq").asLong();
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + e.getMessage());
+            }
+        }
+
+        private void count(String what) {
+            counts.merge(what, 1L, Long::sum);
+        }
+
+        long faults() {
+            return counts.getOrDefault("lost before the broker", 0L) + counts.getOrDefault("acknowledged, then lost", 0L)
+                    + counts.getOrDefault("delivered twice", 0L) + counts.getOrDefault("disconnects", 0L);
+        }
+
+        String counts() {
+            return counts.toString();
+        }
+    }
+}
