@@ -60,6 +60,8 @@ final class BacklogReader implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = new StoreException("reading the backlog failed: " + e, e);
         } finally {
             finished = true;
             pageReady.run();

@@ -65,9 +65,9 @@ public final class EventSync implements AutoCloseable {
     private long pausedUntilNs;
     /** The round in progress, for {@link #ackStalledMs()}. */
     private volatile Round activeRound;
-    /** When the window last moved (an acknowledgement came, or a publish went out with none waiting): System.nanoTime. */
+    /** When the window last moved (an acknowledgement came, or a publish went out with none waiting): monoNs. */
     private volatile long lastProgressNs;
-    /** When central's broker last acknowledged an event (System.nanoTime), 0 before the first. */
+    /** When central's broker last acknowledged an event (monoNs), 0 before the first. */
     private volatile long lastAcknowledgedNs;
     private long epoch;
     private boolean wakeUp;
@@ -94,6 +94,7 @@ public final class EventSync implements AutoCloseable {
         this.monoNs = monoNs;
         this.readAhead = readAhead;
         this.lastProgressNs = monoNs.getAsLong();
+        this.pausedUntilNs = lastProgressNs; // compared by difference: nanoTime may be negative
         this.thread = new Thread(this::run, "event-sync");
         this.thread.setDaemon(true);
     }
@@ -211,13 +212,18 @@ public final class EventSync implements AutoCloseable {
                 wakeUp = false;
             }
             step();
-            long pauseMs = (pausedUntilNs - monoNs.getAsLong()) / 1_000_000;
-            if (pauseMs > 0) {
-                sleepQuietly(pauseMs);
+            // Through the whole pause, to the nanosecond: a step taken a moment early would do
+            // nothing and swallow a wake-up.
+            for (long left = pausedUntilNs - monoNs.getAsLong(); left > 0 && !isClosed(); left = pausedUntilNs - monoNs.getAsLong()) {
+                sleepQuietly(Math.max(1, left / 1_000_000 + 1));
             }
         }
         round = end(round);
         markAcknowledged();
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Whether a step now would send (room in the window with events to fill it) or start a round. */
@@ -234,7 +240,7 @@ public final class EventSync implements AutoCloseable {
      * sets a pause ({@link #pausedUntilNs}) rather than sleep.
      */
     void step() {
-        if (monoNs.getAsLong() < pausedUntilNs) {
+        if (monoNs.getAsLong() - pausedUntilNs < 0) {
             return;
         }
         Publisher current;
@@ -457,7 +463,7 @@ public final class EventSync implements AutoCloseable {
     private static final class Round {
         final long epoch;
         final long liveBoundary;
-        /** Each event published and not yet acknowledged, with when it was published (System.nanoTime). */
+        /** Each event published and not yet acknowledged, with when it was published (monoNs). */
         final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
         final Deque<JournalEntry> live = new ArrayDeque<>();
         final Deque<BacklogReader.Outgoing> backlog = new ArrayDeque<>();

@@ -28,7 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * and the connection drops and comes back, all drawn from the seed, while the lane journals events.
  * Central dedupes by sequence number and asks for its holes again (REPLAY), as
  * docs/mqtt-contract.md says it does. Once the broker is healthy, every journaled event reached
- * central, each with the bytes of its one journal row, and the outbox is empty.
+ * central, each with the hash of its one journal row, and the outbox is empty. Before central
+ * asks for its last holes, the sync alone (the lane still journaling) must empty its outbox, and
+ * central may then lack only events a broker acknowledged and lost: central's replays also mark
+ * events sent, and would otherwise hide a sync that skipped some. This covers the sync's steps;
+ * its thread, the real client and the real broker are the real-broker tests' (EventSyncTest,
+ * BrokerFaultCampaignTest).
  *
  * <p>A failure names its seed; {@code -Dlane.seed=N} runs that seed alone, exactly again;
  * {@code -Dlane.simulation.seeds=N} runs seeds 1..N. DESIGN §7's rule that an event counts as
@@ -85,11 +90,13 @@ class EventSyncSimulationTest {
             Central central = new Central();
             Broker broker = new Broker(time, random, central, sync);
             boolean[] faulty = {true};
+            boolean[] journaling = {true};
+            boolean[] centralAsks = {true};
 
-            // The lane: events at random moments, one step's worth at a time, while the faults last.
+            // The lane: events at random moments, one step's worth at a time.
             Runnable[] lane = new Runnable[1];
             lane[0] = () -> {
-                if (!faulty[0]) {
+                if (!journaling[0]) {
                     return;
                 }
                 int events = 1 + random.nextInt(3);
@@ -130,19 +137,37 @@ class EventSyncSimulationTest {
                         throw new AssertionError("event " + seq + " marked sent without a PUBACK at " + time.nowMs() + " ms" + replay);
                     }
                 }
-                for (long[] hole : central.holes(journal.lastSeq(), time.nowMs())) {
-                    sync.requestReplay(hole[0], hole[1]);
+                if (centralAsks[0]) {
+                    for (long[] hole : central.holes(journal.lastSeq(), time.nowMs())) {
+                        sync.requestReplay(hole[0], hole[1]);
+                    }
                 }
                 time.after(5_000, holes[0]);
             };
             time.after(5_000, holes[0]);
 
             runUntil(time, FAULTY_MS);
+            // Healed, the lane still journaling and central not asking for anything: the sync alone
+            // must empty its outbox, and central then lacks only events a broker acknowledged and lost.
             faulty[0] = false;
+            centralAsks[0] = false;
             broker.heal();
+            runUntil(time, time.nowMs() + 20_000);
+            journaling[0] = false;
             long last = journal.lastSeq();
             long deadline = time.nowMs() + HEALTHY_LIMIT_MS;
-            while (time.nowMs() < deadline && (central.received() < last || journal.outbox().unsentCount() > 0)) {
+            while (time.nowMs() < deadline && journal.outbox().unsentCount() > 0) {
+                runUntil(time, time.nowMs() + 1_000);
+            }
+            assertEquals(0, journal.outbox().unsentCount(), "the sync emptied its outbox by itself; broker: " + broker.counts() + replay);
+            runUntil(time, time.nowMs() + 1_000); // the last deliveries land
+            for (long seq = 1; seq <= last; seq++) {
+                assertTrue(central.hash(seq) != null || broker.lostAfterAck.contains(seq),
+                        "event " + seq + " marked sent but never at central, and no broker lost it" + replay);
+            }
+            // Then central asks for its holes, as it does.
+            centralAsks[0] = true;
+            while (time.nowMs() < deadline && central.received() < last) {
                 runUntil(time, time.nowMs() + 1_000);
             }
             String state = "central has " + central.received() + " of " + last + ", missing " + central.missing(last) + "; outbox "
@@ -240,6 +265,8 @@ class EventSyncSimulationTest {
         private final List<Consumer<Throwable>> inFlight = new ArrayList<>();
         /** Every event the broker sent a PUBACK for. */
         final java.util.Set<Long> acknowledged = new java.util.HashSet<>();
+        /** Every event a broker acknowledged at least once and then lost. */
+        final java.util.Set<Long> lostAfterAck = new java.util.HashSet<>();
         long reconnectAtMs;
 
         Broker(VirtualScheduler time, SplittableRandom random, Central central, EventSync sync) {
@@ -310,6 +337,7 @@ class EventSyncSimulationTest {
             });
             if (lostAfterAck) {
                 count("acknowledged, then lost");
+                this.lostAfterAck.add(seq);
                 return;
             }
             time.after(random.nextInt(healthy ? 5 : 300), () -> central.deliver(payload));
@@ -320,8 +348,12 @@ class EventSyncSimulationTest {
         }
 
         private static long seqOf(byte[] payload) {
+            return parse(payload).get("seq").asLong();
+        }
+
+        private static JsonNode parse(byte[] payload) {
             try {
-                return JSON.readTree(payload).get("seq").asLong();
+                return JSON.readTree(payload);
             } catch (IOException e) {
                 throw new AssertionError("not JSON: " + e.getMessage());
             }
