@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Moves events from the outbox to central, QoS 1, on a thread of its own (DESIGN §7).
+ * Moves events from the outbox to central, QoS 1 (DESIGN §7): a step function ({@link #step}) that
+ * its own thread takes whenever there is work, or a simulation takes in virtual time.
  *
  * <p>Per connection, events journaled before it came up are the backlog and the rest are live: the
  * pump fills its window with live events first, then requested replays, then the backlog, so a
