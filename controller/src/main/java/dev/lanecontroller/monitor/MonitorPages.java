@@ -4,11 +4,10 @@ import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.lanecontroller.http.HttpReplies;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -48,7 +47,7 @@ public final class MonitorPages implements AutoCloseable {
     public void addTo(HttpServer server) {
         guard(server.createContext("/", this::file));
         guard(server.createContext("/monitor/stream", exchange -> {
-            if (getOnly(exchange) && hostAllowed(exchange)) {
+            if (HttpReplies.getOnly(exchange, "GET only: the monitor has no controls") && hostAllowed(exchange)) {
                 stream.handle(exchange);
             }
         }));
@@ -73,9 +72,8 @@ public final class MonitorPages implements AutoCloseable {
         if (name.equalsIgnoreCase("localhost") || IPV4.matcher(name).matches() || IPV6.matcher(name).matches()) {
             return true;
         }
-        send(exchange, 403, "text/plain; charset=utf-8", ("the lane monitor answers to its IP address or localhost, not to "
-                + (name.isEmpty() ? "a request without Host" : "'" + name.replaceAll("[^A-Za-z0-9.:\\[\\]-]", "?") + "'") + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        HttpReplies.sendText(exchange, 403, "the lane monitor answers to its IP address or localhost, not to "
+                + (name.isEmpty() ? "a request without Host" : "'" + name.replaceAll("[^A-Za-z0-9.:\\[\\]-]", "?") + "'") + "\n");
         return false;
     }
 
@@ -84,13 +82,13 @@ public final class MonitorPages implements AutoCloseable {
 
     private void file(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!getOnly(exchange) || !hostAllowed(exchange)) {
+            if (!HttpReplies.getOnly(exchange, "GET only: the monitor has no controls") || !hostAllowed(exchange)) {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
             byte[] body = bodies.get(path);
             if (body == null) {
-                send(exchange, 404, "text/plain; charset=utf-8", ("no " + path + " here: the lane monitor is at /\n").getBytes(StandardCharsets.UTF_8));
+                HttpReplies.sendText(exchange, 404, "no " + path + " here: the lane monitor is at /\n");
                 return;
             }
             String file = FILES.get(path);
@@ -98,24 +96,7 @@ public final class MonitorPages implements AutoCloseable {
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
             exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-            send(exchange, 200, TYPES.get(file.substring(file.lastIndexOf('.') + 1)), body);
-        }
-    }
-
-    private static boolean getOnly(HttpExchange exchange) throws IOException {
-        if (exchange.getRequestMethod().equals("GET")) {
-            return true;
-        }
-        exchange.getResponseHeaders().set("Allow", "GET");
-        send(exchange, 405, "text/plain; charset=utf-8", "GET only: the monitor has no controls\n".getBytes(StandardCharsets.UTF_8));
-        return false;
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+            HttpReplies.send(exchange, 200, TYPES.get(file.substring(file.lastIndexOf('.') + 1)), body);
         }
     }
 

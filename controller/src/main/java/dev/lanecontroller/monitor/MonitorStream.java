@@ -2,6 +2,7 @@ package dev.lanecontroller.monitor;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.lanecontroller.http.HttpReplies;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +36,8 @@ public final class MonitorStream implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         if (!slots.tryAcquire()) {
             refused.incrementAndGet();
-            byte[] body = ("at most " + STREAMS_MAX + " monitors at once\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Retry-After", "5");
-            exchange.sendResponseHeaders(503, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            HttpReplies.sendText(exchange, 503, "at most " + STREAMS_MAX + " monitors at once\n");
             return;
         }
         try (exchange) {

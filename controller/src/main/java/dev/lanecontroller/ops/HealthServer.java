@@ -2,13 +2,11 @@ package dev.lanecontroller.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.lanecontroller.http.HttpReplies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -48,7 +46,7 @@ public final class HealthServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/health", exchange -> {
-            if (!allowed(exchange)) {
+            if (!HttpReplies.getOnly(exchange, "GET only")) {
                 return;
             }
             Health.Result result;
@@ -74,15 +72,15 @@ public final class HealthServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 body.put("lane", "cannot be read: " + e.getMessage()); // the checks above still answer
             }
-            send(exchange, result.ok() ? 200 : 503, "application/json", JSON.writeValueAsBytes(body));
+            HttpReplies.send(exchange, result.ok() ? 200 : 503, "application/json", JSON.writeValueAsBytes(body));
         });
         com.sun.net.httpserver.HttpContext metricsContext = server.createContext("/metrics", exchange -> {
-            if (!allowed(exchange)) {
+            if (!HttpReplies.getOnly(exchange, "GET only")) {
                 return;
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             metrics.write(out);
-            send(exchange, 200, LaneMetrics.contentType(), out.toByteArray());
+            HttpReplies.send(exchange, 200, LaneMetrics.contentType(), out.toByteArray());
         });
         if (monitor != null) {
             monitor.addTo(server);
@@ -93,22 +91,6 @@ public final class HealthServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
-    }
-
-    private static boolean allowed(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestMethod().equals("GET")) {
-            send(exchange, 405, "text/plain", "GET only\n".getBytes(StandardCharsets.UTF_8));
-            return false;
-        }
-        return true;
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
     }
 
     @Override
