@@ -29,11 +29,18 @@ public final class SqliteJournal implements Journal {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Checkpointer checkpointer;
     private final Database database;
+    private final java.util.function.LongSupplier monoNs;
     /** Volatile: the checkpointer's housekeeping reads it without the journal's lock. */
     private volatile SqliteOutbox outbox;
 
     public SqliteJournal(Database database, String bootId) {
+        this(database, bootId, System::nanoTime);
+    }
+
+    /** {@code monoNs}: the clock the outbox writes its acknowledgements down by (a test's own). */
+    SqliteJournal(Database database, String bootId, java.util.function.LongSupplier monoNs) {
         this.database = database;
+        this.monoNs = monoNs;
         try {
             connection = database.connect();
             String lastHash = EventChain.GENESIS_HASH;
@@ -145,7 +152,7 @@ public final class SqliteJournal implements Journal {
     @Override
     public synchronized Outbox outbox() {
         if (outbox == null) {
-            outbox = new SqliteOutbox(database, this);
+            outbox = new SqliteOutbox(database, this, monoNs);
         }
         return outbox;
     }

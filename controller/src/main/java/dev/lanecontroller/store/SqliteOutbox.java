@@ -37,13 +37,17 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
      * and again within {@link #PERSIST_INTERVAL_MS} would otherwise send everything since its last
      * clean stop after every start, a resend that grows with each crash.
      */
-    private long persistedAtNs = System.nanoTime() - PERSIST_INTERVAL_MS * 1_000_000;
+    private long persistedAtNs;
     private long acksSincePersist;
     private boolean rangesChanged;
     private boolean closed;
 
-    SqliteOutbox(Database database, SqliteJournal journal) {
+    private final java.util.function.LongSupplier monoNs;
+
+    SqliteOutbox(Database database, SqliteJournal journal, java.util.function.LongSupplier monoNs) {
         this.journal = journal;
+        this.monoNs = monoNs;
+        this.persistedAtNs = monoNs.getAsLong() - PERSIST_INTERVAL_MS * 1_000_000;
         try {
             connection = database.connect();
             try (Statement statement = connection.createStatement()) {
@@ -170,7 +174,7 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
     /** Writes the acknowledgements down if they waited long enough, or are many; the journal's housekeeping calls it too. */
     synchronized void persistIfDue() {
         if (!closed && acksSincePersist > 0
-                && (acksSincePersist >= PERSIST_ACKS_MAX || System.nanoTime() - persistedAtNs >= PERSIST_INTERVAL_MS * 1_000_000)) {
+                && (acksSincePersist >= PERSIST_ACKS_MAX || monoNs.getAsLong() - persistedAtNs >= PERSIST_INTERVAL_MS * 1_000_000)) {
             persist();
         }
     }
@@ -200,10 +204,10 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
             });
             acksSincePersist = 0;
             rangesChanged = false;
-            persistedAtNs = System.nanoTime();
+            persistedAtNs = monoNs.getAsLong();
         } catch (SQLException e) {
             // Kept in memory and tried again: if the lane stops first, those events only go again.
-            persistedAtNs = System.nanoTime();
+            persistedAtNs = monoNs.getAsLong();
             LOG.log(System.Logger.Level.WARNING, "acknowledgements not written down (they stay in memory, tried again later): " + e.getMessage());
         }
     }

@@ -60,6 +60,32 @@ class SqliteOutboxTest {
     }
 
     @Test
+    void acknowledgementsThatStopComingAreWrittenDownOnceTheirIntervalHasPassed() throws Exception {
+        Path db = dir.resolve("lane.db");
+        java.util.concurrent.atomic.AtomicLong clockNs = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        try (SqliteJournal lane = new SqliteJournal(Database.open(db), "lane", clockNs::get)) {
+            journal(lane, 20);
+            lane.outbox().markSent(seqs(1, 5)); // written down at once: the first after a start
+            lane.outbox().markSent(seqs(6, 20)); // then no more come
+            assertEquals(15, unsentOnDisk(db), "held in memory for now");
+            clockNs.addAndGet((SqliteOutbox.PERSIST_INTERVAL_MS + 1) * 1_000_000);
+            // The journal's own housekeeping (the checkpointer's thread, every second) writes them down.
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (unsentOnDisk(db) != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(0, unsentOnDisk(db), "written down without another acknowledgement coming");
+        }
+    }
+
+    /** What a power cut now would leave: the backlog as written down, seen by another journal on the file. */
+    private static long unsentOnDisk(Path db) {
+        try (SqliteJournal onDisk = new SqliteJournal(Database.open(db), "look")) {
+            return onDisk.outbox().unsentCount();
+        }
+    }
+
+    @Test
     void aNumberNotJournaledYetIsNeverTakenForAcknowledged() {
         try (SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("lane.db")), "ahead")) {
             journal(journal, 5);
