@@ -91,6 +91,13 @@ if [ ! -L "$ROOT$LANE_JAR_LINK" ]; then
 elif [ "$(readlink "$ROOT$LANE_JAR_LINK")" != "$release_jar" ]; then
   warn "already installed with $(readlink "$ROOT$LANE_JAR_LINK"); left in use (switch releases with upgrade.sh)"
 fi
+# The class-data archive of the jar in use, made here by running it; a staged image gets it from its
+# first upgrade.sh or from install.sh run again on the device (without it the lane starts slower).
+in_use=$(readlink "$ROOT$LANE_JAR_LINK")
+ln -sfn "${in_use%.jar}.jsa" "$ROOT$LANE_ARCHIVE_LINK"
+if [ -z "$ROOT" ]; then
+  make_class_archive "$in_use"
+fi
 
 # The scripts, units and docs on the device, for provisioning, upgrades and decommissioning there.
 install -o 0 -g 0 -m 0755 "$HERE"/install.sh "$HERE"/provision.sh "$HERE"/upgrade.sh "$HERE"/decommission.sh "$ROOT$LANE_HOME_DIR/provisioning/"

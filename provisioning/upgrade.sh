@@ -105,6 +105,7 @@ wait_healthy() {
 
 point "$LANE_PREVIOUS_LINK" "$old_target"
 point "$LANE_JAR_LINK" "$new_target"
+point "$LANE_ARCHIVE_LINK" "${new_target%.jar}.jsa"
 say "switched to $new_target (previous: $old_target); restarting"
 # --no-block: the unit is Type=notify, and a plain restart would wait for a READY a bad release never
 # sends (up to TimeoutStartSec=120) before our own --timeout even starts counting.
@@ -114,15 +115,18 @@ if wait_healthy; then
   for jar in "$LANE_RELEASES_DIR"/lane-controller-*.jar; do
     case releases/$(basename "$jar") in
       "$new_target" | "$old_target") ;;
-      *) rm -f "$jar" ;;
+      *) rm -f "$jar" "${jar%.jar}.jsa" ;;
     esac
   done
   say "upgraded: $version is running and healthy"
+  # For its next start (a reboot, a restart): made now so that a bad release is rolled back without waiting.
+  make_class_archive "$new_target"
   exit 0
 fi
 
 warn "$new_target did not become healthy within ${TIMEOUT_S}s: rolling back to $old_target"
 point "$LANE_JAR_LINK" "$old_target"
+point "$LANE_ARCHIVE_LINK" "${old_target%.jar}.jsa"
 systemctl restart --no-block "$LANE_SERVICE" || true
 if wait_healthy; then
   say "rolled back: $old_target is running and healthy again ($new_target kept in releases/ for inspection)"

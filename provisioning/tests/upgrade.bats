@@ -54,6 +54,13 @@ another_release() {
   [ "$(journal_last_seq "$ROOT")" -gt "$seq_before" ]
   java -jar "$JAR" journal verify --db "$ROOT/var/lib/lane-controller/lane.db"
   grep -c 'LANE_STOPPED' < <(java -jar "$JAR" journal tail -n 50 --db "$ROOT/var/lib/lane-controller/lane.db") | grep -qx 1
+  # Its class-data archive, made once it was healthy, beside it; the unit's link names it and the JVM takes it.
+  [[ $output == *"class-data archive made: "* ]]
+  archive=$(in_use); archive=${archive%.jar}.jsa
+  [ -s "$ROOT/opt/lane-controller/$archive" ]
+  [ "$(readlink "$ROOT/opt/lane-controller/lane-controller.jsa")" = "$archive" ]
+  in_lane_ns "$ROOT" java -Xshare:on -XX:SharedArchiveFile=/opt/lane-controller/lane-controller.jsa \
+    -jar /opt/lane-controller/lane-controller.jar --version
 }
 
 @test "a corrupt release or a wrong signature is refused and the lane is not restarted" {
@@ -110,6 +117,8 @@ JAVA
   [[ $output == *"did not become healthy within 10s: rolling back"* ]]
   [[ $output == *"rolled back: $before is running and healthy again"* ]]
   [ "$(in_use)" = "$before" ]
+  [ "$(readlink "$ROOT/opt/lane-controller/lane-controller.jsa")" = "${before%.jar}.jsa" ]
+  [[ $output != *"class-data archive"* ]] # none made for a release that never ran
   wait_healthy 5
   [ "$(journal_last_seq "$ROOT")" -gt "$seq_before" ]
   java -jar "$JAR" journal verify --db "$ROOT/var/lib/lane-controller/lane.db"

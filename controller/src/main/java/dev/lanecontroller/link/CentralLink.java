@@ -7,6 +7,7 @@ import dev.lanecontroller.store.Outbox;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -24,6 +25,12 @@ public final class CentralLink implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CentralLink.class.getName());
     /** Messages waiting for the inbound thread; when full, the client's thread waits (TCP pushes back on central). */
     static final int INBOUND_QUEUE_MAX = 1_024;
+    /**
+     * Bytes waiting for the inbound thread, at most: one largest list chunk. Retained chunks of a
+     * snapshot arrive all at once on subscribing; held in the heap they made every young
+     * collection copy tens of MB and stopped the lane for 10-28 ms (docs/performance.md).
+     */
+    static final int INBOUND_BYTES_MAX = ListWire.CHUNK_BYTES_MAX;
     static final int CONNECT_TIMEOUT_S = 10;
     static final int EXTRA_IN_FLIGHT = 64;
     /** On a clean stop the last events (LANE_STOPPED among them) get this long to reach central. */
@@ -46,6 +53,7 @@ public final class CentralLink implements AutoCloseable {
     private final SocketFactory socketFactory;
     private final LongSupplier wallClock;
     private final BlockingQueue<Message> inboundQueue = new ArrayBlockingQueue<>(INBOUND_QUEUE_MAX);
+    private final Semaphore inboundBytes = new Semaphore(INBOUND_BYTES_MAX);
     private final Thread linkThread;
     private final Thread inboundThread;
     private final AtomicLong connects = new AtomicLong();
@@ -79,6 +87,8 @@ public final class CentralLink implements AutoCloseable {
         this.wallClock = parts.wallClock();
         this.linkThread = new Thread(this::runLink, "central-link");
         this.inboundThread = new Thread(this::runInbound, "central-inbound");
+        // Lists are parsed, hashed and built here: below the lane thread (docs/performance.md, "The decision tail").
+        inboundThread.setPriority(Thread.MIN_PRIORITY);
         linkThread.setDaemon(true);
         inboundThread.setDaemon(true);
     }
@@ -259,16 +269,28 @@ public final class CentralLink implements AutoCloseable {
     private record Message(String topic, byte[] payload, boolean retained) {}
 
     private void enqueue(Message message) {
+        int bytes = queuedBytes(message);
         try {
             // Waits when the inbound thread is behind: the broker then holds the rest.
+            while (!inboundBytes.tryAcquire(bytes, 1, TimeUnit.SECONDS)) {
+                if (isClosed()) {
+                    return;
+                }
+            }
             while (!inboundQueue.offer(message, 1, TimeUnit.SECONDS)) {
                 if (isClosed()) {
+                    inboundBytes.release(bytes);
                     return;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What a message counts against {@link #INBOUND_BYTES_MAX}: a larger one (refused by its handler) still fits alone. */
+    private static int queuedBytes(Message message) {
+        return Math.min(message.payload().length, INBOUND_BYTES_MAX);
     }
 
     private void runInbound() {
@@ -287,6 +309,8 @@ public final class CentralLink implements AutoCloseable {
             } catch (RuntimeException e) {
                 // A bug in a handler must not take the link down; the message is lost, and said so.
                 LOG.log(System.Logger.Level.ERROR, "message on " + message.topic() + " could not be handled: " + e);
+            } finally {
+                inboundBytes.release(queuedBytes(message));
             }
         }
     }

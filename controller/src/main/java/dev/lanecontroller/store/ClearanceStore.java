@@ -225,7 +225,17 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
     public static final long VERSION_MAX = 1L << 53;
 
     /** The one committed step that puts a built version in force; the file it replaces is deleted. */
-    synchronized void swapIn(ListInfo list, Path file, long nowWallMs) throws SQLException {
+    void swapIn(ListInfo list, Path file, long nowWallMs) throws SQLException {
+        ListInfo replaced = swapInLocked(list, file, nowWallMs);
+        if (replaced != null) {
+            // Outside the lock: lookups go on while the old file goes. Unlinked, never truncated: another
+            // connection (the lane's store, a technician's command) may still map it until its next poll.
+            deleteQuietly(listDir.resolve(fileName(replaced.program(), replaced.version())));
+        }
+    }
+
+    /** Puts the version in force; returns the one it replaced. */
+    private synchronized ListInfo swapInLocked(ListInfo list, Path file, long nowWallMs) throws SQLException {
         ListInfo replaced = inForce(list.program());
         try (PreparedStatement upsert = metaConnection.prepareStatement("INSERT INTO list_in_force(program, version, issued_wall_ms, "
                 + "expires_wall_ms, entry_count, card_table, loaded_wall_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(program) DO UPDATE SET "
@@ -247,9 +257,7 @@ public final class ClearanceStore implements ClearanceLookup, AutoCloseable {
             throw new StoreException("cannot remove " + file + ": " + e.getMessage(), e);
         }
         refresh(); // this store's own lookups see the new version at once; others within a poll
-        if (replaced != null) {
-            deleteQuietly(listDir.resolve(fileName(replaced.program(), replaced.version())));
-        }
+        return replaced;
     }
 
     private static void deleteQuietly(Path file) {

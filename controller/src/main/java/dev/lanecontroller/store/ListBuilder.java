@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.sqlite.ProgressHandler;
 import java.util.Collection;
 import java.util.List;
 
@@ -27,6 +28,14 @@ import java.util.List;
 public final class ListBuilder implements AutoCloseable {
     /** Page cache of the build connection (KiB, negative per SQLite): the unique index's sort runs in it. */
     static final int BUILD_CACHE_KIB = 65_536;
+    /**
+     * The part file is synced each time it grew by this much while the cards go in, so that the
+     * sync before the swap does not push hundreds of MB to the card at once: the lane's journal
+     * commits on the same filesystem wait for such a flush. Measured at 3,000,000 cards, the longest
+     * decision during the apply: one sync at the end 141-241 ms, steps of 64 MB 60 ms, of 8 MB 36-44
+     * ms, of 1 MB 16 ms (docs/performance.md).
+     */
+    static final long SYNC_STEP_BYTES = 1024 * 1024;
 
     private final ClearanceStore store;
     private final String program;
@@ -38,11 +47,12 @@ public final class ListBuilder implements AutoCloseable {
     private final boolean fromSnapshot;
     private final Connection connection;
     private final PreparedStatement insert;
+    private final StepSync stepSync;
     private PreparedStatement upsert;
     private PreparedStatement delete;
     private boolean done;
     /** Batches for the writer thread: a few chunks' worth at most. */
-    private final java.util.concurrent.BlockingQueue<List<CardRecord>> pending = new java.util.concurrent.ArrayBlockingQueue<>(4);
+    private final java.util.concurrent.BlockingQueue<List<CardRecord>> pending = new java.util.concurrent.ArrayBlockingQueue<>(1);
     /** Marks the end for the writer; compared by identity, so it must be an object no batch can be. */
     private static final List<CardRecord> END_OF_BATCHES = java.util.Collections.unmodifiableList(new java.util.ArrayList<>());
     private Thread writer;
@@ -73,6 +83,8 @@ public final class ListBuilder implements AutoCloseable {
                         + " plates TEXT NOT NULL, tid TEXT, lookout INTEGER NOT NULL)");
             }
         }
+        stepSync = new StepSync(partFile);
+        ProgressHandler.setHandler(connection, StepSync.VM_STEPS, stepSync);
         connection.setAutoCommit(false);
         insert = connection.prepareStatement("INSERT INTO cards (epc, status, expires_wall_ms, plates, tid, lookout) VALUES (?, ?, ?, ?, ?, ?)");
     }
@@ -96,6 +108,8 @@ public final class ListBuilder implements AutoCloseable {
         if (writer == null) {
             writer = new Thread(this::writeBatches, "list-writer-" + program + "-v" + version);
             writer.setDaemon(true);
+            // Below the lane thread (docs/performance.md, "The decision tail").
+            writer.setPriority(Thread.MIN_PRIORITY);
             writer.start();
         }
         try {
@@ -253,7 +267,50 @@ public final class ListBuilder implements AutoCloseable {
         }
     }
 
+    /**
+     * Syncs the part file whenever it grew by {@link #SYNC_STEP_BYTES}, from inside SQLite's own
+     * steps, so that the inserts and the unique index (one statement) are both flushed in steps.
+     */
+    private static final class StepSync extends ProgressHandler {
+        /** SQLite virtual-machine steps between looks at the file's size (a stat each). */
+        static final int VM_STEPS = 100_000;
+        private final FileChannel file;
+        private long syncedBytes;
+        private IOException failure;
+
+        StepSync(Path partFile) throws IOException {
+            this.file = FileChannel.open(partFile, StandardOpenOption.READ);
+        }
+
+        @Override
+        protected int progress() {
+            try {
+                long size = file.size();
+                if (size - syncedBytes >= SYNC_STEP_BYTES) {
+                    file.force(false);
+                    syncedBytes = size;
+                }
+                return 0;
+            } catch (IOException e) {
+                failure = e;
+                return 1; // interrupts the statement: the build fails, the version in force stays
+            }
+        }
+
+        void close() throws IOException {
+            file.close();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
     private void closeConnection() throws SQLException {
+        try {
+            stepSync.close();
+        } catch (IOException e) {
+            throw new SQLException("syncing the list file in steps failed: " + e.getMessage(), e);
+        }
         insert.close();
         if (upsert != null) {
             upsert.close();

@@ -28,6 +28,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "256", description = "in-flight window (with --broker)")
     int window;
 
+    @Option(names = "--snapshot-only", description = "with --broker: only the snapshot apply and the decisions during it")
+    boolean snapshotOnly;
+
     @Option(names = "--monitor-clients", defaultValue = "0", description = "time the decisions with this many lane-monitor pages "
             + "streaming and with none, in alternating phases of one run (docs/performance.md)")
     int monitorClients;
@@ -46,8 +49,12 @@ final class BenchmarkCommand implements Callable<Integer> {
             + "--cards in force and no traffic, and report its start time, memory, threads and idle CPU, without and with an AppCDS archive")
     Path footprintJar;
 
-    @Option(names = "--footprint-heap", defaultValue = "256m", description = "the daemon's -Xmx for --footprint (default ${DEFAULT-VALUE}, the unit's)")
+    @Option(names = "--footprint-heap", description = "the daemon's -Xmx for --footprint (default: the unit's)")
     String footprintHeap;
+
+    @Option(names = "--footprint-unit", defaultValue = "systemd/lane-controller.service", description = "the unit whose JVM options "
+            + "--footprint starts the daemon with (default ${DEFAULT-VALUE})")
+    Path footprintUnit;
 
     @Option(names = "--jvm-option", description = "for --footprint: a JVM option for the daemon besides the unit's (repeatable), e.g. "
             + "-XX:+UseSerialGC")
@@ -59,11 +66,15 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (footprintJar != null) {
-            dev.lanecontroller.tools.bench.FootprintBenchmark.run(dir, footprintJar, cards, footprintHeap, jvmOptions, idleSeconds, System.out);
+            dev.lanecontroller.tools.bench.FootprintBenchmark.run(dir, footprintJar, footprintUnit, cards, footprintHeap, jvmOptions, idleSeconds, System.out);
         } else if (wearVehicles > 0) {
             dev.lanecontroller.tools.bench.WearBenchmark.run(dir, wearVehicles, wearRate, wearListCards, System.out);
         } else if (broker != null) {
-            LinkBenchmarks.run(dir, broker, events, window, cards, System.out);
+            if (snapshotOnly) {
+                LinkBenchmarks.snapshotOnly(dir, broker, cards, System.out);
+            } else {
+                LinkBenchmarks.run(dir, broker, events, window, cards, System.out);
+            }
         } else {
             Benchmarks.run(dir, cards, transactions, monitorClients, System.out);
         }

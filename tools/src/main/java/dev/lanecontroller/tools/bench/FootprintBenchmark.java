@@ -26,18 +26,21 @@ import java.util.concurrent.TimeUnit;
  * archive made by a first run.
  */
 public final class FootprintBenchmark {
-    /** The unit's JVM options (systemd/lane-controller.service), the heap apart. */
-    private static final List<String> UNIT_OPTIONS = List.of("-Xms32m", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
     private static final long START_TIMEOUT_MS = 120_000;
     private static final long CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
     private FootprintBenchmark() {}
 
-    public static void run(Path dir, Path daemonJar, int cards, String heap, List<String> jvmOptions, int idleSeconds, PrintStream out)
-            throws Exception {
+    /**
+     * {@code unitFile}: the systemd unit whose ExecStart gives the JVM options (its class archive
+     * apart: this benchmark makes its own); {@code heap}: another -Xmx, or null for the unit's.
+     */
+    public static void run(Path dir, Path daemonJar, Path unitFile, int cards, String heap, List<String> jvmOptions, int idleSeconds,
+                           PrintStream out) throws Exception {
         if (!Files.isRegularFile(daemonJar)) {
             throw new IllegalArgumentException("no daemon jar at " + daemonJar + " (build it with mvn package, or name it with --footprint)");
         }
+        List<String> unitOptions = unitJvmOptions(unitFile, heap);
         Path lane = dir.resolve("footprint");
         Files.createDirectories(lane);
         Path db = lane.resolve("lane.db");
@@ -53,17 +56,19 @@ public final class FootprintBenchmark {
         }
         Path archive = lane.resolve("lane-controller.jsa");
         Files.deleteIfExists(archive);
-        out.printf(Locale.ROOT, "daemon: %s, heap %s, %s %s%n", daemonJar, heap, String.join(" ", UNIT_OPTIONS), String.join(" ", jvmOptions));
-        measure(lane, daemonJar, heap, jvmOptions, 0, out, "warming the file cache");
-        Sample plain = measure(lane, daemonJar, heap, jvmOptions, idleSeconds, out, "without a CDS archive");
+        List<String> options = new ArrayList<>(unitOptions);
+        options.addAll(jvmOptions);
+        out.printf(Locale.ROOT, "daemon: %s, %s%n", daemonJar, String.join(" ", options));
+        measure(lane, daemonJar, options, 0, out, "warming the file cache");
+        Sample plain = measure(lane, daemonJar, options, idleSeconds, out, "without a CDS archive");
         // The archive of the classes a run loaded, written when that run ends (JDK 13+ dynamic archive).
-        measure(lane, daemonJar, heap, with(jvmOptions, "-XX:ArchiveClassesAtExit=" + archive), 0, out, "making the archive");
+        measure(lane, daemonJar, with(options, "-XX:ArchiveClassesAtExit=" + archive), 0, out, "making the archive");
         if (!Files.isRegularFile(archive)) {
             out.println("no CDS archive was written: the figures with one are missing");
             return;
         }
         out.printf(Locale.ROOT, "archive: %.1f MB%n", Files.size(archive) / 1e6);
-        Sample shared = measure(lane, daemonJar, heap, with(jvmOptions, "-XX:SharedArchiveFile=" + archive), idleSeconds, out,
+        Sample shared = measure(lane, daemonJar, with(options, "-XX:SharedArchiveFile=" + archive), idleSeconds, out,
                 "with the CDS archive");
         out.printf(Locale.ROOT, "start to /health: %.2f s without CDS, %.2f s with (%.0f%%)%n", plain.startS, shared.startS,
                 100 * shared.startS / plain.startS);
@@ -71,14 +76,29 @@ public final class FootprintBenchmark {
 
     private record Sample(double startS) {}
 
+    /** The JVM options of the unit's ExecStart, between the java binary and -jar. */
+    static List<String> unitJvmOptions(Path unitFile, String heap) throws IOException {
+        String execStart = Files.readAllLines(unitFile).stream().filter(line -> line.startsWith("ExecStart=")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(unitFile + " has no ExecStart= line"));
+        String[] words = execStart.substring("ExecStart=".length()).trim().split("\\s+");
+        List<String> options = new ArrayList<>();
+        for (int i = 1; i < words.length && !words[i].equals("-jar"); i++) {
+            if (words[i].startsWith("-XX:SharedArchiveFile=")) {
+                continue; // the device's archive: this benchmark measures without one and with its own
+            }
+            options.add(heap != null && words[i].startsWith("-Xmx") ? "-Xmx" + heap : words[i]);
+        }
+        return options;
+    }
+
     private static List<String> with(List<String> options, String more) {
         List<String> all = new ArrayList<>(options);
         all.add(more);
         return all;
     }
 
-    private static Sample measure(Path lane, Path daemonJar, String heap, List<String> extra, int idleSeconds, PrintStream out,
-                                  String label) throws Exception {
+    private static Sample measure(Path lane, Path daemonJar, List<String> options, int idleSeconds, PrintStream out, String label)
+            throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -93,9 +113,7 @@ public final class FootprintBenchmark {
                 """, port));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + heap);
-        command.addAll(UNIT_OPTIONS);
-        command.addAll(extra);
+        command.addAll(options);
         command.addAll(List.of("-jar", daemonJar.toString(), "run", "--config", config.toString()));
         long started = System.nanoTime();
         Process daemon = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(lane.resolve("daemon.log").toFile()).start();

@@ -59,6 +59,8 @@ public final class LinkBenchmarks {
     private static final long DAY_MS = 24L * 3600 * 1000;
     static final int ROUNDS = 3;
     static final long DECISION_PACING_MS = 5;
+    /** Decisions slower than this during the snapshot are listed with when they happened, to tell its phases apart. */
+    static final long SLOW_DECISION_NS = 5_000_000;
 
     private LinkBenchmarks() {}
 
@@ -95,6 +97,12 @@ public final class LinkBenchmarks {
         out.printf("  Paho, file persistence (%d events):                %.0f events/s (the journal outbox is %.1fx that)%n",
                 Math.min(events, 20_000), file, durable / file);
         groupCommit(dir.resolve("burst"), out);
+        snapshotApply(dir.resolve("snapshot"), brokerUri, cards, out);
+    }
+
+    /** The snapshot apply alone, for working on the decision tail during it. */
+    public static void snapshotOnly(Path dir, String brokerUri, int cards, PrintStream out) throws Exception {
+        Files.createDirectories(dir);
         snapshotApply(dir.resolve("snapshot"), brokerUri, cards, out);
     }
 
@@ -250,11 +258,17 @@ public final class LinkBenchmarks {
             for (int i = 0; i < 2_000; i++) {
                 driver.decideOne(); // warm up
             }
+            long uptimeAtManifestMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
             long started = System.nanoTime();
             publisher.publish(central.listManifest("NEXUS"), manifest.get(0), 1, true);
             List<Long> during = new ArrayList<>();
+            List<String> slow = new ArrayList<>();
             while (during.size() % 100 != 0 || store.inForce("NEXUS").version() < 2) {
-                during.add(driver.decideOne());
+                long latency = driver.decideOne();
+                during.add(latency);
+                if (latency > SLOW_DECISION_NS) {
+                    slow.add(String.format("%.1f ms at %.2f s", latency / 1e6, (System.nanoTime() - started) / 1e9));
+                }
                 // A busy lane decides a few times a minute; 200 a second still samples the apply densely
                 // without taking a core from it.
                 Thread.sleep(DECISION_PACING_MS);
@@ -264,8 +278,11 @@ public final class LinkBenchmarks {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             long[] latencies = during.stream().mapToLong(Long::longValue).toArray();
-            out.printf("snapshot of %d cards over MQTT (manifest to in force): %.1f s%n", cards, seconds);
+            out.printf("snapshot of %d cards over MQTT (manifest to in force): %.1f s, from %.2f s of the JVM's uptime (for its GC log)%n",
+                    cards, seconds, uptimeAtManifestMs / 1e3);
             out.printf("  decisions during it: %d, %s%n", latencies.length, Benchmarks.percentiles(latencies));
+            out.printf("  decisions over %d ms: %d%s%n", SLOW_DECISION_NS / 1_000_000, slow.size(),
+                    slow.isEmpty() ? "" : " (" + String.join(", ", slow.subList(0, Math.min(slow.size(), 100))) + ")");
             ListInfo list = store.inForce("NEXUS");
             out.printf("  in force: %s v%d, %d cards%n", list.program(), list.version(), list.entryCount());
             link.close();
