@@ -10,8 +10,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,6 +40,12 @@ public final class EventSync implements AutoCloseable {
     public static final int REPLAYS_QUEUED_MAX = 16;
     /** Events read from the outbox at once: one query per page rather than per free slot. */
     static final int PAGE_EVENTS = 1_000;
+    /**
+     * Lane events waiting for their hand-over (a reply, a status refresh). The lane thread only
+     * offers (it never waits on the link); when full the hand-over is skipped, counted by the
+     * caller, while the event itself is in the journal and goes out all the same.
+     */
+    static final int HAND_OVERS_QUEUED_MAX = 1_024;
 
     /** How the pump hands a message to MQTT; {@code done} gets null on PUBACK. */
     @FunctionalInterface
@@ -50,6 +60,10 @@ public final class EventSync implements AutoCloseable {
     private final int windowSize;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<JournalEntry> handOvers = new ArrayBlockingQueue<>(HAND_OVERS_QUEUED_MAX);
+    /** Handed over and not yet dealt with (queued or in hand). */
+    private final AtomicInteger handOversPending = new AtomicInteger();
+    private volatile Consumer<JournalEntry> handOver = entry -> { };
     private final Deque<long[]> replays = new ArrayDeque<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -118,6 +132,49 @@ public final class EventSync implements AutoCloseable {
         activeRound = null;
         epoch++;
         notifyAll();
+    }
+
+    /**
+     * What deals with each lane event handed over ({@link #handOver}), on this sync's thread before
+     * its next step: the link's replies and status refresh share the sync's loop, not a thread of
+     * their own. Set before {@link #start}.
+     */
+    void onHandOver(Consumer<JournalEntry> consumer) {
+        handOver = consumer;
+    }
+
+    /** From the lane thread: never waits. False when the queue is full (the hand-over is skipped). */
+    boolean handOver(JournalEntry entry) {
+        boolean queued = handOvers.offer(entry);
+        if (queued) {
+            handOversPending.incrementAndGet();
+        }
+        wake();
+        return queued;
+    }
+
+    /** Waits (at most {@code timeoutMs}) until everything handed over so far has been dealt with. */
+    boolean awaitHandOvers(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (handOversPending.get() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    private void dealWithHandOvers() {
+        for (JournalEntry entry = handOvers.poll(); entry != null; entry = handOvers.poll()) {
+            try {
+                handOver.accept(entry);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "lane event " + entry.seq() + " not handed to the central link: " + e);
+            } finally {
+                handOversPending.decrementAndGet();
+            }
+        }
     }
 
     /** New events were journaled. */
@@ -219,6 +276,7 @@ public final class EventSync implements AutoCloseable {
                 sleepQuietly(Math.max(1, left / 1_000_000 + 1));
             }
         }
+        dealWithHandOvers(); // what the lane handed over before it stopped
         round = end(round);
         markAcknowledged();
     }
@@ -231,7 +289,7 @@ public final class EventSync implements AutoCloseable {
     private synchronized boolean busy() {
         boolean canSend = publisher != null && round != null && !round.idle && round.inFlight.size() < windowSize;
         boolean newRound = round == null ? publisher != null : round.epoch != epoch;
-        return canSend || newRound;
+        return canSend || newRound || !handOvers.isEmpty();
     }
 
     /**
@@ -241,6 +299,7 @@ public final class EventSync implements AutoCloseable {
      * sets a pause ({@link #pausedUntilNs}) rather than sleep.
      */
     void step() {
+        dealWithHandOvers(); // outside this sync's monitor: the link's own locks are taken there
         if (monoNs.getAsLong() - pausedUntilNs < 0) {
             return;
         }

@@ -42,19 +42,10 @@ public final class LaneLink implements AutoCloseable {
     private final HeldEvents writer;
     private final Consumer<JournalEntry> echo;
     private final Supplier<Now> clock;
-    private final java.util.concurrent.BlockingQueue<JournalEntry> laneEvents = new java.util.concurrent.ArrayBlockingQueue<>(LANE_EVENTS_QUEUED_MAX);
-    private final Thread laneEventThread = new Thread(this::runLaneEvents, "central-lane-events");
-    private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong laneEventsDropped = new java.util.concurrent.atomic.AtomicLong();
     /** Link events are a few a minute even under attack (refusals are capped at 60 a minute): 1,000 is a long failure. */
     public static final int HELD_EVENTS_MAX = 1_000;
-    /**
-     * Lane events waiting for the link's hand-over thread. The lane thread only offers to this
-     * queue (it never waits on the link); a full queue drops the event's side effects here (a reply,
-     * a status refresh), counted, while the event itself is in the journal and goes out anyway.
-     */
-    static final int LANE_EVENTS_QUEUED_MAX = 1_024;
-    /** How long a stopping link waits for the hand-over thread to deal with what the lane handed over. */
+    /** How long a stopping link waits for the event sync to deal with what the lane handed over. */
     private static final long HAND_OVER_DRAIN_MS = 2_000;
 
     /** What the link needs of the lane. */
@@ -130,6 +121,7 @@ public final class LaneLink implements AutoCloseable {
                 new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), lane.random()::nextUnit), settings.clientId(), settings.keepAliveS(),
                 settings.inFlightWindow(), settings.heartbeatIntervalMs(), socketFactory, () -> lane.clock().get().wallMs()));
         self[0] = link;
+        sync.onHandOver(this::handOver);
         lists.attach(new LinkControl() {
             @Override
             public boolean subscribe(String filter) {
@@ -199,48 +191,25 @@ public final class LaneLink implements AutoCloseable {
     }
 
     public void start() {
-        laneEventThread.setDaemon(true);
-        laneEventThread.start();
         link.start();
     }
 
     /**
      * Every event the lane journals passes here, on the lane thread: it is only handed over (DESIGN
-     * §3: the lane thread never calls into the network or waits on the link). The link's own thread
+     * §3: the lane thread never calls into the network or waits on the link). The event sync's thread
      * then sends it out, answers the command it settles, and refreshes the status.
      */
     public void onLaneEvent(JournalEntry entry) {
-        if (!laneEvents.offer(entry)) {
+        if (!sync.handOver(entry)) {
             long dropped = laneEventsDropped.incrementAndGet();
             if (LogThinning.worthLogging(dropped)) {
-                LOG.log(System.Logger.Level.WARNING, "lane events queued for the central link: full (" + LANE_EVENTS_QUEUED_MAX + "); "
-                        + dropped + " passed without a reply or status refresh (they are journaled and go out all the same)");
-            }
-            sync.wake();
-        }
-    }
-
-    private void runLaneEvents() {
-        while (!closed || !laneEvents.isEmpty()) {
-            JournalEntry entry;
-            try {
-                entry = laneEvents.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (entry == null) {
-                continue;
-            }
-            try {
-                handOver(entry);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "lane event " + entry.seq() + " not handed to the central link: " + e);
+                LOG.log(System.Logger.Level.WARNING, "lane events queued for the central link: full (" + EventSync.HAND_OVERS_QUEUED_MAX
+                        + "); " + dropped + " passed without a reply or status refresh (they are journaled and go out all the same)");
             }
         }
     }
 
     private void handOver(JournalEntry entry) {
-        sync.wake();
         commands.onLaneEvent(entry);
         switch (entry.type()) {
             case "MODE_CHANGED", "LIST_IN_FORCE", "FAULT", "FAULT_RESET", "LANE_STARTED" -> link.statusChanged();
@@ -273,15 +242,12 @@ public final class LaneLink implements AutoCloseable {
 
     @Override
     public void close() {
-        // What the lane handed over before it stopped (LANE_STOPPED first of all) is dealt with first:
-        // the hand-over thread empties its queue, finishes what it is doing, and ends.
-        closed = true;
+        // What the lane handed over before it stopped (LANE_STOPPED first of all) is dealt with first.
         try {
-            laneEventThread.join(HAND_OVER_DRAIN_MS);
+            sync.awaitHandOvers(HAND_OVER_DRAIN_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        laneEventThread.interrupt();
         link.close();
     }
 }
