@@ -71,7 +71,7 @@ public final class ListBuilder implements AutoCloseable {
         Files.createDirectories(listDir);
         Files.deleteIfExists(partFile);
         if (copyOf != null) {
-            Files.copy(copyOf, partFile, StandardCopyOption.REPLACE_EXISTING);
+            copyInSteps(copyOf, partFile);
         }
         connection = DriverManager.getConnection("jdbc:sqlite:" + partFile.toAbsolutePath());
         try (Statement statement = connection.createStatement()) {
@@ -280,6 +280,7 @@ public final class ListBuilder implements AutoCloseable {
 
         StepSync(Path partFile) throws IOException {
             this.file = FileChannel.open(partFile, StandardOpenOption.READ);
+            this.syncedBytes = file.size(); // a delta's copy is synced already
         }
 
         @Override
@@ -301,6 +302,22 @@ public final class ListBuilder implements AutoCloseable {
             file.close();
             if (failure != null) {
                 throw failure;
+            }
+        }
+    }
+
+    /** A delta's starting point: the version in force copied and synced {@link #SYNC_STEP_BYTES} at a time. */
+    private static void copyInSteps(Path from, Path to) throws IOException {
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            long size = in.size();
+            for (long at = 0; at < size; ) {
+                long copied = in.transferTo(at, Math.min(SYNC_STEP_BYTES, size - at), out);
+                if (copied <= 0) {
+                    throw new IOException(from + " ended at " + at + " bytes of " + size + " while it was copied");
+                }
+                at += copied;
+                out.force(false);
             }
         }
     }
