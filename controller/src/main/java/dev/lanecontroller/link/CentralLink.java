@@ -60,6 +60,14 @@ public final class CentralLink implements AutoCloseable {
     private final AtomicLong connectFailures = new AtomicLong();
     private final AtomicLong acknowledgementTimeouts = new AtomicLong();
 
+    private final LongSupplier monoNs;
+    /** Connected and set up (subscribed, status published, the sync started): the stepping thread's alone. */
+    private boolean up;
+    /** When down: no connect attempt before this (monoNs). */
+    private long nextAttemptNs;
+    /** When up: the next heartbeat's status (monoNs). */
+    private long nextHeartbeatNs;
+
     private boolean connected;
     private boolean statusDue;
     private boolean closed;
@@ -71,6 +79,13 @@ public final class CentralLink implements AutoCloseable {
                         long heartbeatIntervalMs, SocketFactory socketFactory, LongSupplier wallClock) {}
 
     public CentralLink(Parts parts) {
+        this(parts, System::nanoTime);
+    }
+
+    /** A link on another clock: a simulation passes its virtual clock and calls {@link #step} itself. */
+    CentralLink(Parts parts, LongSupplier monoNs) {
+        this.monoNs = monoNs;
+        this.nextAttemptNs = monoNs.getAsLong();
         this.transport = parts.transport();
         this.topics = parts.topics();
         this.statusWire = parts.statusWire();
@@ -159,32 +174,116 @@ public final class CentralLink implements AutoCloseable {
         }
     }
 
+    /** The thread's driver: a step, then a wait until the next is due or something changed. */
     private void runLink() {
         while (!isClosed()) {
+            step();
+            synchronized (this) {
+                long waitMs = Math.max(1, nextStepInNs() / 1_000_000);
+                if (!closed && !statusDue && (!up || connected)) {
+                    waitQuietly(waitMs);
+                }
+            }
+        }
+        if (up) {
+            sync.disconnected(); // close() says goodbye on the transport itself
+            synchronized (this) {
+                connected = false;
+            }
+            up = false;
+        }
+    }
+
+    /**
+     * One turn of the link, never waiting (though a real broker's connect takes its time): when down
+     * and the backoff is over, connects; when up, drops a connection that was lost or stopped
+     * acknowledging, and publishes the status at each heartbeat or when it changed. The thread takes
+     * one whenever woken or due; a simulation takes them in virtual time.
+     */
+    void step() {
+        if (isClosed()) {
+            return;
+        }
+        if (!up) {
+            if (monoNs.getAsLong() - nextAttemptNs < 0) {
+                return;
+            }
             try {
                 connectOnce();
                 connects.incrementAndGet();
                 backoff.reset();
                 LOG.log(System.Logger.Level.INFO, "connected to central as " + clientId);
-                stayConnected();
-            } catch (TransportException e) {
-                long failures = connectFailures.incrementAndGet();
-                // The first failure of a run, then ever more seldom: an outage of hours must not fill the log.
-                int streak = backoff.failures() + 1;
-                LOG.log((streak & (streak - 1)) == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-                        e.getMessage() + " (attempt " + streak + ", " + failures + " failures since start)");
-            } catch (RuntimeException e) {
-                connectFailures.incrementAndGet();
-                LOG.log(System.Logger.Level.ERROR, "central link failed: " + e);
+                up = true;
+                nextHeartbeatNs = monoNs.getAsLong() + heartbeatIntervalMs * 1_000_000;
+            } catch (TransportException | RuntimeException e) {
+                failed(e);
             }
-            sync.disconnected();
-            synchronized (this) {
-                connected = false;
+            return;
+        }
+        boolean lost;
+        boolean statusNow;
+        synchronized (this) {
+            lost = !connected;
+            statusNow = statusDue;
+            statusDue = false; // a new connection publishes its status anyway
+        }
+        if (lost) {
+            down();
+            return;
+        }
+        long waitedMs = sync.ackStalledMs();
+        if (waitedMs > ackTimeoutMs()) {
+            // Keepalives may still be answered while publishes are not: only a new connection helps.
+            LOG.log(System.Logger.Level.WARNING, "no PUBACK at all for " + waitedMs + " ms with events waiting (limit " + ackTimeoutMs()
+                    + " ms, twice the keepalive): dropping the connection to publish again on a new one");
+            acknowledgementTimeouts.incrementAndGet();
+            down();
+            return;
+        }
+        if (statusNow || monoNs.getAsLong() - nextHeartbeatNs >= 0) {
+            try {
+                publishStatus();
+                inbound.onHeartbeat();
+            } catch (TransportException | RuntimeException e) {
+                failed(e);
+                return;
             }
-            if (!isClosed()) {
-                transport.disconnect();
-                pause(backoff.nextDelayMs());
-            }
+            nextHeartbeatNs = monoNs.getAsLong() + heartbeatIntervalMs * 1_000_000;
+        }
+    }
+
+    /** How long until a step has something to do, if nothing changes meanwhile (ns). */
+    long nextStepInNs() {
+        long now = monoNs.getAsLong();
+        if (!up) {
+            return nextAttemptNs - now;
+        }
+        return Math.min(ACK_CHECK_MS * 1_000_000, nextHeartbeatNs - now);
+    }
+
+    private void failed(Exception e) {
+        long failures = connectFailures.incrementAndGet();
+        if (e instanceof TransportException) {
+            // The first failure of a run, then ever more seldom: an outage of hours must not fill the log.
+            int streak = backoff.failures() + 1;
+            LOG.log((streak & (streak - 1)) == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                    e.getMessage() + " (attempt " + streak + ", " + failures + " failures since start)");
+        } else {
+            LOG.log(System.Logger.Level.ERROR, "central link failed: " + e);
+        }
+        down();
+    }
+
+    /** The connection is over (lost, refused, or dropped by us): the sync stops, the next attempt waits out the backoff. */
+    private void down() {
+        sync.disconnected();
+        synchronized (this) {
+            connected = false;
+        }
+        up = false;
+        if (!isClosed()) {
+            transport.disconnect();
+            nextAttemptNs = monoNs.getAsLong() + backoff.nextDelayMs() * 1_000_000;
         }
     }
 
@@ -217,32 +316,6 @@ public final class CentralLink implements AutoCloseable {
         }
         publishStatus();
         sync.connected(transport::publish);
-    }
-
-    private void stayConnected() throws TransportException {
-        while (true) {
-            synchronized (this) {
-                long deadline = System.nanoTime() + heartbeatIntervalMs * 1_000_000;
-                while (connected && !closed && !statusDue && System.nanoTime() < deadline
-                        && sync.ackStalledMs() <= ackTimeoutMs()) {
-                    waitQuietly(Math.max(1, Math.min(ACK_CHECK_MS, (deadline - System.nanoTime()) / 1_000_000)));
-                }
-                if (!connected || closed) {
-                    return;
-                }
-                statusDue = false;
-            }
-            long waitedMs = sync.ackStalledMs();
-            if (waitedMs > ackTimeoutMs()) {
-                // Keepalives may still be answered while publishes are not: only a new connection helps.
-                LOG.log(System.Logger.Level.WARNING, "no PUBACK at all for " + waitedMs + " ms with events waiting (limit " + ackTimeoutMs()
-                        + " ms, twice the keepalive): dropping the connection to publish again on a new one");
-                acknowledgementTimeouts.incrementAndGet();
-                return;
-            }
-            publishStatus();
-            inbound.onHeartbeat();
-        }
     }
 
     /** No PUBACK at all for two keepalive intervals with events waiting: this connection does not work, whatever its pings say. */
@@ -317,13 +390,6 @@ public final class CentralLink implements AutoCloseable {
 
     private synchronized boolean isClosed() {
         return closed;
-    }
-
-    private synchronized void pause(long ms) {
-        long deadline = System.nanoTime() + ms * 1_000_000;
-        while (!closed && System.nanoTime() < deadline) {
-            waitQuietly(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        }
     }
 
     private void waitQuietly(long ms) {
