@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.Now;
+import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.hal.sim.VirtualScheduler;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.EventDraft;
@@ -22,17 +24,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The event sync and the real SQLite journal under a simulated broker, in virtual time, seeded
- * (issue 18, a first piece of the whole-system simulation): the broker delays, reorders,
- * duplicates and drops messages, acknowledges some and then loses them (killed after its PUBACK),
- * and the connection drops and comes back, all drawn from the seed, while the lane journals events.
+ * The central link (CentralLink: connect, backoff, status, the acknowledgement timeout), the event
+ * sync and the real SQLite journal under a simulated broker behind the link's MqttTransport, in
+ * virtual time, seeded (issue 18, a first piece of the whole-system simulation): the broker refuses
+ * connects, delays, reorders, duplicates and drops messages, acknowledges some and then loses them
+ * (killed after its PUBACK), and the network drops the connection, all drawn from the seed, while
+ * the lane journals events.
  * Central dedupes by sequence number and asks for its holes again (REPLAY), as
  * docs/mqtt-contract.md says it does. Once the broker is healthy, every journaled event reached
  * central, each with the hash of its one journal row, and the outbox is empty. Before central
  * asks for its last holes, the sync alone (the lane still journaling) must empty its outbox, and
  * central may then lack only events a broker acknowledged and lost: central's replays also mark
- * events sent, and would otherwise hide a sync that skipped some. This covers the sync's steps;
- * its thread, the real client and the real broker are the real-broker tests' (EventSyncTest,
+ * events sent, and would otherwise hide a sync that skipped some. This covers the link's and the sync's steps;
+ * their threads, the real client and the real broker are the real-broker tests' (EventSyncTest,
  * BrokerFaultCampaignTest).
  *
  * <p>A failure names its seed; {@code -Dlane.seed=N} runs that seed alone, exactly again;
@@ -44,8 +48,9 @@ class EventSyncSimulationTest {
     /** Seeds in a default run; the long campaign passes more with -Dlane.simulation.seeds=N. */
     private static final int SEEDS = Integer.getInteger("lane.simulation.seeds", 12);
     private static final long TICK_MS = 10;
-    /** What the link does when no PUBACK comes (CentralLink: twice the keepalive). */
-    private static final long ACK_TIMEOUT_MS = 2_000;
+    /** The link's keepalive: with no PUBACK for twice this, it drops the connection. */
+    private static final int KEEPALIVE_S = 1;
+    private static final long HEARTBEAT_MS = 10_000;
     private static final long FAULTY_MS = 120_000;
     private static final long HEALTHY_LIMIT_MS = 600_000;
 
@@ -68,13 +73,16 @@ class EventSyncSimulationTest {
             total += simulate(seed);
         }
         assertTrue(total > SEEDS * 100L, "the seeds journaled " + total + " events in all");
-        CampaignReport.row("event-sync-simulation", "event sync under a simulated broker",
+        CampaignReport.row("event-sync-simulation", "the central link and event sync under a simulated broker",
                 String.format(java.util.Locale.ROOT, "%,d seeds (`-Dlane.simulation.seeds=%d`), 2 simulated minutes of faults each", SEEDS, SEEDS),
                 String.format(java.util.Locale.ROOT, "%,d events journaled, %,d publishes; %,d delivered twice, %,d lost before the broker, "
-                        + "%,d acknowledged and then lost, %,d connections dropped; every event at central once after dedupe, as journaled; "
+                        + "%,d acknowledged and then lost, %,d connections dropped by the network; the link: %,d connects, %,d refused, "
+                        + "%,d dropped for no PUBACK, %,d statuses; every event at central once after dedupe, as journaled; "
                         + "0 marked sent without a PUBACK; every outbox empty", total, TOTALS.getOrDefault("publishes", 0L),
                         TOTALS.getOrDefault("delivered twice", 0L), TOTALS.getOrDefault("lost before the broker", 0L),
-                        TOTALS.getOrDefault("acknowledged, then lost", 0L), TOTALS.getOrDefault("disconnects", 0L)),
+                        TOTALS.getOrDefault("acknowledged, then lost", 0L), TOTALS.getOrDefault("disconnects", 0L),
+                        TOTALS.getOrDefault("connects", 0L), TOTALS.getOrDefault("refused connects", 0L),
+                        TOTALS.getOrDefault("dropped for no PUBACK", 0L), TOTALS.getOrDefault("statuses", 0L)),
                 (System.nanoTime() - started) / 1_000_000_000L);
     }
 
@@ -88,7 +96,12 @@ class EventSyncSimulationTest {
             EventSync sync = new EventSync(journal.outbox(), new EventWire("sim", "lane-01", journalId), Topics.lane("lc/v1", "sim", "lane-01"),
                     1 + random.nextInt(64), () -> time.nowMs() * 1_000_000, false);
             Central central = new Central();
-            Broker broker = new Broker(time, random, central, sync);
+            Broker broker = new Broker(time, random, central);
+            Topics topics = Topics.lane("lc/v1", "sim", "lane-01");
+            CentralLink link = new CentralLink(new CentralLink.Parts(broker, topics,
+                    new StatusWire("sim", "lane-01", "sim-" + seed, journalId, "test", HEARTBEAT_MS), sync, journal.outbox(), Inbound.NONE,
+                    () -> new LaneView(LaneMode.AUTOMATED.name(), List.of(), true), new Backoff(100, 5_000, random::nextDouble), "sim-lane-01",
+                    KEEPALIVE_S, 64, HEARTBEAT_MS, null, () -> 1_800_000_000_000L + time.nowMs()), () -> time.nowMs() * 1_000_000);
             boolean[] faulty = {true};
             boolean[] journaling = {true};
             boolean[] centralAsks = {true};
@@ -110,18 +123,15 @@ class EventSyncSimulationTest {
                 time.after(random.nextInt(2_000), lane[0]);
             };
             time.after(0, lane[0]);
-            // The link: connects after a backoff, drops a connection whose PUBACKs stopped coming.
+            // The link, the real CentralLink's steps: connects after its backoff, publishes its status,
+            // drops a connection whose PUBACKs stopped coming (twice the keepalive). The network drops some.
             Runnable[] tick = new Runnable[1];
             tick[0] = () -> {
+                broker.faulty = faulty[0];
+                link.step();
                 sync.step();
-                if (broker.connected() && sync.ackStalledMs() > ACK_TIMEOUT_MS) {
-                    broker.disconnect("no PUBACK for " + sync.ackStalledMs() + " ms");
-                }
                 if (faulty[0] && broker.connected() && random.nextInt(1_500) == 0) {
-                    broker.disconnect("the network");
-                }
-                if (!broker.connected() && time.nowMs() >= broker.reconnectAtMs) {
-                    broker.connect(faulty[0]);
+                    broker.drop("the network");
                 }
                 time.after(TICK_MS, tick[0]);
             };
@@ -178,6 +188,10 @@ class EventSyncSimulationTest {
                 assertEquals(journal.read(seq - 1, 1).get(0).hash(), central.hash(seq), "event " + seq + " as journaled" + replay);
             }
             assertTrue(broker.faults() > 0, "the seed drew faults: " + broker.counts() + replay);
+            assertTrue(broker.counts.getOrDefault("statuses", 0L) >= link.connects(), "a status on every connection: " + broker.counts() + replay);
+            broker.counts.put("connects", link.connects());
+            broker.counts.put("refused connects", link.connectFailures());
+            broker.counts.put("dropped for no PUBACK", link.acknowledgementTimeouts());
             broker.counts.forEach((what, count) -> TOTALS.merge(what, count, Long::sum));
             return last;
         }
@@ -248,64 +262,104 @@ class EventSyncSimulationTest {
     }
 
     /**
-     * The broker and the network to it, drawn from the seed: each publish is delivered after a
-     * delay (so they reorder), sometimes twice; sometimes lost before the broker (no PUBACK);
-     * sometimes acknowledged and then lost (the broker killed after its PUBACK). A dropped
-     * connection fails what was in flight on it.
+     * The broker and the network to it, behind the link's {@link MqttTransport}, drawn from the seed:
+     * while faulty it refuses some connects; each publish is delivered after a delay (so they
+     * reorder), sometimes twice; sometimes lost before the broker (no PUBACK); sometimes
+     * acknowledged and then lost (the broker killed after its PUBACK). A dropped connection fails
+     * what was in flight on it and tells the link it was lost.
      */
-    private static final class Broker {
+    private static final class Broker implements MqttTransport {
         private final VirtualScheduler time;
         private final SplittableRandom random;
         private final Central central;
-        private final EventSync sync;
         private final Map<String, Long> counts = new java.util.TreeMap<>();
         private int connection;
         private boolean up;
         private boolean healthy;
+        /** Set by the simulation each tick: the broker misbehaves while it is. */
+        boolean faulty = true;
+        private Listener listener;
         private final List<Consumer<Throwable>> inFlight = new ArrayList<>();
         /** Every event the broker sent a PUBACK for. */
         final java.util.Set<Long> acknowledged = new java.util.HashSet<>();
         /** Every event a broker acknowledged at least once and then lost. */
         final java.util.Set<Long> lostAfterAck = new java.util.HashSet<>();
-        long reconnectAtMs;
 
-        Broker(VirtualScheduler time, SplittableRandom random, Central central, EventSync sync) {
+        Broker(VirtualScheduler time, SplittableRandom random, Central central) {
             this.time = time;
             this.random = random;
             this.central = central;
-            this.sync = sync;
         }
 
         boolean connected() {
             return up;
         }
 
-        void connect(boolean faulty) {
+        @Override
+        public void connect(ConnectSpec spec, Listener newListener) throws TransportException {
+            if (faulty && random.nextInt(5) == 0) {
+                throw new TransportException("simulated: connection refused", null);
+            }
             up = true;
             healthy = !faulty;
             connection++;
-            count("connects");
-            int current = connection;
-            sync.connected((topic, payload, qos, retained, done) -> publish(current, topic, payload, done));
+            listener = newListener;
         }
 
-        void disconnect(String why) {
-            up = false;
+        /** The network or the broker ends the connection; the link hears of it as a lost connection. */
+        void drop(String why) {
             count("disconnects");
+            end(why);
+            listener.connectionLost(new IOException("simulated: " + why));
+        }
+
+        private void end(String why) {
+            up = false;
             connection++;
-            sync.disconnected();
             List<Consumer<Throwable>> failed = new ArrayList<>(inFlight);
             inFlight.clear();
             failed.forEach(done -> done.accept(new IOException("connection lost: " + why)));
-            reconnectAtMs = time.nowMs() + 100 + random.nextInt(healthy ? 500 : 5_000);
         }
 
+        /** From here on the broker behaves: a connection made while it misbehaved is dropped. */
         void heal() {
             healthy = true;
+            faulty = false;
             if (up) {
-                disconnect("healing: a clean connection from here on");
+                drop("healing: a clean connection from here on");
             }
-            reconnectAtMs = time.nowMs();
+        }
+
+        @Override
+        public void disconnect() {
+            if (up) {
+                end("the link disconnected");
+            }
+        }
+
+        @Override
+        public void close() {
+            disconnect();
+        }
+
+        @Override
+        public boolean isConnected() {
+            return up;
+        }
+
+        @Override
+        public void subscribe(List<String> topicFilters, int qos) {
+            // The lane's inbound side is not simulated yet.
+        }
+
+        @Override
+        public void unsubscribe(String topicFilter) {
+            // As above.
+        }
+
+        @Override
+        public void publish(String topic, byte[] payload, int qos, boolean retained, Consumer<Throwable> done) throws TransportException {
+            publish(connection, topic, payload, done);
         }
 
         private void publish(int onConnection, String topic, byte[] payload, Consumer<Throwable> done)
@@ -315,6 +369,11 @@ class EventSyncSimulationTest {
             }
             if (topic.endsWith("/alerts")) {
                 done.accept(null); // the convenience copy: not the record
+                return;
+            }
+            if (topic.endsWith("/status")) {
+                count("statuses");
+                done.accept(null);
                 return;
             }
             count("publishes");
