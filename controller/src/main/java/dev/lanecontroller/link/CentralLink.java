@@ -17,9 +17,10 @@ import javax.net.SocketFactory;
 /**
  * The lane's connection to central (DESIGN §7): connects, announces itself with a retained status
  * (and leaves a retained last will), keeps the event sync running while connected, sends a
- * heartbeat, and reconnects with exponential backoff and full jitter when the link drops.
- * Messages from central are queued to one inbound thread so that slow work (a list) never stalls
- * the MQTT client's own thread.
+ * heartbeat, and reconnects with exponential backoff and full jitter when the link drops. One
+ * thread steps both the link ({@link #step}) and the event sync; a simulation steps them in virtual
+ * time. Messages from central are queued to one inbound thread so that slow work (a list) never
+ * stalls the MQTT client's own thread or the events going out.
  */
 public final class CentralLink implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CentralLink.class.getName());
@@ -70,6 +71,8 @@ public final class CentralLink implements AutoCloseable {
 
     private boolean connected;
     private boolean statusDue;
+    /** Set when the event sync has work, so that the thread does not wait (cleared as it steps). */
+    private boolean woken;
     private boolean closed;
     private long connectedSinceWallMs;
 
@@ -92,6 +95,7 @@ public final class CentralLink implements AutoCloseable {
         this.sync = parts.sync();
         this.outbox = parts.outbox();
         this.inbound = parts.inbound();
+        sync.onWake(this::wakeUp);
         this.view = parts.view();
         this.backoff = parts.backoff();
         this.clientId = parts.clientId();
@@ -109,7 +113,6 @@ public final class CentralLink implements AutoCloseable {
     }
 
     public void start() {
-        sync.start();
         inboundThread.start();
         linkThread.start();
     }
@@ -174,15 +177,20 @@ public final class CentralLink implements AutoCloseable {
         }
     }
 
-    /** The thread's driver: a step, then a wait until the next is due or something changed. */
+    /**
+     * The link's one thread: a step of the link, a step of the event sync, then a wait until either
+     * has something due or something changed (an event journaled, a PUBACK, a lost connection).
+     */
     private void runLink() {
         while (!isClosed()) {
             step();
+            sync.step();
+            long waitNs = Math.min(nextStepInNs(), sync.nextStepInNs()); // outside this monitor: the sync takes its own
             synchronized (this) {
-                long waitMs = Math.max(1, nextStepInNs() / 1_000_000);
-                if (!closed && !statusDue && (!up || connected)) {
-                    waitQuietly(waitMs);
+                if (!closed && !woken && !statusDue && (!up || connected) && waitNs > 0) {
+                    waitQuietly(Math.max(1, waitNs / 1_000_000));
                 }
+                woken = false;
             }
         }
         if (up) {
@@ -192,6 +200,13 @@ public final class CentralLink implements AutoCloseable {
             }
             up = false;
         }
+        sync.finish();
+    }
+
+    /** The event sync has something to do: the thread steps at once. */
+    private synchronized void wakeUp() {
+        woken = true;
+        notifyAll();
     }
 
     /**
@@ -426,7 +441,6 @@ public final class CentralLink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sync.close();
         if (wasConnected && transport.isConnected()) {
             try {
                 transport.publish(topics.status(), statusWire.offline("stopped", wallClock.getAsLong()), 1, true, failure -> { });

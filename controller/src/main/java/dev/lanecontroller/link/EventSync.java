@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Moves events from the outbox to central, QoS 1 (DESIGN §7): a step function ({@link #step}) that
- * its own thread takes whenever there is work, or a simulation takes in virtual time.
+ * the central link's thread takes whenever there is work ({@link #nextStepInNs}), or a simulation
+ * takes in virtual time. It has no thread of its own (its backlog reader reads a page ahead on one).
  *
  * <p>Per connection, events journaled before it came up are the backlog and the rest are live: the
  * pump fills its window with live events first, then requested replays, then the backlog, so a
@@ -28,7 +29,7 @@ import java.util.function.LongSupplier;
  * its PUBACK arrives. A lost connection forgets everything in flight and starts again from the
  * outbox: an event may go twice, never zero times, and consumers dedupe by event id.
  */
-public final class EventSync implements AutoCloseable {
+public final class EventSync {
     private static final System.Logger LOG = System.getLogger(EventSync.class.getName());
     /** Acknowledgements are marked in batches: one commit per batch, not one per event. */
     static final int MARK_BATCH_MAX = 512;
@@ -58,7 +59,7 @@ public final class EventSync implements AutoCloseable {
     private final EventWire wire;
     private final Topics topics;
     private final int windowSize;
-    private final Thread thread;
+    private volatile Runnable wakeDriver = () -> { };
     private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
     private final BlockingQueue<JournalEntry> handOvers = new ArrayBlockingQueue<>(HAND_OVERS_QUEUED_MAX);
     /** Handed over and not yet dealt with (queued or in hand). */
@@ -88,7 +89,6 @@ public final class EventSync implements AutoCloseable {
     private boolean wakeUp;
     /** Set when events were journaled since the live end of the outbox was last read. */
     private boolean newEvents = true;
-    private boolean closed;
 
     public EventSync(Outbox outbox, EventWire wire, Topics topics, int windowSize) {
         this(outbox, wire, topics, windowSize, System::nanoTime, true);
@@ -110,34 +110,43 @@ public final class EventSync implements AutoCloseable {
         this.readAhead = readAhead;
         this.lastProgressNs = monoNs.getAsLong();
         this.pausedUntilNs = lastProgressNs; // compared by difference: nanoTime may be negative
-        this.thread = new Thread(this::run, "event-sync");
-        this.thread.setDaemon(true);
+        this.lastMarkMs = lastProgressNs / 1_000_000;
     }
 
-    public void start() {
-        thread.start();
+    /**
+     * Who takes the steps (the central link's thread) and must hear when there is something to do:
+     * called outside this sync's monitor. Set before the first step.
+     */
+    void onWake(Runnable driver) {
+        wakeDriver = driver;
     }
 
     /** The link is up: a new round starts from the outbox. */
-    public synchronized void connected(Publisher newPublisher) {
-        publisher = newPublisher;
-        activeRound = null; // what waited on the old connection is no longer this connection's
-        epoch++;
-        notifyAll();
+    public void connected(Publisher newPublisher) {
+        synchronized (this) {
+            publisher = newPublisher;
+            activeRound = null; // what waited on the old connection is no longer this connection's
+            epoch++;
+            wakeUp = true;
+        }
+        wakeDriver.run();
     }
 
     /** The link is down: whatever was in flight will be sent again. */
-    public synchronized void disconnected() {
-        publisher = null;
-        activeRound = null;
-        epoch++;
-        notifyAll();
+    public void disconnected() {
+        synchronized (this) {
+            publisher = null;
+            activeRound = null;
+            epoch++;
+            wakeUp = true;
+        }
+        wakeDriver.run();
     }
 
     /**
      * What deals with each lane event handed over ({@link #handOver}), on this sync's thread before
      * its next step: the link's replies and status refresh share the sync's loop, not a thread of
-     * their own. Set before {@link #start}.
+     * their own. Set before the first step.
      */
     void onHandOver(Consumer<JournalEntry> consumer) {
         handOver = consumer;
@@ -178,15 +187,19 @@ public final class EventSync implements AutoCloseable {
     }
 
     /** New events were journaled. */
-    public synchronized void wake() {
-        newEvents = true;
-        wakeUp = true;
-        notifyAll();
+    public void wake() {
+        synchronized (this) {
+            newEvents = true;
+            wakeUp = true;
+        }
+        wakeDriver.run();
     }
 
-    private synchronized void ackArrived() {
-        wakeUp = true;
-        notifyAll();
+    private void ackArrived() {
+        synchronized (this) {
+            wakeUp = true;
+        }
+        wakeDriver.run();
     }
 
     /** What a replay request came to: the events that will be sent again, or why none will. */
@@ -219,8 +232,9 @@ public final class EventSync implements AutoCloseable {
                 return new Replay(Replay.Outcome.BUSY, fromSeq, toSeq);
             }
             replays.add(new long[] {first - 1, last});
-            notifyAll();
+            wakeUp = true;
         }
+        wakeDriver.run();
         return new Replay(Replay.Outcome.QUEUED, first, last);
     }
 
@@ -256,33 +270,29 @@ public final class EventSync implements AutoCloseable {
         return failedPublishes.get();
     }
 
-    /** The thread's driver: waits for something to do (or a mark or a poll to come due), then takes one step. */
-    private void run() {
-        lastMarkMs = monoNs.getAsLong() / 1_000_000;
-        while (true) {
-            synchronized (this) {
-                if (closed) {
-                    break;
-                }
-                if (!wakeUp && !busy()) {
-                    waitQuietly(acked.isEmpty() ? IDLE_POLL_MS : MARK_INTERVAL_MS);
-                }
-                wakeUp = false;
-            }
-            step();
-            // Through the whole pause, to the nanosecond: a step taken a moment early would do
-            // nothing and swallow a wake-up.
-            for (long left = pausedUntilNs - monoNs.getAsLong(); left > 0 && !isClosed(); left = pausedUntilNs - monoNs.getAsLong()) {
-                sleepQuietly(Math.max(1, left / 1_000_000 + 1));
+    /**
+     * How long until a step has something to do if nothing changes meanwhile (ns): now when woken
+     * or when there is room to send; the rest of a pause after a failure; else when a batch of
+     * acknowledgements is due to be marked, or the idle poll.
+     */
+    long nextStepInNs() {
+        long pausedNs = pausedUntilNs - monoNs.getAsLong();
+        if (pausedNs > 0) {
+            return pausedNs; // through the whole pause: a step taken a moment early would do nothing
+        }
+        synchronized (this) {
+            if (wakeUp || busy()) {
+                return 0;
             }
         }
+        return (acked.isEmpty() ? IDLE_POLL_MS : MARK_INTERVAL_MS) * 1_000_000;
+    }
+
+    /** The last turn, when the link stops: what the lane handed over, and the marks of what was acknowledged. */
+    void finish() {
         dealWithHandOvers(); // what the lane handed over before it stopped
         round = end(round);
         markAcknowledged();
-    }
-
-    private synchronized boolean isClosed() {
-        return closed;
     }
 
     /** Whether a step now would send (room in the window with events to fill it) or start a round. */
@@ -302,6 +312,9 @@ public final class EventSync implements AutoCloseable {
         dealWithHandOvers(); // outside this sync's monitor: the link's own locks are taken there
         if (monoNs.getAsLong() - pausedUntilNs < 0) {
             return;
+        }
+        synchronized (this) {
+            wakeUp = false; // this step does what the wake-up was for
         }
         Publisher current;
         long currentEpoch;
@@ -486,36 +499,6 @@ public final class EventSync implements AutoCloseable {
                 // Not marked: they go again, and consumers dedupe. Nothing is lost.
                 LOG.log(System.Logger.Level.ERROR, seqs.size() + " acknowledged events could not be marked sent: " + e.getMessage());
             }
-        }
-    }
-
-    private void waitQuietly(long ms) {
-        try {
-            wait(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void close() {
-        synchronized (this) {
-            closed = true;
-            notifyAll();
-        }
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
