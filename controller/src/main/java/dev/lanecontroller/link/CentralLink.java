@@ -55,11 +55,13 @@ public final class CentralLink implements AutoCloseable {
     private final LongSupplier wallClock;
     private final BlockingQueue<Message> inboundQueue = new ArrayBlockingQueue<>(INBOUND_QUEUE_MAX);
     private final Semaphore inboundBytes = new Semaphore(INBOUND_BYTES_MAX);
+    private final java.util.concurrent.atomic.AtomicBoolean heartbeatQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread linkThread;
     private final Thread inboundThread;
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong connectFailures = new AtomicLong();
     private final AtomicLong acknowledgementTimeouts = new AtomicLong();
+    private final AtomicLong driverTurns = new AtomicLong();
 
     private final LongSupplier monoNs;
     /** Connected and set up (subscribed, status published, the sync started): the stepping thread's alone. */
@@ -183,11 +185,13 @@ public final class CentralLink implements AutoCloseable {
      */
     private void runLink() {
         while (!isClosed()) {
+            driverTurns.incrementAndGet();
             step();
             sync.step();
             long waitNs = Math.min(nextStepInNs(), sync.nextStepInNs()); // outside this monitor: the sync takes its own
             synchronized (this) {
-                if (!closed && !woken && !statusDue && (!up || connected) && waitNs > 0) {
+                // A status change while down waits for the connection, which publishes the status anyway.
+                if (!closed && !woken && !(statusDue && up) && (!up || connected) && waitNs > 0) {
                     waitQuietly(Math.max(1, waitNs / 1_000_000));
                 }
                 woken = false;
@@ -200,7 +204,21 @@ public final class CentralLink implements AutoCloseable {
             }
             up = false;
         }
-        sync.finish();
+        try {
+            sync.finish();
+        } catch (RuntimeException e) {
+            // After a stop that outlasted close()'s wait the store may be closed: marks not made go again.
+            LOG.log(System.Logger.Level.WARNING, "the event sync's last marks were not made: " + e);
+        }
+    }
+
+    /** For tests of the driver: its turns so far, and whether it is waiting now. */
+    long driverTurns() {
+        return driverTurns.get();
+    }
+
+    Thread.State driverState() {
+        return linkThread.getState();
     }
 
     /** The event sync has something to do: the thread steps at once. */
@@ -258,7 +276,7 @@ public final class CentralLink implements AutoCloseable {
         if (statusNow || monoNs.getAsLong() - nextHeartbeatNs >= 0) {
             try {
                 publishStatus();
-                inbound.onHeartbeat();
+                queueHeartbeat();
             } catch (TransportException | RuntimeException e) {
                 failed(e);
                 return;
@@ -356,6 +374,18 @@ public final class CentralLink implements AutoCloseable {
 
     private record Message(String topic, byte[] payload, boolean retained) {}
 
+    /**
+     * A heartbeat's housekeeping (Inbound.onHeartbeat), queued to the inbound thread: there it may
+     * wait behind a list being built; this thread, which also sends the events, must not.
+     */
+    private static final Message HEARTBEAT = new Message("", new byte[0], false);
+
+    private void queueHeartbeat() {
+        if (heartbeatQueued.compareAndSet(false, true) && !inboundQueue.offer(HEARTBEAT)) {
+            heartbeatQueued.set(false); // the queue is full: the next heartbeat tries again
+        }
+    }
+
     private void enqueue(Message message) {
         int bytes = queuedBytes(message);
         try {
@@ -389,17 +419,36 @@ public final class CentralLink implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (message == null) {
-                continue;
+            if (message != null) {
+                handleOne(message);
             }
+        }
+    }
+
+    /** What the inbound thread does, on the caller's thread: a simulation, which starts no thread, calls it. */
+    void handleQueuedInbound() {
+        for (Message message = inboundQueue.poll(); message != null; message = inboundQueue.poll()) {
+            handleOne(message);
+        }
+    }
+
+    private void handleOne(Message message) {
+        if (message == HEARTBEAT) {
+            heartbeatQueued.set(false);
             try {
-                inbound.handle(message.topic(), message.payload(), message.retained());
+                inbound.onHeartbeat();
             } catch (RuntimeException e) {
-                // A bug in a handler must not take the link down; the message is lost, and said so.
-                LOG.log(System.Logger.Level.ERROR, "message on " + message.topic() + " could not be handled: " + e);
-            } finally {
-                inboundBytes.release(queuedBytes(message));
+                LOG.log(System.Logger.Level.ERROR, "heartbeat housekeeping failed: " + e);
             }
+            return;
+        }
+        try {
+            inbound.handle(message.topic(), message.payload(), message.retained());
+        } catch (RuntimeException e) {
+            // A bug in a handler must not take the link down; the message is lost, and said so.
+            LOG.log(System.Logger.Level.ERROR, "message on " + message.topic() + " could not be handled: " + e);
+        } finally {
+            inboundBytes.release(queuedBytes(message));
         }
     }
 

@@ -244,7 +244,10 @@ public final class LaneLink implements AutoCloseable {
     public void close() {
         // What the lane handed over before it stopped (LANE_STOPPED first of all) is dealt with first.
         try {
-            sync.awaitHandOvers(HAND_OVER_DRAIN_MS);
+            if (!sync.awaitHandOvers(HAND_OVER_DRAIN_MS)) {
+                LOG.log(System.Logger.Level.WARNING, "the central link did not deal with the lane's last events within " + HAND_OVER_DRAIN_MS
+                        + " ms (their replies or status refresh may be missing; the events themselves are journaled)");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -86,6 +86,8 @@ class CentralLinkStepTest {
         assertEquals(1, transport.statuses);
         stepAt(3_000 + HEARTBEAT_MS);
         assertEquals(2, transport.statuses, "and at each heartbeat");
+        assertEquals(0, heartbeats.get(), "the heartbeat's housekeeping is queued to the inbound thread, not done here");
+        link.handleQueuedInbound();
         assertEquals(1, heartbeats.get());
         link.statusChanged();
         stepAt(3_000 + HEARTBEAT_MS + 1);
@@ -119,6 +121,31 @@ class CentralLinkStepTest {
         assertEquals(1, transport.disconnects);
         stepAt(2_000L * KEEPALIVE_S + 2_001);
         assertEquals(2, link.connects(), "a new connection, to publish the event again on it");
+    }
+
+    @Test
+    void itsThreadWaitsOutTheBackoffEvenWhenTheStatusChangesMeanwhile() throws Exception {
+        // Real time, the real driver: central unreachable, the next attempt a minute away.
+        ScriptedTransport refusing = new ScriptedTransport();
+        refusing.failNextConnects = Integer.MAX_VALUE;
+        CentralLink threaded = new CentralLink(new CentralLink.Parts(refusing, topics,
+                new StatusWire(LinkHarness.SITE, LinkHarness.LANE, "boot-test", journal.journalId(), "test", HEARTBEAT_MS), sync,
+                journal.outbox(), Inbound.NONE, () -> new LaneView(LaneMode.AUTOMATED.name(), List.of(), true),
+                new Backoff(60_000, 60_000, () -> 1.0), "test-client", KEEPALIVE_S, 8, HEARTBEAT_MS, null, System::currentTimeMillis));
+        threaded.start();
+        try {
+            assertTrue(EventSyncTest.waitFor(() -> threaded.connectFailures() == 1 && threaded.driverState() == Thread.State.TIMED_WAITING,
+                    30_000), "the first attempt failed and the thread waits out the backoff");
+            long turns = threaded.driverTurns();
+            // The lane's mode changed while central is unreachable: the status goes out with the next connection,
+            // and the thread must not spin until then (it did: a status change kept it from waiting).
+            threaded.statusChanged();
+            assertTrue(EventSyncTest.waitFor(() -> threaded.driverTurns() > turns && threaded.driverState() == Thread.State.TIMED_WAITING,
+                    30_000), "woken by the change, it waits again (turns " + threaded.driverTurns() + ", " + threaded.driverState() + ")");
+            assertEquals(1, threaded.connectFailures(), "no attempt before the backoff is over");
+        } finally {
+            threaded.close();
+        }
     }
 
     /** Connects (or fails as told), never acknowledges an event, counts what the link does. */
