@@ -54,13 +54,22 @@ public final class LaneLink implements AutoCloseable {
                        String bootId, String softwareVersion, RandomSource random) {}
 
     public LaneLink(CentralSettings settings, Lane lane) throws IOException, TransportException {
+        this(settings, lane, new PahoTransport(settings.brokerUri(), settings.clientId()), System::nanoTime, true);
+    }
+
+    /**
+     * The same link on another transport and clock: a simulation passes its simulated broker and
+     * virtual clock ({@code threads} false), starts nothing, and takes the link's steps itself.
+     */
+    LaneLink(CentralSettings settings, Lane lane, MqttTransport transport, java.util.function.LongSupplier monoNs, boolean threads)
+            throws IOException {
         Map<String, PublicKey> listKeys = Ed25519Keys.readAll(settings.listKeys());
         Map<String, PublicKey> commandKeys = Ed25519Keys.readAll(settings.commandKeys());
         SocketFactory socketFactory = settings.usesTls() ? Tls.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()) : null;
         Topics topics = new Topics(settings.topicRoot(), settings.site(), lane.laneId());
         String journalId = lane.journal().outbox().journalId();
         sync = new EventSync(lane.journal().outbox(), new EventWire(settings.site(), lane.laneId(), journalId), topics,
-                settings.inFlightWindow());
+                settings.inFlightWindow(), monoNs, threads);
         writer = new HeldEvents(lane.journal(), HELD_EVENTS_MAX, "the central link");
         echo = lane.echo();
         clock = lane.clock();
@@ -115,11 +124,11 @@ public final class LaneLink implements AutoCloseable {
                 }
             }
         };
-        link = new CentralLink(new CentralLink.Parts(new PahoTransport(settings.brokerUri(), settings.clientId()), topics,
+        link = new CentralLink(new CentralLink.Parts(transport, topics,
                 new StatusWire(settings.site(), lane.laneId(), lane.bootId(), journalId, lane.softwareVersion(), settings.heartbeatIntervalMs()),
                 sync, lane.journal().outbox(), inbound, lane.view(),
                 new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), lane.random()::nextUnit), settings.clientId(), settings.keepAliveS(),
-                settings.inFlightWindow(), settings.heartbeatIntervalMs(), socketFactory, () -> lane.clock().get().wallMs()));
+                settings.inFlightWindow(), settings.heartbeatIntervalMs(), socketFactory, () -> lane.clock().get().wallMs()), monoNs);
         self[0] = link;
         sync.onHandOver(this::handOver);
         lists.attach(new LinkControl() {

@@ -16,6 +16,7 @@ import dev.lanecontroller.hal.ReadFilter;
 import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.MemoryClearance;
 import dev.lanecontroller.store.MemoryJournal;
@@ -45,20 +46,25 @@ import java.util.SplittableRandom;
 public final class RandomLane implements LaneObserver {
     /** What a run did, and the close tailgaters that went through unseen (at most the first few, and their count). */
     public record Result(long seed, long vehicles, long decisions, long faults, long steps, long laneTimeMs, long closeTailgaters,
-                         long modeChangesBeforeFaults, long tailgates, long unseenCount, List<String> unseen, long faultsClearedThemselves) {
+                         long modeChangesBeforeFaults, long tailgates, long unseenCount, List<String> unseen, long faultsClearedThemselves,
+                         long powerCuts) {
         public boolean clean() {
             return unseenCount == 0;
         }
     }
 
     private static final int UNSEEN_KEPT = 5;
+    private static final long SUPERVISOR_ROUND_MS = 1_800_000;
+    private static final long OFFICER_WALKS_OVER_MS = 60_000;
     /** A close tailgater is flagged within this of going under the arm (the plate evidence comes at the passage's end). */
     private static final long TAILGATE_WINDOW_MS = 120_000;
 
     private final long seed;
     private final SplittableRandom random;
     private final Simulation sim;
+    private final Surroundings surroundings;
     private final TrafficGenerator generator;
+    private long powerCuts;
     private long decisions;
     private long faults;
     private boolean technicianCalled;
@@ -81,9 +87,69 @@ public final class RandomLane implements LaneObserver {
 
     private record Crossing(VehicleSpec vehicle, long arrivedAtMs, long atMs) {}
 
+    /**
+     * What surrounds the lane. Alone ({@link #alone}), its journal is in memory and people's
+     * commands go straight into its inbox; the whole-system simulation (issue 18) puts the real
+     * store there, and central, which signs the commands and sends them through the link.
+     */
+    public interface Surroundings {
+        /** The journal the lane starts on. */
+        Journal journal();
+
+        /** The lane is made: the surroundings may schedule their own work on its scheduler. */
+        void attach(RandomLane lane, Simulation sim);
+
+        /** What an officer, technician or supervisor decided: it reaches the lane as a command. */
+        void command(LaneInput.Command command);
+
+        /** Every event the lane journals, after the lane's own observers had it. */
+        void onEvent(JournalEntry entry);
+
+        /** The run is ending: from here on nothing fails, so that the last commands arrive and the lane can come to rest. */
+        void settle();
+    }
+
+    /** The lane alone: an in-memory journal, commands straight into the inbox. */
+    private static Surroundings alone(long seed) {
+        Journal journal = MemoryJournal.withoutHistory("random-" + seed);
+        Simulation[] lane = new Simulation[1];
+        return new Surroundings() {
+            @Override
+            public Journal journal() {
+                return journal;
+            }
+
+            @Override
+            public void attach(RandomLane randomLane, Simulation sim) {
+                lane[0] = sim;
+            }
+
+            @Override
+            public void command(LaneInput.Command command) {
+                lane[0].submit(command);
+            }
+
+            @Override
+            public void onEvent(JournalEntry entry) {
+                // Nothing beyond the lane.
+            }
+
+            @Override
+            public void settle() {
+                // Nothing fails outside the lane.
+            }
+        };
+    }
+
     /** {@code out}: every event, output and input as {@link JsonLines}, or null for none. */
     public RandomLane(long seed, PrintStream out) {
+        this(seed, out, alone(seed));
+    }
+
+    /** The lane in {@code surroundings}: the journal they hold, people's commands through them. */
+    public RandomLane(long seed, PrintStream out, Surroundings surroundings) {
         this.seed = seed;
+        this.surroundings = surroundings;
         random = new SplittableRandom(seed);
         LaneSettings d = LaneSettings.defaults("lane-random");
         boolean confirm = random.nextInt(4) == 0;
@@ -101,18 +167,40 @@ public final class RandomLane implements LaneObserver {
         // A photo-eye beside the safety loop on a third of the lanes (drawn apart, so the other draws stay as they were).
         boolean photoEye = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L).nextInt(3) == 0;
         sim = new Simulation(new LaneSetup(settings, new ReadFilter(Set.of(1, 2), -90)), 1_000 + random.nextInt(2_000), 1_000, photoEye,
-                clearance, MemoryJournal.withoutHistory("random-" + seed), start, true, seed, 0.02, observer);
+                clearance, surroundings.journal(), start, true, seed, 0.02, observer);
         if (lines != null) {
             lines.watchInputs(sim);
         }
         generator = new TrafficGenerator(cards, new SplittableRandom(seed * 31), true);
         sim.traffic.onGateLineCrossed(this::crossed);
+        surroundings.attach(this, sim);
+    }
+
+    /**
+     * The power is cut and comes back: the daemon starts again on {@code reopened}, the journal as
+     * the store durably holds it; the devices, on their own supply, stay as they are. What the lane
+     * knew of the vehicles in it is gone, so close tailgaters that arrived before the cut are not
+     * held against the record.
+     */
+    public void powerCut(Journal reopened) {
+        powerCuts++;
+        sim.restart(false, reopened);
+        lastBlindEndMs = Math.max(lastBlindEndMs, sim.scheduler.nowMs());
+        crossingsSinceAdmitted = 0;
+        // A car on the arming loop as the lane started is not decided again (it may have been
+        // referred before the cut): an officer walks over and turns it back to be dealt with by hand.
+        sim.scheduler.after(OFFICER_WALKS_OVER_MS, () -> {
+            if (sim.shell().state().armingHeldSinceStart()) {
+                sim.traffic.turnBackTheWaitingVehicle();
+            }
+        });
     }
 
     public Result run(long vehicles) {
         long added = 0;
         long nextFaultMs = 600_000 + random.nextInt(1_200_000);
         long nextModeChangeMs = 1_800_000 + random.nextInt(3_600_000);
+        long nextRoundMs = SUPERVISOR_ROUND_MS;
         while (added < vehicles) {
             long gap = generator.nextGapMs(400 + random.nextInt(400));
             sim.runUntil(sim.elapsedMs() + gap);
@@ -140,6 +228,10 @@ public final class RandomLane implements LaneObserver {
                 injectFault();
                 nextFaultMs = sim.elapsedMs() + 300_000 + random.nextInt(3_600_000);
             }
+            if (sim.elapsedMs() >= nextRoundMs) {
+                supervisorsRound();
+                nextRoundMs = sim.elapsedMs() + SUPERVISOR_ROUND_MS;
+            }
             if (sim.elapsedMs() >= nextModeChangeMs) {
                 changeMode();
                 nextModeChangeMs = sim.elapsedMs() + 1_800_000 + random.nextInt(7_200_000);
@@ -147,10 +239,11 @@ public final class RandomLane implements LaneObserver {
             judgeCrossings(false);
         }
         // Everything must come to rest: no state waits forever (invariant 5).
+        surroundings.settle();
         sim.runUntil(sim.elapsedMs() + 3_600_000);
         fixEverything();
-        sim.submit(new LaneInput.Command("end-reset", CommandKind.FAULT_RESET, null, "tech"));
-        sim.submit(new LaneInput.Command("end-mode", CommandKind.SET_MODE, LaneMode.AUTOMATED, "supervisor"));
+        command(new LaneInput.Command("end-reset", CommandKind.FAULT_RESET, null, "tech"));
+        command(new LaneInput.Command("end-mode", CommandKind.SET_MODE, LaneMode.AUTOMATED, "supervisor"));
         sim.runUntil(sim.elapsedMs() + 1_800_000);
         Phase phase = sim.shell().state().phase();
         if (!(phase instanceof Phase.Idle)) {
@@ -158,7 +251,7 @@ public final class RandomLane implements LaneObserver {
         }
         judgeCrossings(true);
         return new Result(seed, added, decisions, faults, sim.shell().steps(), sim.elapsedMs(), closeTailgaters, modeChangesBeforeFaults,
-                tailgates, unseenCount, List.copyOf(unseen), faultsClearedThemselves);
+                tailgates, unseenCount, List.copyOf(unseen), faultsClearedThemselves, powerCuts);
     }
 
     private void crossed(VehicleSpec vehicle, long atMs) {
@@ -225,12 +318,17 @@ public final class RandomLane implements LaneObserver {
     private void changeMode() {
         LaneMode[] modes = {LaneMode.CLOSED, LaneMode.MANUAL, LaneMode.MAINTENANCE, LaneMode.AUTOMATED, LaneMode.AUTOMATED};
         LaneMode mode = modes[random.nextInt(modes.length)];
-        sim.submit(new LaneInput.Command("mode-" + sim.elapsedMs(), CommandKind.SET_MODE, mode, "supervisor"));
+        command(new LaneInput.Command("mode-" + sim.elapsedMs(), CommandKind.SET_MODE, mode, "supervisor"));
         if (mode != LaneMode.AUTOMATED) {
             long back = 300_000 + random.nextInt(1_800_000);
-            sim.scheduler.after(back, () -> sim.submit(new LaneInput.Command("mode-back", CommandKind.SET_MODE, LaneMode.AUTOMATED,
+            sim.scheduler.after(back, () -> command(new LaneInput.Command("mode-back", CommandKind.SET_MODE, LaneMode.AUTOMATED,
                     "supervisor")));
         }
+    }
+
+    /** A person's command: into the lane's inbox, or through central and the link. */
+    private void command(LaneInput.Command command) {
+        surroundings.command(command);
     }
 
     private void fixEverything() {
@@ -261,32 +359,47 @@ public final class RandomLane implements LaneObserver {
                 }
                 if (cleared && decision.officerConfirm() && random.nextInt(10) != 0) {
                     long delay = 500 + random.nextInt(14_000);
-                    sim.scheduler.after(delay, () -> sim.submit(new LaneInput.Command("c" + entry.seq(), CommandKind.CONFIRM, null, "officer")));
+                    sim.scheduler.after(delay, () -> command(new LaneInput.Command("c" + entry.seq(), CommandKind.CONFIRM, null, "officer")));
                 } else if (!cleared && random.nextInt(10) != 0) {
                     long delay = 2_000 + random.nextInt(60_000);
-                    sim.scheduler.after(delay, () -> sim.submit(new LaneInput.Command("r" + entry.seq(), CommandKind.RELEASE, null, "officer")));
+                    sim.scheduler.after(delay, () -> command(new LaneInput.Command("r" + entry.seq(), CommandKind.RELEASE, null, "officer")));
                 }
             }
             case "REFERRAL_TIMEOUT" -> sim.scheduler.after(1_000 + random.nextInt(10_000),
-                    () -> sim.submit(new LaneInput.Command("late" + entry.seq(), CommandKind.RELEASE, null, "officer")));
+                    () -> command(new LaneInput.Command("late" + entry.seq(), CommandKind.RELEASE, null, "officer")));
             case "FAULT_CLEARED" -> faultsClearedThemselves++;
-            case "FAULT" -> {
-                if (!technicianCalled) {
-                    technicianCalled = true;
-                    boolean resetFirst = random.nextInt(4) == 0; // a hasty technician: the fault shows itself again
-                    sim.scheduler.after(30_000 + random.nextInt(120_000), () -> {
-                        technicianCalled = false;
-                        if (!resetFirst) {
-                            fixEverything();
-                        }
-                        sim.submit(new LaneInput.Command("reset", CommandKind.FAULT_RESET, null, "tech"));
-                        if (resetFirst) {
-                            fixEverything();
-                        }
-                    });
-                }
-            }
+            case "FAULT" -> callTechnician();
             default -> { }
+        }
+        surroundings.onEvent(entry);
+    }
+
+    /** A technician comes, fixes the devices and resets the fault (or, hasty, resets first: the fault shows itself again). */
+    private void callTechnician() {
+        if (technicianCalled) {
+            return;
+        }
+        technicianCalled = true;
+        boolean resetFirst = random.nextInt(4) == 0;
+        sim.scheduler.after(30_000 + random.nextInt(120_000), () -> {
+            technicianCalled = false;
+            if (!resetFirst) {
+                fixEverything();
+            }
+            command(new LaneInput.Command("reset", CommandKind.FAULT_RESET, null, "tech"));
+            if (resetFirst) {
+                fixEverything();
+            }
+        });
+    }
+
+    /**
+     * The supervisor's round, every half hour: a lane still in FAULT (its reset lost on the way, or
+     * refused while the journal failed) gets a technician again.
+     */
+    private void supervisorsRound() {
+        if (sim.shell().state().mode() == LaneMode.FAULT) {
+            callTechnician();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.lanecontroller.config.LaneSetup;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.core.RandomSource;
+import dev.lanecontroller.hal.Listeners;
 import dev.lanecontroller.hal.sim.SimLane;
 import dev.lanecontroller.hal.sim.VirtualScheduler;
 import dev.lanecontroller.shell.LaneObserver;
@@ -32,7 +33,8 @@ public final class Simulation {
     private final LaneSetup setup;
     private final RandomSource random;
     private final ClearanceLookup lists;
-    private final Journal journal;
+    /** Replaced when the power is cut: the lane starts again on what the store durably holds. */
+    private Journal journal;
     private final LaneObserver observer;
     private LaneShell shell;
     /** Which lane (since the last restart) the devices' reports go to: a stopped daemon's subscriptions die with it. */
@@ -76,9 +78,10 @@ public final class Simulation {
         int lane = ++generation;
         shell = LaneShell.assemble(setup.settings(), setup.readFilter(), random, hardware.ports(), journal, lists, this::now, observer,
                 input -> {
-                    if (lane == generation) {
-                        inbox.add(input);
+                    if (lane != generation) {
+                        throw new Listeners.Gone(); // a restarted lane's devices forget the dead one
                     }
+                    inbox.add(input);
                 });
         shell.start();
     }
@@ -89,10 +92,19 @@ public final class Simulation {
      * devices as they are: what was in the inbox is lost with the process.
      */
     public void restart(boolean clean) {
+        restart(clean, journal);
+    }
+
+    /**
+     * The daemon starts again on {@code reopened}: the journal as a power cut left it (a
+     * whole-system simulation reopens its store from what it durably holds).
+     */
+    public void restart(boolean clean, Journal reopened) {
         if (clean) {
             shell.handle(new LaneInput.Stop());
         }
         inbox.clear();
+        journal = reopened;
         tickScheduledAtMs = Long.MIN_VALUE;
         startLane();
         afterTask();
@@ -108,7 +120,7 @@ public final class Simulation {
     }
 
     /** Into the inbox only, as the daemon's link hands the lane a command: the lane takes it after the handler is done. */
-    void enqueue(LaneInput input) {
+    public void enqueue(LaneInput input) {
         inbox.add(input);
     }
 

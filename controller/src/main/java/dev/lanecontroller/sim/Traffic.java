@@ -88,6 +88,21 @@ public final class Traffic {
         gateLineCrossed = listener;
     }
 
+    /**
+     * An officer turns back the vehicle waiting at the stop line, if one is (to be dealt with by
+     * hand, e.g. one the lane will not decide again after a power cut): it reverses out of the
+     * lane. True when there was one.
+     */
+    public boolean turnBackTheWaitingVehicle() {
+        Vehicle waiting = vehicles.stream().filter(v -> !v.committed && !v.reversing && v.waitingSinceMs >= 0).max(FRONT_MOST_FIRST.reversed())
+                .orElse(null);
+        if (waiting == null) {
+            return false;
+        }
+        waiting.reversing = true;
+        return true;
+    }
+
     public int vehiclesInLane() {
         return vehicles.size();
     }

@@ -16,6 +16,9 @@ import java.util.function.LongSupplier;
  * one, so checkpointing after each commit wrote the journal's last page twice per event; once
  * every {@link #INTERVAL_MS} or {@link #COMMITS_MAX} commits, a page filled by many events is
  * written back once. The WAL stays bounded (a few MB) and every commit is as durable as before.
+ *
+ * <p>A simulation makes it without its thread and calls {@link #tick} in virtual time, so that what
+ * is written down at a simulated power cut is decided by the seed (issue 18).
  */
 final class Checkpointer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Checkpointer.class.getName());
@@ -28,34 +31,46 @@ final class Checkpointer implements AutoCloseable {
     private final Connection connection;
     private final LongSupplier commits;
     private final Runnable housekeeping;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread checkpoints = new Thread(runnable, "wal-checkpoint");
-        checkpoints.setDaemon(true);
-        return checkpoints;
-    });
+    private final LongSupplier monoNs;
+    /** Null when the caller ticks it (a simulation). */
+    private final ScheduledExecutorService thread;
     private long failures;
     private long commitsAtLast;
-    private long lastAtNs = System.nanoTime();
+    private long lastAtNs;
 
-    /** {@code commits}: a count that grows with what was written; {@code housekeeping} runs every tick before the check. */
-    Checkpointer(Database database, LongSupplier commits, Runnable housekeeping) throws SQLException {
+    /**
+     * {@code commits}: a count that grows with what was written; {@code housekeeping} runs every tick
+     * before the check; {@code ownThread}: false when the caller calls {@link #tick} itself.
+     */
+    Checkpointer(Database database, LongSupplier commits, Runnable housekeeping, LongSupplier monoNs, boolean ownThread) throws SQLException {
         this.connection = database.connect();
         this.commits = commits;
         this.housekeeping = housekeeping;
-        thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        this.monoNs = monoNs;
+        this.lastAtNs = monoNs.getAsLong();
+        if (ownThread) {
+            thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread checkpoints = new Thread(runnable, "wal-checkpoint");
+                checkpoints.setDaemon(true);
+                return checkpoints;
+            });
+            thread.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        } else {
+            thread = null;
+        }
     }
 
-    private void tick() {
+    void tick() {
         try {
             housekeeping.run();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "journal housekeeping failed: " + e);
         }
         long now = commits.getAsLong();
-        if (now - commitsAtLast >= COMMITS_MAX || System.nanoTime() - lastAtNs >= INTERVAL_MS * 1_000_000) {
+        if (now - commitsAtLast >= COMMITS_MAX || monoNs.getAsLong() - lastAtNs >= INTERVAL_MS * 1_000_000) {
             checkpoint();
             commitsAtLast = now;
-            lastAtNs = System.nanoTime();
+            lastAtNs = monoNs.getAsLong();
         }
     }
 
@@ -71,9 +86,11 @@ final class Checkpointer implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdown();
         try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
+            if (thread != null) {
+                thread.shutdown();
+                thread.awaitTermination(5, TimeUnit.SECONDS);
+            }
             checkpoint();
             connection.close();
         } catch (InterruptedException e) {

@@ -39,6 +39,14 @@ public final class SqliteJournal implements Journal {
 
     /** {@code monoNs}: the clock the outbox writes its acknowledgements down by (a test's own). */
     SqliteJournal(Database database, String bootId, java.util.function.LongSupplier monoNs) {
+        this(database, bootId, monoNs, true);
+    }
+
+    /**
+     * {@code housekeepingThread} false: nothing runs on its own; a simulation calls {@link #housekeep}
+     * in virtual time, so that what is written down when it cuts the power is decided by its seed.
+     */
+    SqliteJournal(Database database, String bootId, java.util.function.LongSupplier monoNs, boolean housekeepingThread) {
         this.database = database;
         this.monoNs = monoNs;
         try {
@@ -56,7 +64,7 @@ public final class SqliteJournal implements Journal {
             insert = connection.prepareStatement("INSERT INTO journal(seq, boot_id, mono_ms, wall_ms, clock_synced, type, payload, "
                     + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
             rememberMode = connection.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES ('" + COMMANDED_MODE_KEY + "', ?)");
-            checkpointer = new Checkpointer(database, commitWeight::get, this::housekeeping);
+            checkpointer = new Checkpointer(database, commitWeight::get, this::housekeeping, monoNs, housekeepingThread);
         } catch (SQLException e) {
             throw new StoreException("cannot open the journal in " + database.file() + ": " + e.getMessage(), e);
         }
@@ -139,6 +147,23 @@ public final class SqliteJournal implements Journal {
     @Override
     public synchronized List<JournalEntry> read(long afterSeq, int limit) {
         return query(SELECT_ENTRY + "WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
+    }
+
+    /** A second's housekeeping (acknowledgements written down, the WAL checkpointed when due), for a journal made without its thread. */
+    void housekeep() {
+        checkpointer.tick();
+    }
+
+    /**
+     * The process dies (a power cut, SIGKILL): the connections close with nothing more written, so
+     * acknowledgements not written down yet are lost, as they would be. What SQLite committed stays
+     * (synchronous=FULL); that it also survives a real power cut is the SIGKILL campaign's to prove.
+     */
+    synchronized void dieWithoutWritingDown() {
+        if (outbox != null) {
+            outbox.dieWithoutWritingDown();
+        }
+        closeConnections();
     }
 
     /** On the checkpointer's thread, every second: acknowledgements that waited long enough are written down. */
@@ -232,6 +257,10 @@ public final class SqliteJournal implements Journal {
         if (outbox != null) {
             outbox.close();
         }
+        closeConnections();
+    }
+
+    private void closeConnections() {
         checkpointer.close();
         try {
             insert.close();

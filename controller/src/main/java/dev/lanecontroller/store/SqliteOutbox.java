@@ -212,6 +212,12 @@ final class SqliteOutbox implements Outbox, AutoCloseable {
         }
     }
 
+    /** For {@link SqliteJournal#dieWithoutWritingDown}: closes without writing the acknowledgements down. */
+    synchronized void dieWithoutWritingDown() {
+        acksSincePersist = 0;
+        close();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

@@ -3,8 +3,6 @@ package dev.lanecontroller.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.hal.Backoff;
@@ -12,14 +10,11 @@ import dev.lanecontroller.hal.sim.VirtualScheduler;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.EventDraft;
 import dev.lanecontroller.store.SqliteJournal;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * sent only on its PUBACK is checked every 5 simulated seconds.
  */
 class EventSyncSimulationTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Seeds in a default run; the long campaign passes more with -Dlane.simulation.seeds=N. */
     private static final int SEEDS = Integer.getInteger("lane.simulation.seeds", 12);
     private static final long TICK_MS = 10;
@@ -95,9 +89,9 @@ class EventSyncSimulationTest {
             String journalId = journal.outbox().journalId();
             EventSync sync = new EventSync(journal.outbox(), new EventWire("sim", "lane-01", journalId), Topics.lane("lc/v1", "sim", "lane-01"),
                     1 + random.nextInt(64), () -> time.nowMs() * 1_000_000, false);
-            Central central = new Central();
-            Broker broker = new Broker(time, random, central);
+            SimulatedCentral central = new SimulatedCentral();
             Topics topics = Topics.lane("lc/v1", "sim", "lane-01");
+            SimulatedBroker broker = new SimulatedBroker(time, random, topics, central);
             CentralLink link = new CentralLink(new CentralLink.Parts(broker, topics,
                     new StatusWire("sim", "lane-01", "sim-" + seed, journalId, "test", HEARTBEAT_MS), sync, journal.outbox(), Inbound.NONE,
                     () -> new LaneView(LaneMode.AUTOMATED.name(), List.of(), true), new Backoff(100, 5_000, random::nextDouble), "sim-lane-01",
@@ -143,7 +137,7 @@ class EventSyncSimulationTest {
                 java.util.Set<Long> unsent = new java.util.HashSet<>();
                 journal.outbox().unsent(0, 10_000).forEach(entry -> unsent.add(entry.seq()));
                 for (long seq = 1; seq <= journal.lastSeq(); seq++) {
-                    if (!unsent.contains(seq) && !broker.acknowledged.contains(seq)) {
+                    if (!unsent.contains(seq) && !broker.acknowledged.get((int) seq)) {
                         throw new AssertionError("event " + seq + " marked sent without a PUBACK at " + time.nowMs() + " ms" + replay);
                     }
                 }
@@ -172,7 +166,7 @@ class EventSyncSimulationTest {
             assertEquals(0, journal.outbox().unsentCount(), "the sync emptied its outbox by itself; broker: " + broker.counts() + replay);
             runUntil(time, time.nowMs() + 1_000); // the last deliveries land
             for (long seq = 1; seq <= last; seq++) {
-                assertTrue(central.hash(seq) != null || broker.lostAfterAck.contains(seq),
+                assertTrue(central.has(seq) || broker.lostAfterAck.get((int) seq),
                         "event " + seq + " marked sent but never at central, and no broker lost it" + replay);
             }
             // Then central asks for its holes, as it does.
@@ -185,14 +179,14 @@ class EventSyncSimulationTest {
             assertEquals(last, central.received(), state);
             assertEquals(0, journal.outbox().unsentCount(), state);
             for (long seq = 1; seq <= last; seq++) {
-                assertEquals(journal.read(seq - 1, 1).get(0).hash(), central.hash(seq), "event " + seq + " as journaled" + replay);
+                assertEquals(SimulatedCentral.prefix(journal.read(seq - 1, 1).get(0).hash()), central.hash(seq), "event " + seq + " as journaled" + replay);
             }
             assertTrue(broker.faults() > 0, "the seed drew faults: " + broker.counts() + replay);
-            assertTrue(broker.counts.getOrDefault("statuses", 0L) >= link.connects(), "a status on every connection: " + broker.counts() + replay);
-            broker.counts.put("connects", link.connects());
-            broker.counts.put("refused connects", link.connectFailures());
-            broker.counts.put("dropped for no PUBACK", link.acknowledgementTimeouts());
-            broker.counts.forEach((what, count) -> TOTALS.merge(what, count, Long::sum));
+            assertTrue(broker.count("statuses") >= link.connects(), "a status on every connection: " + broker.counts() + replay);
+            broker.count("connects", link.connects());
+            broker.count("refused connects", link.connectFailures());
+            broker.count("dropped for no PUBACK", link.acknowledgementTimeouts());
+            broker.counts().forEach((what, count) -> TOTALS.merge(what, count, Long::sum));
             return last;
         }
     }
@@ -202,233 +196,5 @@ class EventSyncSimulationTest {
             // each task schedules what follows it
         }
         time.advanceTo(Math.max(time.nowMs(), untilMs));
-    }
-
-    /** Central's store: dedupes by sequence number, keeps each event's hash, finds its holes. */
-    private static final class Central {
-        private final Map<Long, String> hashes = new HashMap<>();
-        private long lastAskedMs;
-
-        void deliver(byte[] payload) {
-            try {
-                JsonNode event = JSON.readTree(payload);
-                String hash = event.get("hash").asText();
-                String before = hashes.putIfAbsent(event.get("seq").asLong(), hash);
-                if (before != null && !before.equals(hash)) {
-                    throw new AssertionError("two different events with sequence number " + event.get("seq").asLong());
-                }
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + e.getMessage());
-            }
-        }
-
-        long received() {
-            return hashes.size();
-        }
-
-        String hash(long seq) {
-            return hashes.get(seq);
-        }
-
-        /** Runs of numbers up to the lane's last that never came; once every few seconds. */
-        List<long[]> holes(long last, long nowMs) {
-            List<long[]> runs = new ArrayList<>();
-            if (nowMs - lastAskedMs < 5_000) {
-                return runs;
-            }
-            lastAskedMs = nowMs;
-            long start = 0;
-            for (long seq = 1; seq <= last + 1; seq++) {
-                boolean missing = seq <= last && !hashes.containsKey(seq);
-                if (missing && start == 0) {
-                    start = seq;
-                } else if (!missing && start != 0) {
-                    runs.add(new long[] {start, seq - 1});
-                    start = 0;
-                }
-            }
-            return runs;
-        }
-
-        List<Long> missing(long last) {
-            List<Long> missing = new ArrayList<>();
-            for (long seq = 1; seq <= last && missing.size() < 20; seq++) {
-                if (!hashes.containsKey(seq)) {
-                    missing.add(seq);
-                }
-            }
-            return missing;
-        }
-    }
-
-    /**
-     * The broker and the network to it, behind the link's {@link MqttTransport}, drawn from the seed:
-     * while faulty it refuses some connects; each publish is delivered after a delay (so they
-     * reorder), sometimes twice; sometimes lost before the broker (no PUBACK); sometimes
-     * acknowledged and then lost (the broker killed after its PUBACK). A dropped connection fails
-     * what was in flight on it and tells the link it was lost.
-     */
-    private static final class Broker implements MqttTransport {
-        private final VirtualScheduler time;
-        private final SplittableRandom random;
-        private final Central central;
-        private final Map<String, Long> counts = new java.util.TreeMap<>();
-        private int connection;
-        private boolean up;
-        private boolean healthy;
-        /** Set by the simulation each tick: the broker misbehaves while it is. */
-        boolean faulty = true;
-        private Listener listener;
-        private final List<Consumer<Throwable>> inFlight = new ArrayList<>();
-        /** Every event the broker sent a PUBACK for. */
-        final java.util.Set<Long> acknowledged = new java.util.HashSet<>();
-        /** Every event a broker acknowledged at least once and then lost. */
-        final java.util.Set<Long> lostAfterAck = new java.util.HashSet<>();
-
-        Broker(VirtualScheduler time, SplittableRandom random, Central central) {
-            this.time = time;
-            this.random = random;
-            this.central = central;
-        }
-
-        boolean connected() {
-            return up;
-        }
-
-        @Override
-        public void connect(ConnectSpec spec, Listener newListener) throws TransportException {
-            if (faulty && random.nextInt(5) == 0) {
-                throw new TransportException("simulated: connection refused", null);
-            }
-            up = true;
-            healthy = !faulty;
-            connection++;
-            listener = newListener;
-        }
-
-        /** The network or the broker ends the connection; the link hears of it as a lost connection. */
-        void drop(String why) {
-            count("disconnects");
-            end(why);
-            listener.connectionLost(new IOException("simulated: " + why));
-        }
-
-        private void end(String why) {
-            up = false;
-            connection++;
-            List<Consumer<Throwable>> failed = new ArrayList<>(inFlight);
-            inFlight.clear();
-            failed.forEach(done -> done.accept(new IOException("connection lost: " + why)));
-        }
-
-        /** From here on the broker behaves: a connection made while it misbehaved is dropped. */
-        void heal() {
-            healthy = true;
-            faulty = false;
-            if (up) {
-                drop("healing: a clean connection from here on");
-            }
-        }
-
-        @Override
-        public void disconnect() {
-            if (up) {
-                end("the link disconnected");
-            }
-        }
-
-        @Override
-        public void close() {
-            disconnect();
-        }
-
-        @Override
-        public boolean isConnected() {
-            return up;
-        }
-
-        @Override
-        public void subscribe(List<String> topicFilters, int qos) {
-            // The lane's inbound side is not simulated yet.
-        }
-
-        @Override
-        public void unsubscribe(String topicFilter) {
-            // As above.
-        }
-
-        @Override
-        public void publish(String topic, byte[] payload, int qos, boolean retained, Consumer<Throwable> done) throws TransportException {
-            publish(connection, topic, payload, done);
-        }
-
-        private void publish(int onConnection, String topic, byte[] payload, Consumer<Throwable> done)
-                throws MqttTransport.TransportException {
-            if (!up || onConnection != connection) {
-                throw new MqttTransport.TransportException("not connected", null);
-            }
-            if (topic.endsWith("/alerts")) {
-                done.accept(null); // the convenience copy: not the record
-                return;
-            }
-            if (topic.endsWith("/status")) {
-                count("statuses");
-                done.accept(null);
-                return;
-            }
-            count("publishes");
-            int draw = healthy ? 99 : random.nextInt(100);
-            if (draw < 3) {
-                count("lost before the broker");
-                inFlight.add(done); // no PUBACK ever: the link's acknowledgement timeout ends the connection
-                return;
-            }
-            boolean lostAfterAck = draw < 6;
-            boolean twice = draw >= 6 && draw < 12;
-            inFlight.add(done);
-            long ackMs = random.nextInt(healthy ? 5 : 200);
-            long seq = seqOf(payload);
-            time.after(ackMs, () -> {
-                if (onConnection == connection && inFlight.remove(done)) {
-                    acknowledged.add(seq);
-                    done.accept(null);
-                }
-            });
-            if (lostAfterAck) {
-                count("acknowledged, then lost");
-                this.lostAfterAck.add(seq);
-                return;
-            }
-            time.after(random.nextInt(healthy ? 5 : 300), () -> central.deliver(payload));
-            if (twice) {
-                count("delivered twice");
-                time.after(random.nextInt(1_000), () -> central.deliver(payload));
-            }
-        }
-
-        private static long seqOf(byte[] payload) {
-            return parse(payload).get("seq").asLong();
-        }
-
-        private static JsonNode parse(byte[] payload) {
-            try {
-                return JSON.readTree(payload);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + e.getMessage());
-            }
-        }
-
-        private void count(String what) {
-            counts.merge(what, 1L, Long::sum);
-        }
-
-        long faults() {
-            return counts.getOrDefault("lost before the broker", 0L) + counts.getOrDefault("acknowledged, then lost", 0L)
-                    + counts.getOrDefault("delivered twice", 0L) + counts.getOrDefault("disconnects", 0L);
-        }
-
-        String counts() {
-            return counts.toString();
-        }
     }
 }

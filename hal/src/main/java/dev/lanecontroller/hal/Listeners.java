@@ -17,7 +17,23 @@ public final class Listeners<T> {
 
     public void notifyAll(T value) {
         for (Consumer<T> subscriber : subscribers) {
-            subscriber.accept(value);
+            try {
+                subscriber.accept(value);
+            } catch (Gone gone) {
+                subscribers.remove(subscriber);
+            }
+        }
+    }
+
+    /**
+     * Thrown by a subscriber that is gone for good: it is removed. A simulation restarts the daemon
+     * on the same devices thousands of times (power cuts); the dead lanes' subscriptions go this way.
+     */
+    public static final class Gone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Gone() {
+            super("the subscriber is gone", null, false, false);
         }
     }
 }

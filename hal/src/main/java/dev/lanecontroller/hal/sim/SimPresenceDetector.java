@@ -32,6 +32,9 @@ public final class SimPresenceDetector implements PresenceDetector {
     @Override
     public void onChange(Consumer<Boolean> occupiedListener) {
         listeners.add(occupiedListener);
+        if (isOccupied()) {
+            occupiedListener.accept(true); // as the GPIO lane does: a lane started over a vehicle learns of it
+        }
     }
 
     /** What the vehicles over the loop make it read. */

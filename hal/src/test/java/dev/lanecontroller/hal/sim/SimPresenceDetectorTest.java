@@ -24,6 +24,24 @@ class SimPresenceDetectorTest {
         time.advanceTo(ms);
     }
 
+    /**
+     * A lane that starts (again, after a power cut) over a vehicle must learn of it, as it does from
+     * the GPIO lane: else it waits for a vehicle that is already there (found by the whole-lane
+     * simulation, issue 18: twelve cars queued behind one the lane never saw).
+     */
+    @Test
+    void aNewSubscriberHearsAtOnceThatAVehicleStandsOnTheLoop() {
+        loop.setOccupied(true);
+        List<Boolean> restarted = new ArrayList<>();
+        loop.onChange(restarted::add);
+        assertEquals(List.of(true), restarted);
+        SimPresenceDetector clear = new SimPresenceDetector(LoopId.ARMING, time);
+        List<Boolean> nothing = new ArrayList<>();
+        clear.onChange(nothing::add);
+        clear.setOccupied(true);
+        assertEquals(List.of(true), nothing, "a clear loop says nothing until a vehicle comes");
+    }
+
     @Test
     void aPersonOnTheLoopStillReadsWhenTheChatterEnds() {
         loop.setObstacle(true);

@@ -1,0 +1,120 @@
+package dev.lanecontroller.link;
+
+import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.Journal;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.Outbox;
+import dev.lanecontroller.store.StoreException;
+import java.util.List;
+
+/**
+ * A journal whose disk fails when a simulation says so (issue 18): full, it takes no writes (nothing
+ * of a refused write reaches the journal below); unreadable, the outbox's reads fail. Failures
+ * throw what SQLite's would become: a {@link StoreException}.
+ */
+final class FaultyJournal implements Journal {
+    private final Journal journal;
+    private final Outbox outbox;
+    boolean full;
+    boolean unreadable;
+    private long refusedWrites;
+    private long failedReads;
+
+    FaultyJournal(Journal journal) {
+        this.journal = journal;
+        Outbox inner = journal.outbox();
+        outbox = new Outbox() {
+            @Override
+            public String journalId() {
+                return inner.journalId();
+            }
+
+            @Override
+            public long lastSeq() {
+                return inner.lastSeq();
+            }
+
+            @Override
+            public long firstSeq() {
+                return inner.firstSeq();
+            }
+
+            @Override
+            public List<JournalEntry> unsent(long afterSeq, int limit) {
+                failIfUnreadable();
+                return inner.unsent(afterSeq, limit);
+            }
+
+            @Override
+            public List<JournalEntry> read(long afterSeq, int limit) {
+                failIfUnreadable();
+                return inner.read(afterSeq, limit);
+            }
+
+            @Override
+            public long unsentCount() {
+                return inner.unsentCount();
+            }
+
+            @Override
+            public long oldestUnsentSeq() {
+                return inner.oldestUnsentSeq();
+            }
+
+            @Override
+            public void markSent(List<Long> seqs) {
+                inner.markSent(seqs);
+            }
+        };
+    }
+
+    private void failIfUnreadable() {
+        if (unreadable) {
+            failedReads++;
+            throw new StoreException("cannot read the journal: disk I/O error (simulated)", null);
+        }
+    }
+
+    @Override
+    public List<JournalEntry> append(List<EventDraft> events) {
+        if (full && !events.isEmpty()) {
+            refusedWrites++;
+            throw new StoreException("journal write failed: database or disk is full (simulated)", null);
+        }
+        return journal.append(events);
+    }
+
+    @Override
+    public long lastSeq() {
+        return journal.lastSeq();
+    }
+
+    @Override
+    public List<JournalEntry> read(long afterSeq, int limit) {
+        failIfUnreadable();
+        return journal.read(afterSeq, limit);
+    }
+
+    @Override
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    @Override
+    public String commandedMode() {
+        return journal.commandedMode();
+    }
+
+    long refusedWrites() {
+        return refusedWrites;
+    }
+
+    long failedReads() {
+        return failedReads;
+    }
+
+    @Override
+    public void close() {
+        journal.close();
+    }
+}

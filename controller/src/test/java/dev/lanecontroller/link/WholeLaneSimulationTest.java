@@ -1,0 +1,533 @@
+package dev.lanecontroller.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.lanecontroller.config.CentralSettings;
+import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.sim.RandomLane;
+import dev.lanecontroller.sim.Simulation;
+import dev.lanecontroller.store.ClearanceStore;
+import dev.lanecontroller.store.Database;
+import dev.lanecontroller.store.Journal;
+import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.NonceStore;
+import dev.lanecontroller.store.SimulatedJournals;
+import dev.lanecontroller.store.SqliteJournal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole lane in one seeded simulation (issue 18): the seeded random lane (the real core and
+ * shell with their SafetyMonitor, simulated devices, traffic with every driver behaviour, injected
+ * device faults, officers, technicians and supervisors) journaling into the real SQLite journal;
+ * the real link as the daemon assembles it ({@link LaneLink}: event sync, commands, lists, status)
+ * stepped in virtual time; a simulated broker that refuses connects, delays, reorders, duplicates,
+ * drops and loses messages both ways; central, which signs every person's command, asks for its
+ * holes again (REPLAY), and also sends forged, tampered, misaddressed, stale and replayed commands;
+ * the journal's disk filling up and failing to read; and power cuts at any moment, after which the
+ * lane starts again on what its store durably holds.
+ *
+ * <p>Checked throughout: DESIGN §5's invariants (the SafetyMonitor, after every step), each event
+ * central receives twice is the same event (no sequence number used twice, across power cuts too).
+ * Checked at the end, once the faults stop: every journaled event reached central and is there as
+ * journaled, the hash chain unbroken; the outbox is empty; no event was marked sent without a
+ * PUBACK; every command the lane received was one central signed for it, received once; no forged
+ * one took effect; and the random lane's own record (every close tailgater with a readable plate
+ * flagged, the lane at rest).
+ *
+ * <p>A failure names its seed; {@code -Dlane.seed=N} runs that seed alone, exactly again.
+ * {@code -Dlane.wholeLane.seeds=N} and {@code -Dlane.wholeLane.vehicles=M} set the run's size (the
+ * long campaign's is in .ci/campaign).
+ */
+class WholeLaneSimulationTest {
+    private static final int SEEDS = Integer.getInteger("lane.wholeLane.seeds", 3);
+    private static final int VEHICLES = Integer.getInteger("lane.wholeLane.vehicles", 400);
+    /**
+     * Lane time between power cuts, on average. The random lane passes a vehicle every half
+     * minute or so (faults, closures and officers included): the long campaign's 50 minutes make
+     * about 10,000 cuts in a million vehicles; the default run cuts more often.
+     */
+    private static final long MEAN_MS_BETWEEN_CUTS = 60_000L * Integer.getInteger("lane.wholeLane.minutesBetweenCuts", 10);
+    private static final String SITE = "sim";
+    private static final String LANE = "lane-random";
+    private static final long COMMAND_MAX_AGE_MS = 120_000;
+    private static final Map<String, Long> TOTALS = new TreeMap<>();
+    private static final KeyPair CENTRAL_KEY = Ed25519Keys.generate();
+    private static final KeyPair STRANGER_KEY = Ed25519Keys.generate();
+
+    @TempDir
+    Path dir;
+
+    /** Held while the run lasts: the link logs every simulated fault, thousands a run. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("dev.lanecontroller");
+
+    @Test
+    void theWholeLaneKeepsItsPromisesWhateverFails() throws Exception {
+        java.util.logging.Level level = QUIET.getLevel();
+        QUIET.setLevel(java.util.logging.Level.OFF);
+        try {
+            run();
+        } finally {
+            QUIET.setLevel(level);
+        }
+    }
+
+    private void run() throws Exception {
+        CentralSettings settings = settings();
+        String only = System.getProperty("lane.seed");
+        long started = System.nanoTime();
+        long vehicles = 0;
+        if (only != null) {
+            vehicles += simulate(Long.parseLong(only), settings);
+        } else {
+            for (long seed = 1; seed <= SEEDS; seed++) {
+                vehicles += simulate(seed, settings);
+            }
+        }
+        assertTrue(TOTALS.getOrDefault("power cuts", 0L) > 0, "the run cut the power: " + TOTALS);
+        assertTrue(TOTALS.getOrDefault("signed commands received", 0L) > 0, "commands reached the lane through the link: " + TOTALS);
+        CampaignReport.row("whole-lane-simulation", "the whole lane (lane, link, store, broker, central) under every simulated fault",
+                String.format(Locale.ROOT, "%,d seeds of %,d vehicles (`-Dlane.wholeLane.seeds=%d -Dlane.wholeLane.vehicles=%d`)",
+                        only == null ? SEEDS : 1, VEHICLES, only == null ? SEEDS : 1, VEHICLES),
+                String.format(Locale.ROOT, "%,d vehicles, %,d events journaled, %,d power cuts, %,d disk-full and %,d read-error spells; "
+                                + "broker: %,d event publishes, %,d delivered twice, %,d lost before it, %,d acknowledged then lost, %,d connections "
+                                + "dropped, %,d wills; commands: %,d signed by central and received once each, %,d replays asked for, %,d forged, "
+                                + "tampered, misaddressed, stale or replayed (none took effect); every invariant held after every step, every "
+                                + "event at central once as journaled, the chain unbroken, 0 marked sent without a PUBACK",
+                        vehicles, TOTALS.getOrDefault("events", 0L), TOTALS.getOrDefault("power cuts", 0L),
+                        TOTALS.getOrDefault("disk full", 0L), TOTALS.getOrDefault("read errors", 0L), TOTALS.getOrDefault("publishes", 0L),
+                        TOTALS.getOrDefault("delivered twice", 0L), TOTALS.getOrDefault("lost before the broker", 0L),
+                        TOTALS.getOrDefault("acknowledged, then lost", 0L), TOTALS.getOrDefault("disconnects", 0L),
+                        TOTALS.getOrDefault("wills", 0L), TOTALS.getOrDefault("signed commands received", 0L),
+                        TOTALS.getOrDefault("replays asked", 0L), TOTALS.getOrDefault("forged commands", 0L)),
+                (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    private long simulate(long seed, CentralSettings settings) throws Exception {
+        World world = new World(seed, settings, databaseDir().resolve("lane-" + seed + ".db"));
+        try {
+            long started = System.nanoTime();
+            RandomLane.Result result = new RandomLane(seed, null, world).run(VEHICLES);
+            world.finish(result);
+            System.out.printf(Locale.ROOT, "whole lane, seed %d: %,d vehicles, %.1f lane hours, %s; %.1f s%n", seed, result.vehicles(),
+                    result.laneTimeMs() / 3_600_000.0, world.counts, (System.nanoTime() - started) / 1e9);
+            return result.vehicles();
+        } catch (AssertionError | RuntimeException e) {
+            fail("seed " + seed + " (run it alone with -Dlane.seed=" + seed + " -Dlane.wholeLane.vehicles=" + VEHICLES + "): " + e.getMessage(), e);
+            throw e;
+        } finally {
+            world.close();
+        }
+    }
+
+    /**
+     * In memory when the machine has /dev/shm: the run commits hundreds of thousands of times with
+     * synchronous=FULL, and SQLite's own durability is not what it tests (the SIGKILL campaign does).
+     */
+    private Path databaseDir() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            if (memoryDir == null) {
+                memoryDir = Files.createTempDirectory(shm, "whole-lane-");
+            }
+            return memoryDir;
+        }
+        return dir;
+    }
+
+    private Path memoryDir;
+
+    @org.junit.jupiter.api.AfterEach
+    void removeMemoryDir() throws IOException {
+        if (memoryDir != null) {
+            try (var files = Files.list(memoryDir)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(memoryDir);
+        }
+    }
+
+    private CentralSettings settings() throws IOException {
+        Ed25519Keys.writePublic(CENTRAL_KEY.getPublic(), dir.resolve("commands.pub"));
+        Ed25519Keys.writePublic(Ed25519Keys.generate().getPublic(), dir.resolve("lists.pub"));
+        return new CentralSettings("tcp://simulated:1883", SITE, "lc/v1", SITE + "-" + LANE, null, null, null, true, 5, 30_000, 64, 100, 5_000,
+                COMMAND_MAX_AGE_MS, Map.of("central-lists", dir.resolve("lists.pub")), Map.of("central-ops", dir.resolve("commands.pub")),
+                List.of(), List.of());
+    }
+
+    /** Everything around the random lane: its store, its link, the broker and central, and the faults among them. */
+    private static final class World implements RandomLane.Surroundings {
+        private final long seed;
+        private final CentralSettings settings;
+        private final Path databaseFile;
+        private final SplittableRandom random;
+        private final Topics topics = Topics.lane("lc/v1", SITE, LANE);
+        private final SimulatedCentral central = new SimulatedCentral();
+        private final Map<String, Long> counts = new TreeMap<>();
+        /** Every command id central signed for this lane, and the bytes of the last one (to replay). */
+        private final Set<String> signed = new HashSet<>();
+        private byte[] lastSealed;
+        private final Map<String, Unanswered> unanswered = new java.util.LinkedHashMap<>();
+        private long commandsMade;
+        private SimulatedBroker broker;
+        private RandomLane lane;
+        private Simulation sim;
+        private boolean settled;
+        // What lives in the lane's process: made again after every power cut.
+        private SqliteJournal store;
+        private FaultyJournal journal;
+        private NonceStore nonces;
+        private ClearanceStore lists;
+        private LaneLink link;
+        private int boots;
+        private long driverAtMs = Long.MAX_VALUE;
+        private long holesUpToSeq;
+
+        World(long seed, CentralSettings settings, Path databaseFile) {
+            this.seed = seed;
+            this.settings = settings;
+            this.databaseFile = databaseFile;
+            this.random = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
+        }
+
+        private long nowMs() {
+            return sim == null ? Simulation.START_MONO_MS : sim.scheduler.nowMs();
+        }
+
+        @Override
+        public Journal journal() {
+            openStore();
+            return journal;
+        }
+
+        /** The daemon's stores, opened on what the database file holds. */
+        private void openStore() {
+            boots++;
+            Database database = Database.open(databaseFile);
+            store = SimulatedJournals.open(database, "boot-" + seed + "-" + boots, () -> nowMs() * 1_000_000);
+            journal = new FaultyJournal(store);
+            nonces = new NonceStore(database);
+            lists = new ClearanceStore(database);
+        }
+
+        @Override
+        public void attach(RandomLane randomLane, Simulation simulation) {
+            lane = randomLane;
+            sim = simulation;
+            broker = new SimulatedBroker(sim.scheduler, new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L), topics, central);
+            broker.onActivity(this::poke);
+            link = newLink();
+            poke();
+            every(1_000, () -> SimulatedJournals.housekeep(store));
+            every(10_000, () -> {
+                link.retryHeldEvents();
+                link.backlog().check();
+            });
+            every(5_000, this::askForHoles);
+            every(10_000, this::sendAgain);
+            later(1_000, this::networkTrouble);
+            later(60_000, this::brokerMood);
+            later(60_000, this::diskTrouble);
+            later(30_000, this::forge);
+            later(cutGapMs(), this::powerCut);
+        }
+
+        private LaneLink newLink() {
+            try {
+                LaneLink made = new LaneLink(settings, new LaneLink.Lane(LANE, Set.of("NEXUS"), journal, lists, nonces, input -> {
+                    sim.enqueue(input);
+                    return true;
+                }, () -> new LaneView(sim.shell().state().mode().name(), lists.listsInForce(), true), sim::now, entry -> { },
+                        "boot-" + seed + "-" + boots, "simulated", random::nextDouble), broker, () -> nowMs() * 1_000_000, false);
+                return made;
+            } catch (IOException e) {
+                throw new AssertionError("the link could not be made: " + e.getMessage(), e);
+            }
+        }
+
+        // The link's driver: what the daemon's link thread does, in virtual time.
+
+        private void poke() {
+            stepAt(nowMs());
+        }
+
+        private void stepAt(long atMs) {
+            if (atMs < driverAtMs) {
+                driverAtMs = atMs;
+                sim.scheduler.at(atMs, () -> {
+                    if (driverAtMs == atMs) {
+                        driverAtMs = Long.MAX_VALUE;
+                        step();
+                    }
+                });
+            }
+        }
+
+        private void step() {
+            CentralLink current = link.link();
+            current.step();
+            current.sync().step();
+            current.handleQueuedInbound();
+            long waitNs = Math.min(current.nextStepInNs(), current.sync().nextStepInNs());
+            stepAt(nowMs() + Math.max(1, (waitNs + 999_999) / 1_000_000));
+        }
+
+        private void every(long intervalMs, Runnable task) {
+            sim.scheduler.after(intervalMs, () -> {
+                task.run();
+                every(intervalMs, task);
+            });
+        }
+
+        private void later(long delayMs, Runnable task) {
+            sim.scheduler.after(delayMs, task);
+        }
+
+        // The faults, each drawn from the seed, none once the run settles.
+
+        private void networkTrouble() {
+            if (settled) {
+                return;
+            }
+            if (broker.faulty && broker.connected() && random.nextInt(100) == 0) {
+                broker.drop("the network");
+            }
+            later(1_000, this::networkTrouble);
+        }
+
+        /** The broker misbehaves for a while (30 s to 10 min), then behaves for a while. */
+        private void brokerMood() {
+            if (settled) {
+                return;
+            }
+            if (broker.faulty) {
+                broker.heal();
+            } else {
+                broker.faulty = true;
+            }
+            later(30_000 + random.nextInt(600_000), this::brokerMood);
+        }
+
+        /** Now and then the disk fills up (5 s to 2 min) or fails to read (5 s to 1 min). */
+        private void diskTrouble() {
+            if (settled) {
+                return;
+            }
+            FaultyJournal troubled = journal;
+            if (random.nextBoolean()) {
+                count("disk full");
+                troubled.full = true;
+                later(5_000 + random.nextInt(115_000), () -> troubled.full = false);
+            } else {
+                count("read errors");
+                troubled.unreadable = true;
+                later(5_000 + random.nextInt(55_000), () -> troubled.unreadable = false);
+            }
+            later(600_000 + random.nextInt(3_000_000), this::diskTrouble);
+        }
+
+        private long cutGapMs() {
+            return 1 + random.nextLong(2 * MEAN_MS_BETWEEN_CUTS);
+        }
+
+        /** The power goes and comes back: the lane starts again on what the store durably holds. */
+        private void powerCut() {
+            if (settled) {
+                return;
+            }
+            count("power cuts");
+            if (Boolean.getBoolean("lane.wholeLane.trace") && counts.get("power cuts") % 20 == 0) {
+                System.err.printf("cut %d at %.2f h: last seq %d, mode %s, phase %s, held %s, in lane %d, done %d, backed out %d, signal %s%n",
+                        counts.get("power cuts"), sim.elapsedMs() / 3.6e6, store.lastSeq(), sim.shell().state().mode(), sim.shell().state().phase(),
+                        sim.shell().state().armingHeldSinceStart(), sim.traffic.vehiclesInLane(), sim.traffic.vehiclesDone(),
+                        sim.traffic.vehiclesBackedOut(), sim.shell().state().signal());
+            }
+            broker.laneDied();
+            SimulatedJournals.powerCut(store);
+            nonces.close();
+            lists.close();
+            openStore();
+            link = newLink();
+            driverAtMs = Long.MAX_VALUE; // the dead process's next step dies with it
+            lane.powerCut(journal);
+            poke();
+            later(cutGapMs(), this::powerCut);
+        }
+
+        // Central.
+
+        @Override
+        public void command(LaneInput.Command command) {
+            String commandId = "cmd-" + seed + "-" + (++commandsMade);
+            Map<String, Object> args = command.mode() == null ? Map.of() : Map.of("mode", command.mode().name());
+            byte[] sealed = seal(commandId, LANE, command.kind().name(), args, command.actor(), sim.now().wallMs(), CENTRAL_KEY, "central-ops");
+            signed.add(commandId);
+            lastSealed = sealed;
+            unanswered.put(commandId, new Unanswered(sealed, nowMs() + COMMAND_MAX_AGE_MS - 20_000));
+            broker.fromCentral(topics.commands(), sealed, false);
+        }
+
+        private record Unanswered(byte[] sealed, long untilMs) {}
+
+        /**
+         * Central's console sends a command with no reply yet again, the same bytes (the lane acts
+         * on a command id once at most), while it is fresh: at-least-once delivery over a lossy link.
+         */
+        private void sendAgain() {
+            for (var it = unanswered.entrySet().iterator(); it.hasNext(); ) {
+                var command = it.next();
+                if (central.answered(command.getKey())) {
+                    it.remove();
+                } else if (nowMs() > command.getValue().untilMs()) {
+                    it.remove();
+                    count("commands never answered");
+                } else if (broker.connected()) {
+                    count("commands sent again");
+                    broker.fromCentral(topics.commands(), command.getValue().sealed(), false);
+                }
+            }
+        }
+
+        private static byte[] seal(String commandId, String lane, String type, Map<String, Object> args, String actor, long issuedWallMs,
+                                   KeyPair key, String keyId) {
+            return CommandWire.sealed(commandId, SITE, lane, type, Instant.ofEpochMilli(issuedWallMs), actor, args, keyId, key.getPrivate());
+        }
+
+        /** Central's hole detection: what it knew of 5 s ago and still lacks, asked for again. */
+        private void askForHoles() {
+            int asked = 0;
+            for (long[] hole : central.holes(holesUpToSeq, nowMs())) {
+                if (asked++ == 8) {
+                    break;
+                }
+                count("replays asked");
+                String commandId = "replay-" + seed + "-" + (++commandsMade);
+                signed.add(commandId);
+                broker.fromCentral(topics.commands(), seal(commandId, LANE, "REPLAY", Map.of("fromSeq", hole[0], "toSeq", hole[1]), "central",
+                        sim.now().wallMs(), CENTRAL_KEY, "central-ops"), false);
+            }
+            holesUpToSeq = central.lastSeqKnown();
+        }
+
+        /** Every half hour or so, a command central never signed for this lane, or one already used. */
+        private void forge() {
+            if (settled) {
+                return;
+            }
+            count("forged commands");
+            String forgedId = "forged-" + seed + "-" + (++commandsMade);
+            long now = sim.now().wallMs();
+            byte[] message = switch (random.nextInt(5)) {
+                case 0 -> seal(forgedId, LANE, "FAULT_RESET", Map.of(), "intruder", now, STRANGER_KEY, "central-ops");
+                case 1 -> tampered(seal("signed-" + forgedId, LANE, "SET_MODE", Map.of("mode", "CLOSED"), "central", now, CENTRAL_KEY,
+                        "central-ops"), forgedId);
+                case 2 -> seal(forgedId, "lane-other", "RELEASE", Map.of(), "officer", now, CENTRAL_KEY, "central-ops");
+                case 3 -> seal(forgedId, LANE, "RELEASE", Map.of(), "officer", now - COMMAND_MAX_AGE_MS - 60_000, CENTRAL_KEY, "central-ops");
+                default -> lastSealed != null ? lastSealed : seal(forgedId, LANE, "RELEASE", Map.of(), "officer", now, STRANGER_KEY, "x");
+            };
+            broker.fromCentral(topics.commands(), message, false);
+            later(600_000 + random.nextInt(3_000_000), this::forge);
+        }
+
+        /** The signed payload changed after signing (its command id replaced): the signature no longer holds. */
+        private static byte[] tampered(byte[] sealed, String newId) {
+            var envelope = (com.fasterxml.jackson.databind.node.ObjectNode) SimulatedBroker.parse(sealed);
+            String payload = new String(Base64.getDecoder().decode(envelope.get("payload").asText()), StandardCharsets.UTF_8);
+            String changed = payload.replaceFirst("\"commandId\":\"[^\"]*\"", "\"commandId\":\"" + newId + "\"");
+            envelope.put("payload", Base64.getEncoder().encodeToString(changed.getBytes(StandardCharsets.UTF_8)));
+            return envelope.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void onEvent(JournalEntry entry) {
+            if (link != null) { // the lane's first events come before the link is made: they go out from the outbox
+                link.onLaneEvent(entry);
+                poke();
+            }
+        }
+
+        @Override
+        public void settle() {
+            settled = true;
+            journal.full = false;
+            journal.unreadable = false;
+            broker.heal();
+        }
+
+        // The end: everything healthy, the lane at rest; central must get all of it.
+
+        void finish(RandomLane.Result result) {
+            assertTrue(result.clean(), result.unseenCount() + " close tailgaters through unseen, the first: " + result.unseen());
+            long last = store.lastSeq();
+            long deadlineMs = nowMs() + 3_600_000;
+            while (nowMs() < deadlineMs && (central.received() < last || store.outbox().unsentCount() > 0)) {
+                sim.runUntil(sim.elapsedMs() + 1_000);
+                last = store.lastSeq();
+            }
+            String state = "central has " + central.received() + " of " + last + ", missing " + central.missing(last) + "; outbox "
+                    + store.outbox().unsentCount() + " unsent; broker: " + broker.counts() + "; " + counts;
+            assertEquals(last, central.received(), state);
+            assertEquals(0, store.outbox().unsentCount(), state);
+            for (long after = 0; after < last; ) {
+                List<JournalEntry> page = store.read(after, 10_000);
+                for (JournalEntry entry : page) {
+                    assertEquals(SimulatedCentral.prefix(entry.hash()), central.hash(entry.seq()), "event " + entry.seq() + " as journaled");
+                    assertTrue(broker.acknowledged.get((int) entry.seq()), "event " + entry.seq() + " marked sent without a PUBACK");
+                }
+                after = page.get(page.size() - 1).seq();
+            }
+            central.checkChain(last);
+            long signedReceived = 0;
+            for (Map.Entry<String, Integer> received : central.commandsReceived().entrySet()) {
+                assertTrue(signed.contains(received.getKey()), "command " + received.getKey() + " was never signed by central for this lane");
+                assertEquals(1, received.getValue(), "command " + received.getKey() + " received " + received.getValue() + " times");
+                signedReceived++;
+            }
+            count("signed commands received", signedReceived);
+            count("events", last);
+            broker.counts().forEach((what, howMany) -> TOTALS.merge(what, howMany, Long::sum));
+            counts.forEach((what, howMany) -> TOTALS.merge(what, howMany, Long::sum));
+        }
+
+        private void count(String what) {
+            counts.merge(what, 1L, Long::sum);
+        }
+
+        private void count(String what, long howMany) {
+            counts.put(what, howMany);
+        }
+
+        void close() {
+            if (store != null) {
+                store.close();
+                nonces.close();
+                lists.close();
+            }
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                try {
+                    Files.deleteIfExists(Path.of(databaseFile + suffix));
+                } catch (IOException e) {
+                    // The temporary directory goes at the end of the test anyway.
+                }
+            }
+        }
+    }
+}
