@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.core.LogThinning;
 import dev.lanecontroller.link.EventWire.Delivery;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.Outbox;
@@ -79,6 +80,8 @@ public final class EventSync {
     private long lastMarkMs;
     /** After a failure no step does anything before this (monoNs). */
     private long pausedUntilNs;
+    /** Steps that failed since the last one that worked: their log lines thin out (1st, 10th, 100th, ...). */
+    private long failuresInARow;
     /** The round in progress, for {@link #ackStalledMs()}. */
     private volatile Round activeRound;
     /** When the window last moved (an acknowledgement came, or a publish went out with none waiting): monoNs. */
@@ -339,12 +342,22 @@ public final class EventSync {
                 activeRound = round;
             }
             round.idle = !fill(round, current);
+            if (failuresInARow > 0) {
+                LOG.log(System.Logger.Level.WARNING, "the event sync works again after " + failuresInARow + " failed steps");
+                failuresInARow = 0;
+            }
         } catch (StoreException e) {
-            LOG.log(System.Logger.Level.ERROR, "outbox read or mark failed, starting the round again: " + e.getMessage());
+            // Tried again every IDLE_POLL_MS: a disk failing for an hour must not write thousands of lines.
+            if (LogThinning.worthLogging(++failuresInARow)) {
+                LOG.log(System.Logger.Level.ERROR, "outbox read or mark failed (" + failuresInARow + " in a row), starting the round again: "
+                        + e.getMessage());
+            }
             round = end(round); // a fresh round reads the outbox again from its start
             pause();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "event sync failed, retrying: " + e);
+            if (LogThinning.worthLogging(++failuresInARow)) {
+                LOG.log(System.Logger.Level.ERROR, "event sync failed (" + failuresInARow + " in a row), retrying: " + e);
+            }
             pause();
         }
     }

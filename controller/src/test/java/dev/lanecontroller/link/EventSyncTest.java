@@ -11,46 +11,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Events reach central, over a real broker, whatever happens to the broker in between. */
+/**
+ * Events reach central over a real broker: holes asked for beyond what the lane queues at once,
+ * and a drain of 100,000 with live events overtaking it (the real client's throughput and order).
+ * What the broker does in between (down under traffic, duplicates, losses, a lane's power cut) is
+ * the seeded simulations' (EventSyncSimulationTest, WholeLaneSimulationTest) and, with Mosquitto
+ * itself stopped, killed and frozen, BrokerFaultCampaignTest's; the sleep-paced "broker down under
+ * steady traffic" test that was here went for that (issue 18).
+ */
 class EventSyncTest {
     @TempDir
     Path dir;
-
-    @Test
-    void everyEventArrivesInOrderAfterTheBrokerWasDownUnderSteadyTraffic() throws Exception {
-        try (TestBroker broker = TestBroker.start(dir.resolve("broker"));
-             SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("lane.db")), "boot-1");
-             CentralConsumer central = new CentralConsumer(broker.uri(), "central-events", "lc/v1/+/+/events")) {
-            CentralLink link = LinkHarness.link(broker.uri(), journal, Inbound.NONE, 64);
-            link.start();
-            try (LinkHarness.SteadyTraffic traffic = new LinkHarness.SteadyTraffic(journal, link, 5)) {
-                // Each phase lasts its time and has at least its 100 events, however loaded the machine.
-                sleep(1_500);
-                assertTrue(traffic.awaitMore(100, 60_000), "traffic before the outage");
-                broker.stop();
-                sleep(2_000);
-                assertTrue(traffic.awaitMore(100, 60_000), "traffic while the broker was down");
-                broker.start();
-                sleep(1_500);
-                assertTrue(traffic.awaitMore(100, 60_000), "traffic after the broker came back");
-            }
-            long last = journal.lastSeq();
-            assertTrue(waitFor(() -> journal.outbox().unsentCount() == 0, 60_000), "the broker acknowledged every event");
-            central.await(() -> central.distinctEvents() == last, 10_000);
-            // A broker stopped right after acknowledging a message may lose it before it reaches a
-            // subscriber's queue. The lane has nothing left to send, so, as the
-            // contract says, central asks for what is missing again.
-            List<Long> lostByBroker = central.missing(last);
-            LinkHarness.replayMissing(link, lostByBroker);
-            boolean all = central.await(() -> central.distinctEvents() == last, 60_000);
-            assertTrue(all, "missing after the outage and a replay: " + central.missing(last).size() + " of " + last + " on "
-                    + broker.name() + "; lane connects " + link.connects() + ", consumer connected " + central.isConnected());
-            assertTrue(lostByBroker.size() <= 16, lostByBroker.size() + " events lost by the broker: more than a stop can explain");
-            assertTrue(central.chainIntact(), "the hash chain of the received events is broken");
-            link.close();
-            assertTrue(last > 300, "steady traffic produced " + last + " events");
-        }
-    }
 
     @Test
     void centralGetsEveryHoleItAsksForEvenMoreThanTheLaneQueuesAtOnce() throws Exception {
