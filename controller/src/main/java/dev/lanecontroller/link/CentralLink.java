@@ -425,8 +425,21 @@ public final class CentralLink implements AutoCloseable {
         }
     }
 
-    /** What the inbound thread does, on the caller's thread: a simulation, which starts no thread, calls it. */
-    void handleQueuedInbound() {
+    /**
+     * One turn of everything the link's threads do, on the caller's thread, for a simulation that
+     * starts none: a step of the link and of the event sync, then the messages from central that
+     * came meanwhile. Returns how long until the next turn has something to do if nothing happens
+     * meanwhile (ns).
+     */
+    long turn() {
+        step();
+        sync.step();
+        handleQueuedInbound();
+        return Math.min(nextStepInNs(), sync.nextStepInNs());
+    }
+
+    /** What the inbound thread does, on the caller's thread. */
+    private void handleQueuedInbound() {
         for (Message message = inboundQueue.poll(); message != null; message = inboundQueue.poll()) {
             handleOne(message);
         }

@@ -54,22 +54,29 @@ public final class LaneLink implements AutoCloseable {
                        String bootId, String softwareVersion, RandomSource random) {}
 
     public LaneLink(CentralSettings settings, Lane lane) throws IOException, TransportException {
-        this(settings, lane, new PahoTransport(settings.brokerUri(), settings.clientId()), System::nanoTime, true);
+        this(settings, lane, () -> new PahoTransport(settings.brokerUri(), settings.clientId()), System::nanoTime, true);
+    }
+
+    /** Makes the link's MQTT client, once the keys and TLS files have been read. */
+    @FunctionalInterface
+    interface TransportMaker {
+        MqttTransport make() throws TransportException;
     }
 
     /**
      * The same link on another transport and clock: a simulation passes its simulated broker and
-     * virtual clock ({@code threads} false), starts nothing, and takes the link's steps itself.
+     * virtual clock ({@code readBacklogAhead} false: no reader thread), starts nothing, and takes
+     * the link's turns itself ({@link CentralLink#turn}).
      */
-    LaneLink(CentralSettings settings, Lane lane, MqttTransport transport, java.util.function.LongSupplier monoNs, boolean threads)
-            throws IOException {
+    LaneLink(CentralSettings settings, Lane lane, TransportMaker transportMaker, java.util.function.LongSupplier monoNs,
+             boolean readBacklogAhead) throws IOException, TransportException {
         Map<String, PublicKey> listKeys = Ed25519Keys.readAll(settings.listKeys());
         Map<String, PublicKey> commandKeys = Ed25519Keys.readAll(settings.commandKeys());
         SocketFactory socketFactory = settings.usesTls() ? Tls.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()) : null;
         Topics topics = new Topics(settings.topicRoot(), settings.site(), lane.laneId());
         String journalId = lane.journal().outbox().journalId();
         sync = new EventSync(lane.journal().outbox(), new EventWire(settings.site(), lane.laneId(), journalId), topics,
-                settings.inFlightWindow(), monoNs, threads);
+                settings.inFlightWindow(), monoNs, readBacklogAhead);
         writer = new HeldEvents(lane.journal(), HELD_EVENTS_MAX, "the central link");
         echo = lane.echo();
         clock = lane.clock();
@@ -124,7 +131,7 @@ public final class LaneLink implements AutoCloseable {
                 }
             }
         };
-        link = new CentralLink(new CentralLink.Parts(transport, topics,
+        link = new CentralLink(new CentralLink.Parts(transportMaker.make(), topics,
                 new StatusWire(settings.site(), lane.laneId(), lane.bootId(), journalId, lane.softwareVersion(), settings.heartbeatIntervalMs()),
                 sync, lane.journal().outbox(), inbound, lane.view(),
                 new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs(), lane.random()::nextUnit), settings.clientId(), settings.keepAliveS(),

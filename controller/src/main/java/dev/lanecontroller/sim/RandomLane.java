@@ -16,6 +16,7 @@ import dev.lanecontroller.hal.ReadFilter;
 import dev.lanecontroller.hal.SignalAspect;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.store.ClearanceLookup;
 import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.MemoryClearance;
@@ -93,6 +94,9 @@ public final class RandomLane implements LaneObserver {
      * store there, and central, which signs the commands and sends them through the link.
      */
     public interface Surroundings {
+        /** The lists the lane decides on, {@code first} in force with {@code cards}. */
+        ClearanceLookup lists(ListInfo first, List<CardRecord> cards);
+
         /** The journal the lane starts on. */
         Journal journal();
 
@@ -114,6 +118,13 @@ public final class RandomLane implements LaneObserver {
         Journal journal = MemoryJournal.withoutHistory("random-" + seed);
         Simulation[] lane = new Simulation[1];
         return new Surroundings() {
+            @Override
+            public ClearanceLookup lists(ListInfo first, List<CardRecord> cards) {
+                MemoryClearance clearance = new MemoryClearance();
+                clearance.put(first, cards);
+                return clearance;
+            }
+
             @Override
             public Journal journal() {
                 return journal;
@@ -158,9 +169,8 @@ public final class RandomLane implements LaneObserver {
                 random.nextDouble() * 5, confirm, 60_000, 8, 30L * 24 * 3600 * 1000, 1_000 + random.nextInt(1_500), 1_000,
                 10_000 + random.nextInt(20_000), 4_000, 10_000, 120_000, 300_000, 10, 2_000, 5_000);
         List<CardRecord> cards = DemoList.cards(3_000, seed);
-        MemoryClearance clearance = new MemoryClearance();
         long start = 1_795_852_800_000L;
-        clearance.put(new ListInfo("NEXUS", 1, start, ListInfo.NO_EXPIRY, cards.size()), cards);
+        ClearanceLookup clearance = surroundings.lists(new ListInfo("NEXUS", 1, start, ListInfo.NO_EXPIRY, cards.size()), cards);
         JsonLines lines = out == null ? null : new JsonLines(out);
         // The line of an event comes before what the officers and the technician do about it.
         LaneObserver observer = lines == null ? this : lines.andThen(this);
@@ -177,14 +187,14 @@ public final class RandomLane implements LaneObserver {
     }
 
     /**
-     * The power is cut and comes back: the daemon starts again on {@code reopened}, the journal as
-     * the store durably holds it; the devices, on their own supply, stay as they are. What the lane
+     * The power is cut and comes back: the daemon starts again on {@code reopened} and
+     * {@code reopenedLists}, as the store durably holds them; the devices, on their own supply, stay as they are. What the lane
      * knew of the vehicles in it is gone, so close tailgaters that arrived before the cut are not
      * held against the record.
      */
-    public void powerCut(Journal reopened) {
+    public void powerCut(Journal reopened, ClearanceLookup reopenedLists) {
         powerCuts++;
-        sim.restart(false, reopened);
+        sim.restart(false, reopened, reopenedLists);
         lastBlindEndMs = Math.max(lastBlindEndMs, sim.scheduler.nowMs());
         crossingsSinceAdmitted = 0;
         // A car on the arming loop as the lane started is not decided again (it may have been

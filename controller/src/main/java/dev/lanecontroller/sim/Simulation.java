@@ -32,7 +32,8 @@ public final class Simulation {
     public final Traffic traffic;
     private final LaneSetup setup;
     private final RandomSource random;
-    private final ClearanceLookup lists;
+    /** Replaced with the journal when the power is cut. */
+    private ClearanceLookup lists;
     /** Replaced when the power is cut: the lane starts again on what the store durably holds. */
     private Journal journal;
     private final LaneObserver observer;
@@ -92,19 +93,20 @@ public final class Simulation {
      * devices as they are: what was in the inbox is lost with the process.
      */
     public void restart(boolean clean) {
-        restart(clean, journal);
+        restart(clean, journal, lists);
     }
 
     /**
-     * The daemon starts again on {@code reopened}: the journal as a power cut left it (a
-     * whole-system simulation reopens its store from what it durably holds).
+     * The daemon starts again on {@code reopened} and {@code reopenedLists}: the stores as a power
+     * cut left them (a whole-system simulation reopens them from what they durably hold).
      */
-    public void restart(boolean clean, Journal reopened) {
+    public void restart(boolean clean, Journal reopened, ClearanceLookup reopenedLists) {
         if (clean) {
             shell.handle(new LaneInput.Stop());
         }
         inbox.clear();
         journal = reopened;
+        lists = reopenedLists;
         tickScheduledAtMs = Long.MIN_VALUE;
         startLane();
         afterTask();

@@ -87,7 +87,7 @@ class CentralLinkStepTest {
         stepAt(3_000 + HEARTBEAT_MS);
         assertEquals(2, transport.statuses, "and at each heartbeat");
         assertEquals(0, heartbeats.get(), "the heartbeat's housekeeping is queued to the inbound thread, not done here");
-        link.handleQueuedInbound();
+        link.turn();
         assertEquals(1, heartbeats.get());
         link.statusChanged();
         stepAt(3_000 + HEARTBEAT_MS + 1);

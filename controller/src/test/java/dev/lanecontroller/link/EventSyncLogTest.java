@@ -47,7 +47,8 @@ class EventSyncLogTest {
         logger.addHandler(capture);
         long[] nowMs = {0};
         try (SqliteJournal inner = new SqliteJournal(Database.open(dir.resolve("lane.db")), "boot-1")) {
-            FaultyJournal journal = new FaultyJournal(inner);
+            FaultyJournal.Disk disk = new FaultyJournal.Disk();
+            FaultyJournal journal = new FaultyJournal(inner, disk);
             journal.append(List.of(new EventDraft("PASSAGE", Map.of("n", 1), new Now(0, 1_800_000_000_000L, true))));
             Topics topics = Topics.lane("lc/v1", "site", "lane-01");
             EventSync sync = new EventSync(journal.outbox(), new EventWire("site", "lane-01", journal.outbox().journalId()), topics, 8,
@@ -57,7 +58,7 @@ class EventSyncLogTest {
                 published.add(payload);
                 done.accept(null);
             });
-            journal.unreadable = true;
+            disk.unreadable = true;
             for (int second = 0; second < 3_600; second++) {
                 sync.step();
                 nowMs[0] += 1_000;
@@ -65,7 +66,7 @@ class EventSyncLogTest {
             long errors = records.stream().filter(record -> record.getMessage().contains("outbox read or mark failed")).count();
             assertEquals(4, errors, "the 1st, 10th, 100th and 1,000th failure of 3,600");
             assertTrue(records.stream().anyMatch(record -> record.getMessage().contains("(1000 in a row)")), "the count is said");
-            journal.unreadable = false;
+            disk.unreadable = false;
             sync.step();
             assertEquals(1, published.size(), "the event goes once the disk reads again");
             assertTrue(records.get(records.size() - 1).getMessage().contains("works again after 3600 failed steps"));

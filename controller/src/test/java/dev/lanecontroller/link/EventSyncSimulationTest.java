@@ -122,8 +122,7 @@ class EventSyncSimulationTest {
             Runnable[] tick = new Runnable[1];
             tick[0] = () -> {
                 broker.faulty = faulty[0];
-                link.step();
-                sync.step();
+                link.turn();
                 if (faulty[0] && broker.connected() && random.nextInt(1_500) == 0) {
                     broker.drop("the network");
                 }

@@ -13,15 +13,21 @@ import java.util.List;
  * throw what SQLite's would become: a {@link StoreException}.
  */
 final class FaultyJournal implements Journal {
+    /** The disk's state: it outlives a journal (a power cut does not mend a full disk). */
+    static final class Disk {
+        boolean full;
+        boolean unreadable;
+    }
+
     private final Journal journal;
     private final Outbox outbox;
-    boolean full;
-    boolean unreadable;
+    private final Disk disk;
     private long refusedWrites;
     private long failedReads;
 
-    FaultyJournal(Journal journal) {
+    FaultyJournal(Journal journal, Disk disk) {
         this.journal = journal;
+        this.disk = disk;
         Outbox inner = journal.outbox();
         outbox = new Outbox() {
             @Override
@@ -69,7 +75,7 @@ final class FaultyJournal implements Journal {
     }
 
     private void failIfUnreadable() {
-        if (unreadable) {
+        if (disk.unreadable) {
             failedReads++;
             throw new StoreException("cannot read the journal: disk I/O error (simulated)", null);
         }
@@ -77,7 +83,7 @@ final class FaultyJournal implements Journal {
 
     @Override
     public List<JournalEntry> append(List<EventDraft> events) {
-        if (full && !events.isEmpty()) {
+        if (disk.full && !events.isEmpty()) {
             refusedWrites++;
             throw new StoreException("journal write failed: database or disk is full (simulated)", null);
         }

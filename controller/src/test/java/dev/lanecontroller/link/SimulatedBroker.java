@@ -48,6 +48,7 @@ final class SimulatedBroker implements MqttTransport {
     final BitSet lostAfterAck = new BitSet();
     /** Told of anything that may give the link work (a PUBACK, a message, a lost connection): a simulation's driver. */
     private Runnable onActivity = () -> { };
+    private Consumer<byte[]> requests = payload -> { };
 
     SimulatedBroker(Scheduler time, SplittableRandom random, Topics topics, SimulatedCentral central) {
         this.time = time;
@@ -58,6 +59,11 @@ final class SimulatedBroker implements MqttTransport {
 
     void onActivity(Runnable driver) {
         onActivity = driver;
+    }
+
+    /** Where the lane's requests (list snapshots) go: central's desk. */
+    void onRequest(Consumer<byte[]> desk) {
+        requests = desk;
     }
 
     boolean connected() {
@@ -226,6 +232,9 @@ final class SimulatedBroker implements MqttTransport {
             tally("replies");
             // A reply is an ordinary QoS 1 message, late while the broker misbehaves; the record is the event.
             time.after(healthy ? 2 : random.nextInt(300), () -> central.reply(payload));
+        } else if (topic.equals(topics.requests())) {
+            tally("requests");
+            time.after(healthy ? 2 : random.nextInt(300), () -> requests.accept(payload));
         }
         done.accept(null); // alerts (the convenience copy), requests: acknowledged at once
     }

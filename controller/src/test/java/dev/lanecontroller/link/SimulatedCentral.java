@@ -21,6 +21,8 @@ final class SimulatedCentral {
     private long received;
     /** Command id → how many COMMAND_RECEIVED events name it. */
     private final Map<String, Integer> commandsReceived = new HashMap<>();
+    /** List version → its entry count, as the lane's LIST_APPLIED events say. */
+    private final Map<Long, Long> listsApplied = new TreeMap<>();
     /** Reply code ("OK", "BAD_SIGNATURE", ...) → how many. */
     private final Map<String, Long> replies = new TreeMap<>();
     /** Every command id a reply named. */
@@ -48,6 +50,8 @@ final class SimulatedCentral {
         lastSeqKnown = Math.max(lastSeqKnown, seq);
         if (event.get("type").asText().equals("COMMAND_RECEIVED")) {
             commandsReceived.merge(event.get("details").get("commandId").asText(), 1, Integer::sum);
+        } else if (event.get("type").asText().equals("LIST_APPLIED")) {
+            listsApplied.put(event.get("details").get("version").asLong(), event.get("details").get("entries").asLong());
         }
     }
 
@@ -92,6 +96,10 @@ final class SimulatedCentral {
 
     Map<String, Integer> commandsReceived() {
         return commandsReceived;
+    }
+
+    Map<Long, Long> listsApplied() {
+        return listsApplied;
     }
 
     Map<String, Long> replies() {
