@@ -9,6 +9,7 @@ import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.hal.sim.VirtualScheduler;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.SimulatedJournals;
 import dev.lanecontroller.store.SqliteJournal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,7 +86,8 @@ class EventSyncSimulationTest {
         String replay = " (seed " + seed + "; run it alone with -Dlane.seed=" + seed + ")";
         SplittableRandom random = new SplittableRandom(seed);
         VirtualScheduler time = new VirtualScheduler(0);
-        try (SqliteJournal journal = new SqliteJournal(Database.open(dir.resolve("sim-" + seed + ".db")), "sim-" + seed)) {
+        try (SqliteJournal journal = SimulatedJournals.open(Database.open(dir.resolve("sim-" + seed + ".db")), "sim-" + seed,
+                () -> time.nowMs() * 1_000_000)) {
             String journalId = journal.outbox().journalId();
             EventSync sync = new EventSync(journal.outbox(), new EventWire("sim", "lane-01", journalId), Topics.lane("lc/v1", "sim", "lane-01"),
                     1 + random.nextInt(64), () -> time.nowMs() * 1_000_000, false);
@@ -123,6 +125,9 @@ class EventSyncSimulationTest {
             tick[0] = () -> {
                 broker.faulty = faulty[0];
                 link.turn();
+                if (time.nowMs() % 1_000 == 0) {
+                    SimulatedJournals.housekeep(journal); // the journal's second of housekeeping, in virtual time
+                }
                 if (faulty[0] && broker.connected() && random.nextInt(1_500) == 0) {
                     broker.drop("the network");
                 }
