@@ -48,7 +48,7 @@ public final class RandomLane implements LaneObserver {
     /** What a run did, and the close tailgaters that went through unseen (at most the first few, and their count). */
     public record Result(long seed, long vehicles, long decisions, long faults, long steps, long laneTimeMs, long closeTailgaters,
                          long modeChangesBeforeFaults, long tailgates, long unseenCount, List<String> unseen, long faultsClearedThemselves,
-                         long powerCuts) {
+                         long powerCuts, long crossingsCutShort) {
         public boolean clean() {
             return unseenCount == 0;
         }
@@ -66,6 +66,8 @@ public final class RandomLane implements LaneObserver {
     private final Surroundings surroundings;
     private final TrafficGenerator generator;
     private long powerCuts;
+    /** Close tailgaters under the arm, not flagged yet, when the power was cut: not held to the record. */
+    private long crossingsCutShort;
     private long decisions;
     private long faults;
     private boolean technicianCalled;
@@ -197,6 +199,18 @@ public final class RandomLane implements LaneObserver {
         sim.restart(false, reopened, reopenedLists);
         lastBlindEndMs = Math.max(lastBlindEndMs, sim.scheduler.nowMs());
         crossingsSinceAdmitted = 0;
+        // A close tailgater is flagged at its passage's end: one under the arm shortly before the cut,
+        // not flagged yet, was in a passage the dead process knew of and the new one does not (or
+        // its TAILGATE was held for a full disk and died with it). It cannot be held to the record.
+        long now = sim.scheduler.nowMs();
+        crossingsToJudge.removeIf(crossing -> {
+            boolean flagged = recentTailgatesAtMs.stream().anyMatch(at -> Math.abs(at - crossing.atMs()) <= TAILGATE_WINDOW_MS);
+            if (!flagged && crossing.atMs() + TAILGATE_WINDOW_MS > now) {
+                crossingsCutShort++;
+                return true;
+            }
+            return false;
+        });
         // A car on the arming loop as the lane started is not decided again (it may have been
         // referred before the cut): an officer walks over and turns it back to be dealt with by hand.
         sim.scheduler.after(OFFICER_WALKS_OVER_MS, () -> {
@@ -261,7 +275,7 @@ public final class RandomLane implements LaneObserver {
         }
         judgeCrossings(true);
         return new Result(seed, added, decisions, faults, sim.shell().steps(), sim.elapsedMs(), closeTailgaters, modeChangesBeforeFaults,
-                tailgates, unseenCount, List.copyOf(unseen), faultsClearedThemselves, powerCuts);
+                tailgates, unseenCount, List.copyOf(unseen), faultsClearedThemselves, powerCuts, crossingsCutShort);
     }
 
     private void crossed(VehicleSpec vehicle, long atMs) {

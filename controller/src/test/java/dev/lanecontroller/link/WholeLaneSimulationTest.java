@@ -122,7 +122,8 @@ class WholeLaneSimulationTest {
                                 + "broker: %,d event publishes, %,d delivered twice, %,d lost before it, %,d acknowledged then lost, %,d connections "
                                 + "dropped, %,d wills; commands: %,d signed by central and received once each, %,d replays asked for, %,d forged, "
                                 + "tampered, misaddressed, stale or replayed (none took effect); lists: %,d deltas and %,d snapshots signed by central, "
-                                + "%,d forged (none took effect), %,d versions applied, the lane on central's last version at the end; every invariant held after every step, every "
+                                + "%,d forged (none took effect), %,d versions applied, the lane on central's last version at the end; %,d close tailgaters "
+                                + "under the arm just before a cut not held to the record (their passage died with the process); every invariant held after every step, every "
                                 + "event at central once as journaled, the chain unbroken, 0 marked sent without a PUBACK",
                         vehicles, TOTALS.getOrDefault("events", 0L), TOTALS.getOrDefault("power cuts", 0L),
                         TOTALS.getOrDefault("disk full", 0L), TOTALS.getOrDefault("read errors", 0L), TOTALS.getOrDefault("publishes", 0L),
@@ -131,7 +132,7 @@ class WholeLaneSimulationTest {
                         TOTALS.getOrDefault("wills", 0L), TOTALS.getOrDefault("signed commands received", 0L),
                         TOTALS.getOrDefault("replays asked", 0L), TOTALS.getOrDefault("forged commands", 0L),
                         TOTALS.getOrDefault("list deltas", 0L), TOTALS.getOrDefault("list snapshots", 0L), TOTALS.getOrDefault("forged lists", 0L),
-                        TOTALS.getOrDefault("list versions applied", 0L)),
+                        TOTALS.getOrDefault("list versions applied", 0L), TOTALS.getOrDefault("close tailgaters cut short", 0L)),
                 (System.nanoTime() - started) / 1_000_000_000L);
     }
 
@@ -700,6 +701,7 @@ class WholeLaneSimulationTest {
                 signedReceived++;
             }
             count("signed commands received", signedReceived);
+            count("close tailgaters cut short", result.crossingsCutShort());
             count("journal writes refused", writesRefused + journal.refusedWrites());
             count("journal reads failed", readsFailed + journal.failedReads());
             long refusals = central.replies().entrySet().stream().filter(reply -> reply.getKey().matches(".* (BAD_SIGNATURE|WRONG_LANE|TOO_OLD|REPLAYED)"))
