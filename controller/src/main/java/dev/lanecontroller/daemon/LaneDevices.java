@@ -71,7 +71,7 @@ public final class LaneDevices implements AutoCloseable {
         javax.net.ssl.SSLContext context = null;
         if (tls != null) {
             try {
-                context = dev.lanecontroller.link.Tls.serverContext(tls.certFile(), tls.keyFile());
+                context = dev.lanecontroller.pki.Tls.serverContext(tls.certFile(), tls.keyFile());
             } catch (IOException e) {
                 throw new NotGpio("camera webhook HTTPS: " + e.getMessage(), e);
             }

@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.contract.EventWire;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.Outbox;
 import dev.lanecontroller.store.StoreException;

@@ -1,5 +1,9 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.contract.LaneView;
+import dev.lanecontroller.contract.ListWire;
+import dev.lanecontroller.contract.StatusWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.link.MqttTransport.ConnectSpec;
 import dev.lanecontroller.link.MqttTransport.TransportException;
@@ -22,7 +26,7 @@ import javax.net.SocketFactory;
  * time. Messages from central are queued to one inbound thread so that slow work (a list) never
  * stalls the MQTT client's own thread or the events going out.
  */
-public final class CentralLink implements AutoCloseable {
+public final class CentralLink implements LinkControl, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CentralLink.class.getName());
     /** Messages waiting for the inbound thread; when full, the client's thread waits (TCP pushes back on central). */
     static final int INBOUND_QUEUE_MAX = 1_024;
@@ -138,12 +142,14 @@ public final class CentralLink implements AutoCloseable {
     }
 
     /** Something the status shows changed (mode, list): publish it now rather than at the next heartbeat. */
+    @Override
     public synchronized void statusChanged() {
         statusDue = true;
         notifyAll();
     }
 
     /** For the inbound handlers: subscribe now (and on every reconnect while {@link Inbound#subscriptions} names it). */
+    @Override
     public boolean subscribe(String filter) {
         try {
             transport.subscribe(List.of(filter), 1);
@@ -154,6 +160,7 @@ public final class CentralLink implements AutoCloseable {
         }
     }
 
+    @Override
     public boolean unsubscribe(String filter) {
         try {
             transport.unsubscribe(filter);
@@ -165,6 +172,7 @@ public final class CentralLink implements AutoCloseable {
     }
 
     /** For the inbound handlers: publish a reply or request, QoS 1, not retained. False when the link is down. */
+    @Override
     public boolean publish(String topic, byte[] payload) {
         try {
             transport.publish(topic, payload, 1, false, failure -> {

@@ -2,13 +2,15 @@ package dev.lanecontroller.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lanecontroller.core.LaneEvent;
+import dev.lanecontroller.contract.CommandWire;
+import dev.lanecontroller.contract.ReplyWire;
+import dev.lanecontroller.contract.ReplyWire.Result;
+import dev.lanecontroller.contract.SignedEnvelope;
+import dev.lanecontroller.contract.SignedEnvelope.Rejected;
 import dev.lanecontroller.core.CommandKind;
+import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneMode;
-import dev.lanecontroller.link.ReplyWire.Result;
-import dev.lanecontroller.link.SignedEnvelope.Rejected;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.NonceStore;
 import dev.lanecontroller.store.StoreException;
@@ -29,7 +31,6 @@ import java.util.regex.Pattern;
  * journaled what it did with them.
  */
 public final class CommandHandler {
-    public static final String SCHEMA = "lane-command/1";
     public static final int COMMAND_BYTES_MAX = 16 * 1024;
     public static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
     static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9._@:-]{1,64}");
@@ -141,22 +142,22 @@ public final class CommandHandler {
                 EventSync.Replay replay = wiring.sync().requestReplay(command.get("fromSeq").asLong(), command.get("toSeq").asLong());
                 switch (replay.outcome()) {
                     case NOTHING_TO_REPLAY -> reply(commandId, type.name(), Result.REJECTED, "NOTHING_TO_REPLAY",
-                            "the journal holds none of those events", received.seq(), now, null);
+                            "the journal holds none of those events", received.seq(), now, Map.of());
                     case BUSY -> reply(commandId, type.name(), Result.REJECTED, "BUSY", EventSync.REPLAYS_QUEUED_MAX
-                            + " replays are queued already: ask again once one has been sent", received.seq(), now, null);
+                            + " replays are queued already: ask again once one has been sent", received.seq(), now, Map.of());
                     case QUEUED -> {
-                        ObjectNode extra = ReplyWire.object();
-                        extra.put("fromSeq", replay.fromSeq());
-                        extra.put("toSeq", replay.toSeq());
+                        Map<String, Long> range = new LinkedHashMap<>();
+                        range.put("fromSeq", replay.fromSeq());
+                        range.put("toSeq", replay.toSeq());
                         reply(commandId, type.name(), Result.ACCEPTED, "OK", "events " + replay.fromSeq() + ".." + replay.toSeq()
-                                + " will be sent again", received.seq(), now, extra);
+                                + " will be sent again", received.seq(), now, range);
                     }
                 }
             }
             case LIST_RESYNC -> {
                 wiring.listResync().accept(command.get("program").asText());
                 reply(commandId, type.name(), Result.DONE, "OK", "a snapshot of " + command.get("program").asText() + " was requested",
-                        received.seq(), now, null);
+                        received.seq(), now, Map.of());
             }
             default -> {
                 LaneMode mode = type == Type.SET_MODE ? LaneMode.valueOf(command.get("mode").asText()) : null;
@@ -164,7 +165,7 @@ public final class CommandHandler {
                 synchronized (this) {
                     expirePending(now);
                     if (pending.size() >= PENDING_MAX) {
-                        reply(commandId, type.name(), Result.REJECTED, "BUSY", "too many commands wait for the lane", received.seq(), now, null);
+                        reply(commandId, type.name(), Result.REJECTED, "BUSY", "too many commands wait for the lane", received.seq(), now, Map.of());
                         return;
                     }
                     pending.put(commandId, new Pending(type.name(), now));
@@ -173,7 +174,7 @@ public final class CommandHandler {
                     synchronized (this) {
                         pending.remove(commandId);
                     }
-                    reply(commandId, type.name(), Result.REJECTED, "BUSY", "the lane's inbox is full", received.seq(), now, null);
+                    reply(commandId, type.name(), Result.REJECTED, "BUSY", "the lane's inbox is full", received.seq(), now, Map.of());
                 }
             }
         }
@@ -206,7 +207,7 @@ public final class CommandHandler {
             }
             String code = result == Result.REJECTED ? "REFUSED_BY_LANE" : result == Result.ACCEPTED ? "PENDING" : "OK";
             String why = settles.why();
-            reply(commandId, waiting.type(), result, code, why == null ? entry.type() : why, entry.seq(), entry.wallMs(), null);
+            reply(commandId, waiting.type(), result, code, why == null ? entry.type() : why, entry.seq(), entry.wallMs(), Map.of());
         }
     }
 
@@ -216,8 +217,8 @@ public final class CommandHandler {
 
     /** Throws with the reason the command is not acceptable. */
     private void check(JsonNode command, String commandId, long now) throws Rejected {
-        if (!SCHEMA.equals(command.path("schema").asText())) {
-            throw new Rejected("MALFORMED", "schema must be '" + SCHEMA + "'");
+        if (!CommandWire.SCHEMA.equals(command.path("schema").asText())) {
+            throw new Rejected("MALFORMED", "schema must be '" + CommandWire.SCHEMA + "'");
         }
         if (commandId == null || !COMMAND_ID.matcher(commandId).matches()) {
             throw new Rejected("MALFORMED", "commandId must match " + COMMAND_ID.pattern());
@@ -284,7 +285,7 @@ public final class CommandHandler {
             event = wiring.recorder().record(new LaneEvent.CommandRejected(type, commandId, actor == null ? "unknown" : actor,
                     code + ": " + reason, refusals.total()));
         }
-        reply(commandId, type, Result.REJECTED, code, reason, event == null ? null : event.seq(), now, null);
+        reply(commandId, type, Result.REJECTED, code, reason, event == null ? null : event.seq(), now, Map.of());
     }
 
     /** A field of a command that passes its pattern, or null: a refusal names only what is well formed. */
@@ -310,7 +311,7 @@ public final class CommandHandler {
         return line.length() <= WHY_CHARS_MAX ? line : line.substring(0, WHY_CHARS_MAX - 1) + "…";
     }
 
-    private void reply(String commandId, String type, Result result, String code, String why, Long seq, long now, ObjectNode extra) {
-        wiring.replier().reply(wire.encode(commandId, type, result, code, why, seq, now, extra));
+    private void reply(String commandId, String type, Result result, String code, String why, Long seq, long now, Map<String, Long> numbers) {
+        wiring.replier().reply(wire.encode(commandId, type, result, code, why, seq, now, numbers));
     }
 }

@@ -1,18 +1,20 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.contract.EventWire;
+import dev.lanecontroller.contract.EventWire.Delivery;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.LogThinning;
-import dev.lanecontroller.link.EventWire.Delivery;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.Outbox;
 import dev.lanecontroller.store.StoreException;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,13 +1,19 @@
 package dev.lanecontroller.link;
 
-import dev.lanecontroller.core.LogThinning;
-import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.config.CentralSettings;
+import dev.lanecontroller.contract.EventWire;
+import dev.lanecontroller.contract.LaneView;
+import dev.lanecontroller.contract.StatusWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.LaneInput;
+import dev.lanecontroller.core.LogThinning;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.core.RandomSource;
+import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.link.MqttTransport.TransportException;
+import dev.lanecontroller.pki.Ed25519Keys;
+import dev.lanecontroller.pki.Tls;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.EventDraft;
 import dev.lanecontroller.store.HeldEvents;
@@ -138,27 +144,7 @@ public final class LaneLink implements AutoCloseable {
                 settings.inFlightWindow(), settings.heartbeatIntervalMs(), socketFactory, () -> lane.clock().get().wallMs()), monoNs);
         self[0] = link;
         sync.onHandOver(this::handOver);
-        lists.attach(new LinkControl() {
-            @Override
-            public boolean subscribe(String filter) {
-                return link.subscribe(filter);
-            }
-
-            @Override
-            public boolean unsubscribe(String filter) {
-                return link.unsubscribe(filter);
-            }
-
-            @Override
-            public boolean publish(String topic, byte[] payload) {
-                return link.publish(topic, payload);
-            }
-
-            @Override
-            public void statusChanged() {
-                link.statusChanged();
-            }
-        });
+        lists.attach(link);
     }
 
     /**

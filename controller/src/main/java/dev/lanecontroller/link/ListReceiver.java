@@ -1,13 +1,17 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.contract.ListWire;
+import dev.lanecontroller.contract.ListWire.Chunk;
+import dev.lanecontroller.contract.ListWire.Delta;
+import dev.lanecontroller.contract.ListWire.Manifest;
+import dev.lanecontroller.contract.RequestWire;
+import dev.lanecontroller.contract.SignedEnvelope;
+import dev.lanecontroller.contract.SignedEnvelope.Rejected;
+import dev.lanecontroller.contract.StatusWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.LaneEvent;
 import dev.lanecontroller.core.LaneInput;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanecontroller.core.ListInfo;
-import dev.lanecontroller.link.ListWire.Chunk;
-import dev.lanecontroller.link.ListWire.Delta;
-import dev.lanecontroller.link.ListWire.Manifest;
-import dev.lanecontroller.link.SignedEnvelope.Rejected;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.ListBuilder;
 import dev.lanecontroller.store.StoreException;
@@ -314,29 +318,11 @@ public final class ListReceiver {
         if (link == null) {
             return;
         }
-        link.publish(wiring.topics().requests(), requestPayload(wiring.site(), wiring.lane(), program,
+        link.publish(wiring.topics().requests(), RequestWire.snapshot(wiring.site(), wiring.lane(), program,
                 current == null ? null : current.version(), why, wiring.wallClock().getAsLong()));
         // Subscribing again to the same filter makes the broker send its retained manifest again
         // (MQTT 3.1.1, 3.8.4) without a moment unsubscribed.
         link.subscribe(wiring.topics().listManifest(program));
-    }
-
-    /** The request for a snapshot: schema docs/schemas/lane-request.schema.json. */
-    static byte[] requestPayload(String site, String lane, String program, Long haveVersion, String why, long wallMs) {
-        ObjectNode request = ReplyWire.object();
-        request.put("schema", "lane-request/1");
-        request.put("site", site);
-        request.put("lane", lane);
-        request.put("type", "LIST_SNAPSHOT");
-        request.put("program", program);
-        if (haveVersion == null) {
-            request.putNull("haveVersion");
-        } else {
-            request.put("haveVersion", haveVersion);
-        }
-        request.put("why", why);
-        request.put("at", Instant.ofEpochMilli(wallMs).toString());
-        return StatusWire.bytes(request);
     }
 
     /** Housekeeping: a snapshot whose chunks stopped coming is given up and asked for again. */

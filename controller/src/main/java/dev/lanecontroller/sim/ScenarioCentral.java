@@ -1,7 +1,7 @@
 package dev.lanecontroller.sim;
 
+import dev.lanecontroller.contract.CommandWire;
 import dev.lanecontroller.link.CommandHandler;
-import dev.lanecontroller.link.CommandWire;
 import dev.lanecontroller.shell.LaneObserver;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.EventDraft;

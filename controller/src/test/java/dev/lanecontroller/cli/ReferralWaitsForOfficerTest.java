@@ -2,7 +2,6 @@ package dev.lanecontroller.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pi4j.Pi4J;
@@ -12,13 +11,13 @@ import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.platform.MockPlatform;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
+import dev.lanecontroller.contract.CommandWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.CardStatus;
-import dev.lanecontroller.hal.gpio.Pi4jPins;
 import dev.lanecontroller.hal.RealTimeScheduler;
-import dev.lanecontroller.link.CommandWire;
-import dev.lanecontroller.link.Ed25519Keys;
+import dev.lanecontroller.hal.gpio.Pi4jPins;
 import dev.lanecontroller.link.TestBroker;
-import dev.lanecontroller.link.Topics;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;

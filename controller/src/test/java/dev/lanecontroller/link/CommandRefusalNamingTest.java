@@ -3,10 +3,11 @@ package dev.lanecontroller.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.contract.CommandWire;
 import dev.lanecontroller.core.Now;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.EventDraft;
 import dev.lanecontroller.store.JournalEntry;

@@ -2,9 +2,11 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanecontroller.contract.CommandWire;
+import dev.lanecontroller.contract.SignedEnvelope;
 import dev.lanecontroller.core.LaneMode;
+import dev.lanecontroller.pki.Ed25519Keys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;

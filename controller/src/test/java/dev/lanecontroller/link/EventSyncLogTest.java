@@ -2,7 +2,8 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.lanecontroller.contract.EventWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.EventDraft;

@@ -2,7 +2,10 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.lanecontroller.contract.EventWire;
+import dev.lanecontroller.contract.LaneView;
+import dev.lanecontroller.contract.StatusWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.hal.Backoff;

@@ -1,9 +1,11 @@
 package dev.lanecontroller.link;
 
 import dev.lanecontroller.config.ConfigLoader;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.daemon.Host;
 import dev.lanecontroller.daemon.LaneDaemon;
 import dev.lanecontroller.hal.sim.SimLane;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.shell.Inbox;
 import dev.lanecontroller.shell.LaneShell;
 import dev.lanecontroller.store.ClearanceStore;

@@ -1,8 +1,12 @@
 package dev.lanecontroller.link;
 
-import dev.lanecontroller.hal.Backoff;
+import dev.lanecontroller.contract.EventWire;
+import dev.lanecontroller.contract.LaneView;
+import dev.lanecontroller.contract.StatusWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.Now;
+import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.store.EventDraft;
 import dev.lanecontroller.store.Journal;
 import java.util.List;

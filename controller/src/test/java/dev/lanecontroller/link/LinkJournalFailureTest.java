@@ -3,9 +3,12 @@ package dev.lanecontroller.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.lanecontroller.config.CentralSettings;
+import dev.lanecontroller.contract.CommandWire;
+import dev.lanecontroller.contract.LaneView;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.Now;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.FailingJournal;

@@ -10,7 +10,10 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
-
+import dev.lanecontroller.contract.EventWire;
+import dev.lanecontroller.contract.LaneView;
+import dev.lanecontroller.contract.StatusWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.hal.Backoff;
 import dev.lanecontroller.store.Database;

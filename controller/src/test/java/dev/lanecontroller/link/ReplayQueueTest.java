@@ -1,7 +1,8 @@
 package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import dev.lanecontroller.contract.EventWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.store.MemoryJournal;
 import org.junit.jupiter.api.Test;
 

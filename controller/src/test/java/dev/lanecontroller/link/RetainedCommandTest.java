@@ -2,8 +2,8 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanecontroller.contract.CommandWire;
 import dev.lanecontroller.core.LaneMode;
 import java.nio.file.Path;
 import java.time.Instant;

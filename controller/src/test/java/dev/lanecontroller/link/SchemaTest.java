@@ -2,15 +2,23 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanecontroller.contract.CommandWire;
+import dev.lanecontroller.contract.EventWire;
+import dev.lanecontroller.contract.EventWire.Delivery;
+import dev.lanecontroller.contract.LaneView;
+import dev.lanecontroller.contract.ListWire;
+import dev.lanecontroller.contract.ReplyWire;
+import dev.lanecontroller.contract.ReplyWire.Result;
+import dev.lanecontroller.contract.RequestWire;
+import dev.lanecontroller.contract.SignedEnvelope;
+import dev.lanecontroller.contract.StatusWire;
 import dev.lanecontroller.core.EventType;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.core.Now;
-import dev.lanecontroller.link.EventWire.Delivery;
-import dev.lanecontroller.link.ReplyWire.Result;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.EventDraft;
 import dev.lanecontroller.store.JournalEntry;
@@ -54,15 +62,13 @@ class SchemaTest {
         assertValid(status.offline("stopped", 1_795_000_000_000L));
         ReplyWire replies = new ReplyWire("site-1", "lane-01");
         for (Result result : Result.values()) {
-            assertValid(replies.encode("c-12345678", "SET_MODE", result, "OK", "why", 12L, 1_795_000_000_000L, null));
+            assertValid(replies.encode("c-12345678", "SET_MODE", result, "OK", "why", 12L, 1_795_000_000_000L, Map.of()));
         }
-        assertValid(replies.encode(null, null, Result.REJECTED, "MALFORMED", "not JSON", null, 1_795_000_000_000L, null));
-        ObjectNode range = ReplyWire.object();
-        range.put("fromSeq", 1);
-        range.put("toSeq", 9);
-        assertValid(replies.encode("c-12345678", "REPLAY", Result.ACCEPTED, "OK", "why", 13L, 1_795_000_000_000L, range));
-        assertValid(ListReceiver.requestPayload("site-1", "lane-01", "NEXUS", 4L, "gap", 1_795_000_000_000L));
-        assertValid(ListReceiver.requestPayload("site-1", "lane-01", "NEXUS", null, "none yet", 1_795_000_000_000L));
+        assertValid(replies.encode(null, null, Result.REJECTED, "MALFORMED", "not JSON", null, 1_795_000_000_000L, Map.of()));
+        assertValid(replies.encode("c-12345678", "REPLAY", Result.ACCEPTED, "OK", "why", 13L, 1_795_000_000_000L,
+                Map.of("fromSeq", 1L, "toSeq", 9L)));
+        assertValid(RequestWire.snapshot("site-1", "lane-01", "NEXUS", 4L, "gap", 1_795_000_000_000L));
+        assertValid(RequestWire.snapshot("site-1", "lane-01", "NEXUS", null, "none yet", 1_795_000_000_000L));
     }
 
     @Test

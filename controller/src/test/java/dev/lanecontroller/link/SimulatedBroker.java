@@ -2,6 +2,7 @@ package dev.lanecontroller.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.hal.Scheduler;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.lanecontroller.link;
 
+import dev.lanecontroller.pki.Ed25519Keys;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.lanecontroller.cli.Main;
 import dev.lanecontroller.hal.PlateEventKind;
 import dev.lanecontroller.hal.PlateReport;
 import dev.lanecontroller.hal.camera.PlateMapping;
 import dev.lanecontroller.hal.camera.PlateWebhook;
+import dev.lanecontroller.pki.Tls;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,12 +2,13 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.lanecontroller.tools.ToolsMain;
+import dev.lanecontroller.contract.SignedEnvelope;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.CardRecord;
+import dev.lanecontroller.tools.ToolsMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;

@@ -1,21 +1,22 @@
 package dev.lanecontroller.link;
 
-import dev.lanecontroller.tools.central.ListPublisher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanecontroller.contract.CommandWire;
 import dev.lanecontroller.core.CardStatus;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.Phase;
 import dev.lanecontroller.hal.LoopId;
 import dev.lanecontroller.hal.TagRead;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.tools.central.ListPublisher;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;

@@ -1,17 +1,21 @@
 package dev.lanecontroller.link;
 
-import dev.lanecontroller.tools.central.ListPublisher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanecontroller.config.CentralSettings;
+import dev.lanecontroller.contract.CommandWire;
+import dev.lanecontroller.contract.LaneView;
+import dev.lanecontroller.contract.ListWire;
+import dev.lanecontroller.contract.SignedEnvelope;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.core.Now;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ClearanceStore;
@@ -19,6 +23,7 @@ import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.NonceStore;
 import dev.lanecontroller.store.SqliteJournal;
+import dev.lanecontroller.tools.central.ListPublisher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;

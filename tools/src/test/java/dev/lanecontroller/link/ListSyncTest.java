@@ -1,21 +1,23 @@
 package dev.lanecontroller.link;
 
-import dev.lanecontroller.tools.central.ListPublisher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.contract.ListWire;
+import dev.lanecontroller.contract.SignedEnvelope;
 import dev.lanecontroller.core.CardStatus;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.hal.LoopId;
 import dev.lanecontroller.hal.TagRead;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.tools.central.ListPublisher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -2,14 +2,14 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.lanecontroller.tools.ToolsMain;
 import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.SqliteJournal;
+import dev.lanecontroller.tools.ToolsMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

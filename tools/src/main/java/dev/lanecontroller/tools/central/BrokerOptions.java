@@ -1,6 +1,6 @@
 package dev.lanecontroller.tools.central;
 
-import dev.lanecontroller.link.Tls;
+import dev.lanecontroller.pki.Tls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;

@@ -2,12 +2,12 @@ package dev.lanecontroller.tools.central;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanecontroller.contract.CommandWire;
+import dev.lanecontroller.contract.ListWire;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.hal.TagRead;
-import dev.lanecontroller.link.CommandWire;
-import dev.lanecontroller.link.Ed25519Keys;
-import dev.lanecontroller.link.ListWire;
-import dev.lanecontroller.link.Topics;
+import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ListFileReader;
 import dev.lanecontroller.store.ListFormatException;

@@ -1,8 +1,8 @@
 package dev.lanecontroller.tools.central;
 
-import dev.lanecontroller.link.ListWire;
-import dev.lanecontroller.link.SignedEnvelope;
-import dev.lanecontroller.link.Topics;
+import dev.lanecontroller.contract.ListWire;
+import dev.lanecontroller.contract.SignedEnvelope;
+import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.store.CardRecord;
 import java.security.PrivateKey;
 import java.util.ArrayList;

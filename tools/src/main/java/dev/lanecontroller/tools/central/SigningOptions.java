@@ -1,6 +1,6 @@
 package dev.lanecontroller.tools.central;
 
-import dev.lanecontroller.link.Ed25519Keys;
+import dev.lanecontroller.pki.Ed25519Keys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;

@@ -1,4 +1,4 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.contract;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

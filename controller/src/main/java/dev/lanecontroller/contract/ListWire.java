@@ -1,4 +1,4 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.contract;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanecontroller.contract.SignedEnvelope.Rejected;
 import dev.lanecontroller.core.ListInfo;
-import dev.lanecontroller.link.SignedEnvelope.Rejected;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ListFileReader;
 import dev.lanecontroller.store.ListFormatException;

@@ -1,27 +1,29 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.contract;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Map;
 
 /** The lane's answer to a command: schema docs/schemas/lane-reply.schema.json. */
-final class ReplyWire {
-    static final String SCHEMA = "lane-reply/1";
+public final class ReplyWire {
+    public static final String SCHEMA = "lane-reply/1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** done: carried out; accepted: will be carried out (a mode change waits for the lane to empty); rejected: nothing changed. */
-    enum Result { DONE, ACCEPTED, REJECTED }
+    public enum Result { DONE, ACCEPTED, REJECTED }
 
     private final String site;
     private final String lane;
 
-    ReplyWire(String site, String lane) {
+    public ReplyWire(String site, String lane) {
         this.site = site;
         this.lane = lane;
     }
 
-    byte[] encode(String commandId, String type, Result result, String code, String why, Long eventSeq, long wallMs,
-                  ObjectNode extra) {
+    /** {@code numbers}: what a reply adds for its command (a REPLAY's fromSeq and toSeq), in the given order. */
+    public byte[] encode(String commandId, String type, Result result, String code, String why, Long eventSeq, long wallMs,
+                         Map<String, Long> numbers) {
         ObjectNode reply = JSON.createObjectNode();
         reply.put("schema", SCHEMA);
         reply.put("site", site);
@@ -37,9 +39,7 @@ final class ReplyWire {
             reply.put("eventSeq", eventSeq);
         }
         reply.put("at", Instant.ofEpochMilli(wallMs).toString());
-        if (extra != null) {
-            reply.setAll(extra);
-        }
+        numbers.forEach(reply::put);
         return StatusWire.bytes(reply);
     }
 

@@ -1,4 +1,4 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

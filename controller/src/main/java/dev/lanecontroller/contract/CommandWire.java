@@ -1,4 +1,4 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.contract;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.PrivateKey;
@@ -7,13 +7,15 @@ import java.util.Map;
 
 /** Central's side of a command (the ops tool and the tests): schema docs/schemas/lane-command.schema.json, sealed. */
 public final class CommandWire {
+    public static final String SCHEMA = "lane-command/1";
+
     private CommandWire() {}
 
     /** {@code args}: mode for SET_MODE, fromSeq and toSeq for REPLAY, program for LIST_RESYNC. */
     public static byte[] payload(String commandId, String site, String lane, String type, Instant issuedAt, String actor,
                                  Map<String, Object> args) {
         ObjectNode command = ReplyWire.object();
-        command.put("schema", CommandHandler.SCHEMA);
+        command.put("schema", SCHEMA);
         command.put("commandId", commandId);
         command.put("site", site);
         command.put("lane", lane);

@@ -1,4 +1,4 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.contract;
 
 import dev.lanecontroller.core.ListInfo;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.contract;
 
 import dev.lanecontroller.config.CentralSettings;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.pki;
 
 import java.io.IOException;
 import java.io.InputStream;
