@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -47,6 +48,12 @@ public final class ListReceiver {
 
     private final Wiring wiring;
     private final Map<String, Assembly> assemblies = new HashMap<>();
+    /**
+     * The programs whose chunks are subscribed to (a snapshot being built), readable without this
+     * receiver's monitor: the link's thread asks on every connect, and must not wait for a list
+     * being handled (written, swapped in, journaled) on the inbound thread.
+     */
+    private final Set<String> chunksSubscribed = ConcurrentHashMap.newKeySet();
     /** A flood of bad list messages is counted in full and journaled at most this often. */
     static final int REJECTIONS_JOURNALED_PER_MINUTE = 60;
     private final RefusalCap rejected = new RefusalCap(REJECTIONS_JOURNALED_PER_MINUTE);
@@ -89,12 +96,12 @@ public final class ListReceiver {
         return applied.get();
     }
 
-    public synchronized List<String> subscriptions() {
+    public List<String> subscriptions() {
         List<String> filters = new ArrayList<>();
         for (String program : new TreeSet<>(wiring.programs())) {
             filters.add(wiring.topics().listManifest(program));
             filters.add(wiring.topics().listDelta(program));
-            if (assemblies.containsKey(program)) {
+            if (chunksSubscribed.contains(program)) {
                 filters.add(wiring.topics().listChunks(program));
             }
         }
@@ -169,6 +176,7 @@ public final class ListReceiver {
         }
         Assembly assembly = new Assembly(manifest, builder, now);
         assemblies.put(program, assembly);
+        chunksSubscribed.add(program);
         LOG.log(System.Logger.Level.INFO, "building " + program + " v" + manifest.version() + ": " + manifest.entryCount() + " cards in "
                 + manifest.chunkDigests().size() + " chunks");
         if (manifest.chunkDigests().isEmpty()) {
@@ -235,10 +243,7 @@ public final class ListReceiver {
     }
 
     private void finish(String program, Assembly assembly) {
-        assemblies.remove(program);
-        if (link != null) {
-            link.unsubscribe(wiring.topics().listChunks(program));
-        }
+        stopBuilding(program);
         long now = wiring.wallClock().getAsLong();
         try {
             ListInfo list = assembly.builder.finish(assembly.manifest.entryCount(), now);
@@ -250,7 +255,12 @@ public final class ListReceiver {
 
     private void abandon(String program, Assembly assembly) {
         assembly.builder.abort();
+        stopBuilding(program);
+    }
+
+    private void stopBuilding(String program) {
         assemblies.remove(program);
+        chunksSubscribed.remove(program);
         if (link != null) {
             link.unsubscribe(wiring.topics().listChunks(program));
         }
