@@ -7,6 +7,7 @@ import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.core.Now;
 import dev.lanecontroller.store.Database;
 import dev.lanecontroller.store.EventDraft;
+import dev.lanecontroller.store.FaultyJournal;
 import dev.lanecontroller.store.SqliteJournal;
 import java.nio.file.Path;
 import java.util.ArrayList;

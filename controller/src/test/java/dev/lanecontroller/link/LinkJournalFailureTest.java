@@ -11,8 +11,9 @@ import dev.lanecontroller.core.Now;
 import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
-import dev.lanecontroller.store.FailingJournal;
+import dev.lanecontroller.store.FaultyJournal;
 import dev.lanecontroller.store.JournalEntry;
+import dev.lanecontroller.store.MemoryJournal;
 import dev.lanecontroller.store.NonceStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +48,9 @@ class LinkJournalFailureTest {
                 true, 30, 30_000, 64, 1_000, 1_000, 120_000, Map.of("central-lists", dir.resolve("lists.pub")),
                 Map.of("central-ops", dir.resolve("commands.pub")), List.of(), List.of());
         Database database = Database.open(dir.resolve("lane.db"));
-        FailingJournal journal = new FailingJournal();
+        FaultyJournal.Disk disk = new FaultyJournal.Disk();
+        MemoryJournal inner = new MemoryJournal("failing");
+        FaultyJournal journal = new FaultyJournal(inner, disk);
         AtomicLong wallMs = new AtomicLong(START_WALL_MS);
         List<JournalEntry> echoed = new CopyOnWriteArrayList<>();
         Topics topics = Topics.lane("lc/v1", "test-site", "lane-07");
@@ -56,7 +59,7 @@ class LinkJournalFailureTest {
                     () -> new LaneView("AUTOMATED", store.listsInForce(), true), () -> new Now(wallMs.get(), wallMs.get(), true),
                     echoed::add, "boot-1", "test", () -> 0.5));
             try {
-                journal.failing = true;
+                disk.full = true;
                 link.lists().handle(topics.listManifest("NEXUS"), "not a manifest".getBytes(StandardCharsets.UTF_8), true);
                 wallMs.addAndGet(1_000);
                 link.commands().handle("not a command".getBytes(StandardCharsets.UTF_8));
@@ -64,17 +67,17 @@ class LinkJournalFailureTest {
                 String commandId = UUID.randomUUID().toString();
                 link.commands().handle(CommandWire.sealed(commandId, "test-site", "lane-07", "SET_MODE", Instant.ofEpochMilli(wallMs.get()),
                         "officer-1", Map.of("mode", "MANUAL"), "central-ops", commandKey.getPrivate()));
-                assertEquals(List.of(), journal.inner.read(0, 100), "nothing reached the failed journal");
+                assertEquals(List.of(), inner.read(0, 100), "nothing reached the failed journal");
                 assertEquals(3, link.heldEvents(), "two refusals and the command's refusal are held; its COMMAND_RECEIVED is not");
                 link.retryHeldEvents(); // still failing: still held
                 assertEquals(3, link.heldEvents());
 
                 wallMs.addAndGet(60_000);
-                journal.failing = false;
+                disk.full = false;
                 link.retryHeldEvents();
                 assertEquals(0, link.heldEvents());
                 assertEquals(0, link.eventsLost());
-                List<JournalEntry> written = journal.inner.read(0, 100);
+                List<JournalEntry> written = inner.read(0, 100);
                 assertEquals(List.of("LIST_REJECTED", "COMMAND_REJECTED", "COMMAND_REJECTED"), written.stream().map(JournalEntry::type).toList());
                 assertEquals(List.of(START_WALL_MS, START_WALL_MS + 1_000, START_WALL_MS + 2_000),
                         written.stream().map(JournalEntry::wallMs).toList(), "each with the time it happened");

@@ -18,6 +18,7 @@ import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.ClearanceLookup;
 import dev.lanecontroller.store.ClearanceStore;
 import dev.lanecontroller.store.Database;
+import dev.lanecontroller.store.FaultyJournal;
 import dev.lanecontroller.store.Journal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.NonceStore;

@@ -3,7 +3,6 @@ package dev.lanecontroller.shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.lanecontroller.config.LaneSetup;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.LaneSettings;
@@ -16,7 +15,7 @@ import dev.lanecontroller.sim.DemoList;
 import dev.lanecontroller.sim.Simulation;
 import dev.lanecontroller.store.CardRecord;
 import dev.lanecontroller.store.EventDraft;
-import dev.lanecontroller.store.FailingJournal;
+import dev.lanecontroller.store.FaultyJournal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.MemoryClearance;
 import dev.lanecontroller.store.MemoryJournal;
@@ -32,13 +31,14 @@ class JournalFailureTest {
         List<CardRecord> cards = DemoList.cards(10, 1);
         MemoryClearance clearance = new MemoryClearance();
         clearance.put(new ListInfo("NEXUS", 1, 1_795_852_800_000L, ListInfo.NO_EXPIRY, cards.size()), cards);
-        FailingJournal journal = new FailingJournal();
+        FaultyJournal.Disk disk = new FaultyJournal.Disk();
+        FaultyJournal journal = new FaultyJournal(new MemoryJournal("failing"), disk);
         Simulation sim = new Simulation(new LaneSetup(LaneSettings.defaults("lane-disk"), ReadFilter.ACCEPT_ALL), 1_000, 1_000, clearance,
                 journal, 1_795_852_800_000L, true, 1, 0.0, LaneObserver.NONE);
         sim.runUntil(5_000);
         sim.hardware.loop(LoopId.ARMING).setOccupied(true);
         sim.hardware.tagReader.read(new TagRead(cards.get(0).epcHex(), null, 1, -50));
-        journal.failing = true;
+        disk.full = true;
         sim.runUntil(30_000);
         assertEquals(LaneMode.FAULT, sim.shell().state().mode());
         assertEquals("JOURNAL_FAULT", sim.shell().state().faultCause());
@@ -50,12 +50,13 @@ class JournalFailureTest {
     /** Held events go to the journal first, in order, with their own times; beyond the bound they are counted as lost. */
     @Test
     void eventsTheJournalCouldNotTakeAreWrittenInOrderOnceItWorksAndTheHoldIsBounded() {
-        FailingJournal journal = new FailingJournal();
+        FaultyJournal.Disk disk = new FaultyJournal.Disk();
+        FaultyJournal journal = new FaultyJournal(new MemoryJournal("failing"), disk);
         Simulation sim = new Simulation(new LaneSetup(LaneSettings.defaults("lane-disk"), ReadFilter.ACCEPT_ALL), 1_000, 1_000,
                 new MemoryClearance(), journal, 1_795_852_800_000L, true, 1, 0.0, LaneObserver.NONE);
         sim.runUntil(5_000);
         long before = journal.lastSeq();
-        journal.failing = true;
+        disk.full = true;
         int toggles = LaneShell.HELD_EVENTS_MAX + 50;
         for (int i = 0; i < toggles; i++) {
             sim.hardware.tamper.set(i % 2 == 0); // one TAMPER event each
@@ -68,7 +69,7 @@ class JournalFailureTest {
         assertTrue(lost > 0 && lost <= toggles + 1 - LaneShell.HELD_EVENTS_MAX, "what did not fit is counted: " + lost);
         assertNotEquals(LaneMode.AUTOMATED, sim.shell().state().mode());
 
-        journal.failing = false;
+        disk.full = false;
         sim.runUntil(toggles + 10_000); // the reader's heartbeat brings the next write
         assertEquals(0, sim.shell().heldEvents());
         List<JournalEntry> written = journal.read(before, LaneShell.HELD_EVENTS_MAX);

@@ -3,7 +3,6 @@ package dev.lanecontroller.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.lanecontroller.core.Now;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +15,17 @@ class HeldEventsTest {
 
     @Test
     void whatAFailedJournalLeftGoesFirstOnceItWorksAndWhatDidNotFitIsCounted() {
-        FailingJournal journal = new FailingJournal();
+        FaultyJournal.Disk disk = new FaultyJournal.Disk();
+        FaultyJournal journal = new FaultyJournal(new MemoryJournal("failing"), disk);
         HeldEvents writer = new HeldEvents(journal, 3, "the test");
-        journal.failing = true;
+        disk.full = true;
         assertNull(writer.write(List.of(event(1), event(2)), true));
         assertNull(writer.write(List.of(event(3), event(4)), true));
         assertNull(writer.write(List.of(event(5)), false), "not held: the caller refuses it");
         assertEquals(3, writer.held());
         assertEquals(1, writer.lost(), "event 4 did not fit");
         assertEquals(3, writer.failures());
-        journal.failing = false;
+        disk.full = false;
         List<JournalEntry> written = writer.write(List.of(event(6)), true);
         assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":6}"), written.stream().map(JournalEntry::payloadJson).toList());
         assertEquals(List.of(1L, 2L, 3L, 4L), written.stream().map(JournalEntry::seq).toList());
@@ -40,7 +40,8 @@ class HeldEventsTest {
 
     @Test
     void anEventThatCanNeverBeWrittenIsRefusedAndTheJournalGoesOn() {
-        FailingJournal journal = new FailingJournal();
+        FaultyJournal.Disk disk = new FaultyJournal.Disk();
+        FaultyJournal journal = new FaultyJournal(new MemoryJournal("failing"), disk);
         HeldEvents writer = new HeldEvents(journal, 10, "the test");
         List<JournalEntry> written = writer.write(List.of(event(1), unwritable(2), event(3)), true);
         assertEquals(List.of("PASSAGE", "EVENT_REFUSED", "PASSAGE"), written.stream().map(JournalEntry::type).toList());
@@ -50,9 +51,9 @@ class HeldEventsTest {
         assertEquals(0, writer.failures(), "a bad event is not a failed disk");
         assertEquals(0, writer.held());
         // Held through a journal failure, it is refused when the journal works again, not held for ever.
-        journal.failing = true;
+        disk.full = true;
         assertNull(writer.write(List.of(unwritable(4), event(5)), true));
-        journal.failing = false;
+        disk.full = false;
         List<JournalEntry> later = writer.write(List.of(event(6)), true);
         assertEquals(List.of("EVENT_REFUSED", "PASSAGE", "PASSAGE"), later.stream().map(JournalEntry::type).toList());
         assertEquals(2, writer.refused());

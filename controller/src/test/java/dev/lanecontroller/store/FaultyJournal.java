@@ -1,31 +1,27 @@
-package dev.lanecontroller.link;
+package dev.lanecontroller.store;
 
-import dev.lanecontroller.store.EventDraft;
-import dev.lanecontroller.store.Journal;
-import dev.lanecontroller.store.JournalEntry;
-import dev.lanecontroller.store.Outbox;
-import dev.lanecontroller.store.StoreException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A journal whose disk fails when a simulation says so (issue 18): full, it takes no writes (nothing
+ * A journal whose disk fails when a test or a simulation says so: full, it takes no writes (nothing
  * of a refused write reaches the journal below); unreadable, the outbox's reads fail. Failures
  * throw what SQLite's would become: a {@link StoreException}.
  */
-final class FaultyJournal implements Journal {
+public final class FaultyJournal implements Journal {
     /** The disk's state: it outlives a journal (a power cut does not mend a full disk). */
-    static final class Disk {
-        boolean full;
-        boolean unreadable;
+    public static final class Disk {
+        public volatile boolean full;
+        public volatile boolean unreadable;
     }
 
     private final Journal journal;
     private final Outbox outbox;
     private final Disk disk;
-    private long refusedWrites;
-    private long failedReads;
+    private final AtomicLong refusedWrites = new AtomicLong();
+    private final AtomicLong failedReads = new AtomicLong();
 
-    FaultyJournal(Journal journal, Disk disk) {
+    public FaultyJournal(Journal journal, Disk disk) {
         this.journal = journal;
         this.disk = disk;
         Outbox inner = journal.outbox();
@@ -76,7 +72,7 @@ final class FaultyJournal implements Journal {
 
     private void failIfUnreadable() {
         if (disk.unreadable) {
-            failedReads++;
+            failedReads.incrementAndGet();
             throw new StoreException("cannot read the journal: disk I/O error (simulated)", null);
         }
     }
@@ -84,7 +80,7 @@ final class FaultyJournal implements Journal {
     @Override
     public List<JournalEntry> append(List<EventDraft> events) {
         if (disk.full && !events.isEmpty()) {
-            refusedWrites++;
+            refusedWrites.incrementAndGet();
             throw new StoreException("journal write failed: database or disk is full (simulated)", null);
         }
         return journal.append(events);
@@ -111,12 +107,12 @@ final class FaultyJournal implements Journal {
         return journal.commandedMode();
     }
 
-    long refusedWrites() {
-        return refusedWrites;
+    public long refusedWrites() {
+        return refusedWrites.get();
     }
 
-    long failedReads() {
-        return failedReads;
+    public long failedReads() {
+        return failedReads.get();
     }
 
     @Override
