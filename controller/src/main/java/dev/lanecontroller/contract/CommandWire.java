@@ -4,10 +4,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-/** Central's side of a command (the ops tool and the tests): schema docs/schemas/lane-command.schema.json, sealed. */
+/**
+ * A signed command (schema docs/schemas/lane-command.schema.json): what the lane checks it
+ * against, and how central's tools (and the tests) write and seal one.
+ */
 public final class CommandWire {
     public static final String SCHEMA = "lane-command/1";
+    public static final int COMMAND_BYTES_MAX = 16 * 1024;
+    public static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
+    public static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9._@:-]{1,64}");
+
+    /** The commands of the contract. */
+    public enum Type { SET_MODE, RELEASE, CONFIRM, FAULT_RESET, REPLAY, LIST_RESYNC }
 
     private CommandWire() {}
 

@@ -3,11 +3,10 @@ package dev.lanecontroller.contract;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.util.Map;
 
 /** The lane's answer to a command: schema docs/schemas/lane-reply.schema.json. */
 public final class ReplyWire {
-    public static final String SCHEMA = "lane-reply/1";
+    private static final String SCHEMA = "lane-reply/1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** done: carried out; accepted: will be carried out (a mode change waits for the lane to empty); rejected: nothing changed. */
@@ -21,9 +20,12 @@ public final class ReplyWire {
         this.lane = lane;
     }
 
-    /** {@code numbers}: what a reply adds for its command (a REPLAY's fromSeq and toSeq), in the given order. */
+    /** The events a REPLAY will send again, told in its reply. */
+    public record Range(long fromSeq, long toSeq) {}
+
+    /** {@code replayed}: null but for a REPLAY that was accepted. */
     public byte[] encode(String commandId, String type, Result result, String code, String why, Long eventSeq, long wallMs,
-                         Map<String, Long> numbers) {
+                         Range replayed) {
         ObjectNode reply = JSON.createObjectNode();
         reply.put("schema", SCHEMA);
         reply.put("site", site);
@@ -39,7 +41,10 @@ public final class ReplyWire {
             reply.put("eventSeq", eventSeq);
         }
         reply.put("at", Instant.ofEpochMilli(wallMs).toString());
-        numbers.forEach(reply::put);
+        if (replayed != null) {
+            reply.put("fromSeq", replayed.fromSeq());
+            reply.put("toSeq", replayed.toSeq());
+        }
         return StatusWire.bytes(reply);
     }
 

@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /** What the lane asks of central: schema docs/schemas/lane-request.schema.json. */
 public final class RequestWire {
-    public static final String SCHEMA = "lane-request/1";
+    private static final String SCHEMA = "lane-request/1";
 
     private RequestWire() {}
 

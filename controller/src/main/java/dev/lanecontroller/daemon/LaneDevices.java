@@ -16,6 +16,7 @@ import dev.lanecontroller.hal.gpio.Pi4jPins;
 import dev.lanecontroller.hal.llrp.LlrpReader;
 import dev.lanecontroller.hal.serial.SerialTagReader;
 import dev.lanecontroller.hal.wiegand.WiegandReader;
+import dev.lanecontroller.pki.Tls;
 import java.io.IOException;
 
 /**
@@ -71,7 +72,7 @@ public final class LaneDevices implements AutoCloseable {
         javax.net.ssl.SSLContext context = null;
         if (tls != null) {
             try {
-                context = dev.lanecontroller.pki.Tls.serverContext(tls.certFile(), tls.keyFile());
+                context = Tls.serverContext(tls.certFile(), tls.keyFile());
             } catch (IOException e) {
                 throw new NotGpio("camera webhook HTTPS: " + e.getMessage(), e);
             }

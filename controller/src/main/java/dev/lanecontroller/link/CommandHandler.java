@@ -3,6 +3,7 @@ package dev.lanecontroller.link;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanecontroller.contract.CommandWire;
+import dev.lanecontroller.contract.CommandWire.Type;
 import dev.lanecontroller.contract.ReplyWire;
 import dev.lanecontroller.contract.ReplyWire.Result;
 import dev.lanecontroller.contract.SignedEnvelope;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * Signed commands from central (DESIGN §7): each is checked (size, signature, addressee, age,
@@ -31,9 +31,6 @@ import java.util.regex.Pattern;
  * journaled what it did with them.
  */
 public final class CommandHandler {
-    public static final int COMMAND_BYTES_MAX = 16 * 1024;
-    public static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
-    static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9._@:-]{1,64}");
     /** A command issued this far in the lane's future is refused: the issuer's clock or the lane's is wrong. */
     static final long FUTURE_SKEW_MS = 30_000;
     /** Lane commands waiting for the lane's answer; more are refused with BUSY. */
@@ -42,9 +39,6 @@ public final class CommandHandler {
     /** Refusals journaled per minute; beyond that they are counted and answered, not journaled (a flood must not fill the disk). */
     static final int REFUSALS_JOURNALED_PER_MINUTE = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** The commands of the contract, with what each needs. */
-    public enum Type { SET_MODE, RELEASE, CONFIRM, FAULT_RESET, REPLAY, LIST_RESYNC }
 
     /** What the handler needs from around it. */
     public record Wiring(String site, String lane, Map<String, PublicKey> keys, long maxAgeMs, NonceStore nonces,
@@ -88,8 +82,9 @@ public final class CommandHandler {
 
     public void handle(byte[] message) {
         long now = wiring.wallClock().getAsLong();
-        if (message.length > COMMAND_BYTES_MAX) {
-            refuse(null, null, null, "TOO_LARGE", "a command is at most " + COMMAND_BYTES_MAX + " bytes; this one is " + message.length, now);
+        if (message.length > CommandWire.COMMAND_BYTES_MAX) {
+            refuse(null, null, null, "TOO_LARGE", "a command is at most " + CommandWire.COMMAND_BYTES_MAX + " bytes; this one is "
+                    + message.length, now);
             return;
         }
         JsonNode command;
@@ -98,8 +93,8 @@ public final class CommandHandler {
         } catch (Rejected e) {
             // Not acted on, but named: what the (unverified) command says it is, where that can be read.
             JsonNode claimed = SignedEnvelope.unverifiedPayload(message);
-            refuse(claimed == null ? null : readable(claimed, "commandId", COMMAND_ID), claimed == null ? null : typeOf(claimed),
-                    claimed == null ? null : readable(claimed, "actor", ACTOR), e.code(), e.getMessage(), now);
+            refuse(claimed == null ? null : readable(claimed, "commandId", CommandWire.COMMAND_ID), claimed == null ? null : typeOf(claimed),
+                    claimed == null ? null : readable(claimed, "actor", CommandWire.ACTOR), e.code(), e.getMessage(), now);
             return;
         }
         String commandId = command.path("commandId").isTextual() ? command.get("commandId").asText() : null;
@@ -107,7 +102,8 @@ public final class CommandHandler {
         try {
             check(command, commandId, now);
         } catch (Rejected e) {
-            refuse(readable(command, "commandId", COMMAND_ID), typeOf(command), readable(command, "actor", ACTOR), e.code(), e.getMessage(), now);
+            refuse(readable(command, "commandId", CommandWire.COMMAND_ID), typeOf(command), readable(command, "actor", CommandWire.ACTOR),
+                    e.code(), e.getMessage(), now);
             return;
         }
         Type type = Type.valueOf(typeName);
@@ -142,22 +138,19 @@ public final class CommandHandler {
                 EventSync.Replay replay = wiring.sync().requestReplay(command.get("fromSeq").asLong(), command.get("toSeq").asLong());
                 switch (replay.outcome()) {
                     case NOTHING_TO_REPLAY -> reply(commandId, type.name(), Result.REJECTED, "NOTHING_TO_REPLAY",
-                            "the journal holds none of those events", received.seq(), now, Map.of());
+                            "the journal holds none of those events", received.seq(), now, null);
                     case BUSY -> reply(commandId, type.name(), Result.REJECTED, "BUSY", EventSync.REPLAYS_QUEUED_MAX
-                            + " replays are queued already: ask again once one has been sent", received.seq(), now, Map.of());
+                            + " replays are queued already: ask again once one has been sent", received.seq(), now, null);
                     case QUEUED -> {
-                        Map<String, Long> range = new LinkedHashMap<>();
-                        range.put("fromSeq", replay.fromSeq());
-                        range.put("toSeq", replay.toSeq());
                         reply(commandId, type.name(), Result.ACCEPTED, "OK", "events " + replay.fromSeq() + ".." + replay.toSeq()
-                                + " will be sent again", received.seq(), now, range);
+                                + " will be sent again", received.seq(), now, new ReplyWire.Range(replay.fromSeq(), replay.toSeq()));
                     }
                 }
             }
             case LIST_RESYNC -> {
                 wiring.listResync().accept(command.get("program").asText());
                 reply(commandId, type.name(), Result.DONE, "OK", "a snapshot of " + command.get("program").asText() + " was requested",
-                        received.seq(), now, Map.of());
+                        received.seq(), now, null);
             }
             default -> {
                 LaneMode mode = type == Type.SET_MODE ? LaneMode.valueOf(command.get("mode").asText()) : null;
@@ -165,7 +158,7 @@ public final class CommandHandler {
                 synchronized (this) {
                     expirePending(now);
                     if (pending.size() >= PENDING_MAX) {
-                        reply(commandId, type.name(), Result.REJECTED, "BUSY", "too many commands wait for the lane", received.seq(), now, Map.of());
+                        reply(commandId, type.name(), Result.REJECTED, "BUSY", "too many commands wait for the lane", received.seq(), now, null);
                         return;
                     }
                     pending.put(commandId, new Pending(type.name(), now));
@@ -174,7 +167,7 @@ public final class CommandHandler {
                     synchronized (this) {
                         pending.remove(commandId);
                     }
-                    reply(commandId, type.name(), Result.REJECTED, "BUSY", "the lane's inbox is full", received.seq(), now, Map.of());
+                    reply(commandId, type.name(), Result.REJECTED, "BUSY", "the lane's inbox is full", received.seq(), now, null);
                 }
             }
         }
@@ -207,7 +200,7 @@ public final class CommandHandler {
             }
             String code = result == Result.REJECTED ? "REFUSED_BY_LANE" : result == Result.ACCEPTED ? "PENDING" : "OK";
             String why = settles.why();
-            reply(commandId, waiting.type(), result, code, why == null ? entry.type() : why, entry.seq(), entry.wallMs(), Map.of());
+            reply(commandId, waiting.type(), result, code, why == null ? entry.type() : why, entry.seq(), entry.wallMs(), null);
         }
     }
 
@@ -220,8 +213,8 @@ public final class CommandHandler {
         if (!CommandWire.SCHEMA.equals(command.path("schema").asText())) {
             throw new Rejected("MALFORMED", "schema must be '" + CommandWire.SCHEMA + "'");
         }
-        if (commandId == null || !COMMAND_ID.matcher(commandId).matches()) {
-            throw new Rejected("MALFORMED", "commandId must match " + COMMAND_ID.pattern());
+        if (commandId == null || !CommandWire.COMMAND_ID.matcher(commandId).matches()) {
+            throw new Rejected("MALFORMED", "commandId must match " + CommandWire.COMMAND_ID.pattern());
         }
         if (!wiring.site().equals(command.path("site").asText()) || !wiring.lane().equals(command.path("lane").asText())) {
             throw new Rejected("WRONG_LANE", "addressed to " + command.path("site").asText() + "/" + command.path("lane").asText()
@@ -239,8 +232,8 @@ public final class CommandHandler {
         if (issued - now > FUTURE_SKEW_MS) {
             throw new Rejected("FROM_FUTURE", "issued " + (issued - now) / 1000 + " s in the lane's future: a clock is wrong");
         }
-        if (!command.path("actor").isTextual() || !ACTOR.matcher(command.get("actor").asText()).matches()) {
-            throw new Rejected("MALFORMED", "actor must match " + ACTOR.pattern());
+        if (!command.path("actor").isTextual() || !CommandWire.ACTOR.matcher(command.get("actor").asText()).matches()) {
+            throw new Rejected("MALFORMED", "actor must match " + CommandWire.ACTOR.pattern());
         }
         String typeName = command.path("type").asText();
         Type type;
@@ -285,7 +278,7 @@ public final class CommandHandler {
             event = wiring.recorder().record(new LaneEvent.CommandRejected(type, commandId, actor == null ? "unknown" : actor,
                     code + ": " + reason, refusals.total()));
         }
-        reply(commandId, type, Result.REJECTED, code, reason, event == null ? null : event.seq(), now, Map.of());
+        reply(commandId, type, Result.REJECTED, code, reason, event == null ? null : event.seq(), now, null);
     }
 
     /** A field of a command that passes its pattern, or null: a refusal names only what is well formed. */
@@ -311,7 +304,7 @@ public final class CommandHandler {
         return line.length() <= WHY_CHARS_MAX ? line : line.substring(0, WHY_CHARS_MAX - 1) + "…";
     }
 
-    private void reply(String commandId, String type, Result result, String code, String why, Long seq, long now, Map<String, Long> numbers) {
-        wiring.replier().reply(wire.encode(commandId, type, result, code, why, seq, now, numbers));
+    private void reply(String commandId, String type, Result result, String code, String why, Long seq, long now, ReplyWire.Range replayed) {
+        wiring.replier().reply(wire.encode(commandId, type, result, code, why, seq, now, replayed));
     }
 }

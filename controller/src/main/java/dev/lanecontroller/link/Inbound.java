@@ -4,7 +4,10 @@ import java.util.List;
 
 /** Handles what central sends the lane (commands, lists); runs on the link's inbound thread, one message at a time. */
 public interface Inbound {
-    /** The topic filters to subscribe to on every connect. */
+    /**
+     * The topic filters to subscribe to on every connect: called on the link's thread, maybe while
+     * {@link #handle} runs on the inbound thread, and must not wait for it (the events going out would).
+     */
     List<String> subscriptions();
 
     void handle(String topic, byte[] payload, boolean retained);

@@ -47,13 +47,12 @@ public final class ListReceiver {
                         ClearanceStore store, EventRecorder recorder, java.util.function.Predicate<LaneInput> toLane, LongSupplier wallClock) {}
 
     private final Wiring wiring;
-    private final Map<String, Assembly> assemblies = new HashMap<>();
     /**
-     * The programs whose chunks are subscribed to (a snapshot being built), readable without this
-     * receiver's monitor: the link's thread asks on every connect, and must not wait for a list
-     * being handled (written, swapped in, journaled) on the inbound thread.
+     * The snapshots being built, by program: changed under this receiver's monitor, read without it
+     * by {@link #subscriptions}, which the link's thread calls on every connect and which must not
+     * wait for a list being handled (written, swapped in, journaled) on the inbound thread.
      */
-    private final Set<String> chunksSubscribed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Assembly> assemblies = new ConcurrentHashMap<>();
     /** A flood of bad list messages is counted in full and journaled at most this often. */
     static final int REJECTIONS_JOURNALED_PER_MINUTE = 60;
     private final RefusalCap rejected = new RefusalCap(REJECTIONS_JOURNALED_PER_MINUTE);
@@ -96,12 +95,13 @@ public final class ListReceiver {
         return applied.get();
     }
 
+    /** The topic filters to subscribe to on a connect: on the link's thread, never waiting for {@link #handle}. */
     public List<String> subscriptions() {
         List<String> filters = new ArrayList<>();
         for (String program : new TreeSet<>(wiring.programs())) {
             filters.add(wiring.topics().listManifest(program));
             filters.add(wiring.topics().listDelta(program));
-            if (chunksSubscribed.contains(program)) {
+            if (assemblies.containsKey(program)) {
                 filters.add(wiring.topics().listChunks(program));
             }
         }
@@ -176,7 +176,6 @@ public final class ListReceiver {
         }
         Assembly assembly = new Assembly(manifest, builder, now);
         assemblies.put(program, assembly);
-        chunksSubscribed.add(program);
         LOG.log(System.Logger.Level.INFO, "building " + program + " v" + manifest.version() + ": " + manifest.entryCount() + " cards in "
                 + manifest.chunkDigests().size() + " chunks");
         if (manifest.chunkDigests().isEmpty()) {
@@ -260,7 +259,6 @@ public final class ListReceiver {
 
     private void stopBuilding(String program) {
         assemblies.remove(program);
-        chunksSubscribed.remove(program);
         if (link != null) {
             link.unsubscribe(wiring.topics().listChunks(program));
         }

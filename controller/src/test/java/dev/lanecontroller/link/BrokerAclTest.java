@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.lanecontroller.contract.CommandWire;
 import dev.lanecontroller.contract.StatusWire;
 import dev.lanecontroller.pki.Tls;

@@ -2,6 +2,7 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.lanecontroller.pki.Tls;
 import dev.lanecontroller.sim.BusyLane;
 import dev.lanecontroller.store.Database;

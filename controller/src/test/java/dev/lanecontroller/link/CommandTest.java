@@ -2,6 +2,7 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanecontroller.contract.CommandWire;
 import dev.lanecontroller.contract.SignedEnvelope;
@@ -53,7 +54,7 @@ class CommandTest {
             assertRejected(send(central, lane, SignedEnvelope.seal(CommandWire.payload(UUID.randomUUID().toString(), LaneFixture.SITE,
                     "lane-99", "SET_MODE", Instant.now(), "central", Map.of("mode", "CLOSED")), "central-ops",
                     lane.commandKey.getPrivate()), 9), "WRONG_LANE");
-            assertRejected(send(central, lane, new byte[CommandHandler.COMMAND_BYTES_MAX + 1], 10), "TOO_LARGE");
+            assertRejected(send(central, lane, new byte[CommandWire.COMMAND_BYTES_MAX + 1], 10), "TOO_LARGE");
             JsonNode release = send(central, lane, command(lane, lane.commandKey, "central-ops", "RELEASE", Instant.now(), Map.of()), 11);
             assertRejected(release, "REFUSED_BY_LANE");
             assertEquals("no referred vehicle is waiting", release.get("why").asText());

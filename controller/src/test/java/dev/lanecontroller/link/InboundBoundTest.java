@@ -2,6 +2,7 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.lanecontroller.contract.EventWire;
 import dev.lanecontroller.contract.LaneView;
 import dev.lanecontroller.contract.StatusWire;

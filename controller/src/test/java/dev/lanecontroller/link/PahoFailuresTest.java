@@ -10,6 +10,7 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
+
 import dev.lanecontroller.contract.EventWire;
 import dev.lanecontroller.contract.LaneView;
 import dev.lanecontroller.contract.StatusWire;

@@ -1,6 +1,7 @@
 package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanecontroller.contract.CommandWire;

@@ -1,6 +1,7 @@
 package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.lanecontroller.contract.EventWire;
 import dev.lanecontroller.contract.Topics;
 import dev.lanecontroller.store.MemoryJournal;

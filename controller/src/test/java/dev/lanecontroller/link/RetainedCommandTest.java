@@ -2,6 +2,7 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanecontroller.contract.CommandWire;
 import dev.lanecontroller.core.LaneMode;

@@ -2,6 +2,7 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanecontroller.contract.CommandWire;
@@ -62,11 +63,14 @@ class SchemaTest {
         assertValid(status.offline("stopped", 1_795_000_000_000L));
         ReplyWire replies = new ReplyWire("site-1", "lane-01");
         for (Result result : Result.values()) {
-            assertValid(replies.encode("c-12345678", "SET_MODE", result, "OK", "why", 12L, 1_795_000_000_000L, Map.of()));
+            assertValid(replies.encode("c-12345678", "SET_MODE", result, "OK", "why", 12L, 1_795_000_000_000L, null));
         }
-        assertValid(replies.encode(null, null, Result.REJECTED, "MALFORMED", "not JSON", null, 1_795_000_000_000L, Map.of()));
-        assertValid(replies.encode("c-12345678", "REPLAY", Result.ACCEPTED, "OK", "why", 13L, 1_795_000_000_000L,
-                Map.of("fromSeq", 1L, "toSeq", 9L)));
+        assertValid(replies.encode(null, null, Result.REJECTED, "MALFORMED", "not JSON", null, 1_795_000_000_000L, null));
+        byte[] replay = replies.encode("c-12345678", "REPLAY", Result.ACCEPTED, "OK", "why", 13L, 1_795_000_000_000L, new ReplyWire.Range(1, 9));
+        assertValid(replay);
+        assertEquals("{\"schema\":\"lane-reply/1\",\"site\":\"site-1\",\"lane\":\"lane-01\",\"commandId\":\"c-12345678\",\"type\":\"REPLAY\","
+                + "\"result\":\"accepted\",\"code\":\"OK\",\"why\":\"why\",\"eventSeq\":13,\"at\":\"" + java.time.Instant.ofEpochMilli(1_795_000_000_000L)
+                + "\",\"fromSeq\":1,\"toSeq\":9}", new String(replay, java.nio.charset.StandardCharsets.UTF_8), "central reads these bytes");
         assertValid(RequestWire.snapshot("site-1", "lane-01", "NEXUS", 4L, "gap", 1_795_000_000_000L));
         assertValid(RequestWire.snapshot("site-1", "lane-01", "NEXUS", null, "none yet", 1_795_000_000_000L));
     }

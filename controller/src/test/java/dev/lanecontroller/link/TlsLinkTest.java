@@ -3,6 +3,7 @@ package dev.lanecontroller.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.lanecontroller.pki.Tls;
 import java.nio.file.Path;
 import org.eclipse.paho.client.mqttv3.MqttClient;

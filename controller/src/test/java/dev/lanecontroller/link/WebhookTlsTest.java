@@ -1,6 +1,7 @@
 package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.lanecontroller.cli.Main;
 import dev.lanecontroller.hal.PlateEventKind;
 import dev.lanecontroller.hal.PlateReport;

@@ -3,6 +3,7 @@ package dev.lanecontroller.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.lanecontroller.config.CentralSettings;
 import dev.lanecontroller.contract.CommandWire;
 import dev.lanecontroller.contract.LaneView;

@@ -3,6 +3,7 @@ package dev.lanecontroller.shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.lanecontroller.config.LaneSetup;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.LaneSettings;
@@ -18,7 +19,6 @@ import dev.lanecontroller.store.EventDraft;
 import dev.lanecontroller.store.FaultyJournal;
 import dev.lanecontroller.store.JournalEntry;
 import dev.lanecontroller.store.MemoryClearance;
-import dev.lanecontroller.store.MemoryJournal;
 import dev.lanecontroller.store.Outbox;
 import dev.lanecontroller.store.StoreException;
 import java.util.List;
@@ -32,7 +32,7 @@ class JournalFailureTest {
         MemoryClearance clearance = new MemoryClearance();
         clearance.put(new ListInfo("NEXUS", 1, 1_795_852_800_000L, ListInfo.NO_EXPIRY, cards.size()), cards);
         FaultyJournal.Disk disk = new FaultyJournal.Disk();
-        FaultyJournal journal = new FaultyJournal(new MemoryJournal("failing"), disk);
+        FaultyJournal journal = FaultyJournal.inMemory(disk);
         Simulation sim = new Simulation(new LaneSetup(LaneSettings.defaults("lane-disk"), ReadFilter.ACCEPT_ALL), 1_000, 1_000, clearance,
                 journal, 1_795_852_800_000L, true, 1, 0.0, LaneObserver.NONE);
         sim.runUntil(5_000);
@@ -51,7 +51,7 @@ class JournalFailureTest {
     @Test
     void eventsTheJournalCouldNotTakeAreWrittenInOrderOnceItWorksAndTheHoldIsBounded() {
         FaultyJournal.Disk disk = new FaultyJournal.Disk();
-        FaultyJournal journal = new FaultyJournal(new MemoryJournal("failing"), disk);
+        FaultyJournal journal = FaultyJournal.inMemory(disk);
         Simulation sim = new Simulation(new LaneSetup(LaneSettings.defaults("lane-disk"), ReadFilter.ACCEPT_ALL), 1_000, 1_000,
                 new MemoryClearance(), journal, 1_795_852_800_000L, true, 1, 0.0, LaneObserver.NONE);
         sim.runUntil(5_000);

@@ -21,6 +21,11 @@ public final class FaultyJournal implements Journal {
     private final AtomicLong refusedWrites = new AtomicLong();
     private final AtomicLong failedReads = new AtomicLong();
 
+    /** A journal in memory on {@code disk}. */
+    public static FaultyJournal inMemory(Disk disk) {
+        return new FaultyJournal(new MemoryJournal("faulty"), disk);
+    }
+
     public FaultyJournal(Journal journal, Disk disk) {
         this.journal = journal;
         this.disk = disk;

@@ -3,6 +3,7 @@ package dev.lanecontroller.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.lanecontroller.core.Now;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ class HeldEventsTest {
     @Test
     void whatAFailedJournalLeftGoesFirstOnceItWorksAndWhatDidNotFitIsCounted() {
         FaultyJournal.Disk disk = new FaultyJournal.Disk();
-        FaultyJournal journal = new FaultyJournal(new MemoryJournal("failing"), disk);
+        FaultyJournal journal = FaultyJournal.inMemory(disk);
         HeldEvents writer = new HeldEvents(journal, 3, "the test");
         disk.full = true;
         assertNull(writer.write(List.of(event(1), event(2)), true));
@@ -41,7 +42,7 @@ class HeldEventsTest {
     @Test
     void anEventThatCanNeverBeWrittenIsRefusedAndTheJournalGoesOn() {
         FaultyJournal.Disk disk = new FaultyJournal.Disk();
-        FaultyJournal journal = new FaultyJournal(new MemoryJournal("failing"), disk);
+        FaultyJournal journal = FaultyJournal.inMemory(disk);
         HeldEvents writer = new HeldEvents(journal, 10, "the test");
         List<JournalEntry> written = writer.write(List.of(event(1), unwritable(2), event(3)), true);
         assertEquals(List.of("PASSAGE", "EVENT_REFUSED", "PASSAGE"), written.stream().map(JournalEntry::type).toList());

@@ -2,6 +2,7 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.lanecontroller.contract.SignedEnvelope;
 import dev.lanecontroller.core.LaneMode;
 import dev.lanecontroller.core.ListInfo;

@@ -3,6 +3,7 @@ package dev.lanecontroller.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -276,7 +277,7 @@ class HostileCentralInputTest {
                 }
                 case 5 -> resignedCommand(id, now, random, trusted); // signed by central: may pass if its fields still make sense
                 default -> random.nextBoolean() ? randomBytes(random, random.nextInt(3_000))
-                        : randomBytes(random, CommandHandler.COMMAND_BYTES_MAX + 1 + random.nextInt(100));
+                        : randomBytes(random, CommandWire.COMMAND_BYTES_MAX + 1 + random.nextInt(100));
             };
             sent.add(message);
             try {

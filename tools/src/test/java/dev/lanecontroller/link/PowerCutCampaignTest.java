@@ -2,6 +2,7 @@ package dev.lanecontroller.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.lanecontroller.core.ListInfo;
 import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.sim.DemoList;
