@@ -10,8 +10,10 @@ import dev.lanecontroller.contract.LaneView;
 import dev.lanecontroller.contract.ListWire;
 import dev.lanecontroller.contract.SignedEnvelope;
 import dev.lanecontroller.contract.Topics;
+import dev.lanecontroller.core.CommandKind;
 import dev.lanecontroller.core.LaneInput;
 import dev.lanecontroller.core.ListInfo;
+import dev.lanecontroller.core.Phase;
 import dev.lanecontroller.pki.Ed25519Keys;
 import dev.lanecontroller.sim.RandomLane;
 import dev.lanecontroller.sim.Simulation;
@@ -33,6 +35,7 @@ import java.security.KeyPair;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -219,6 +222,9 @@ class WholeLaneSimulationTest {
         private final FaultyJournal.Disk disk = new FaultyJournal.Disk();
         /** Every command id that reached the lane's inbox, across power cuts. */
         private final Set<String> commandsAtLane = new HashSet<>();
+        /** Each RELEASE and CONFIRM: the vehicle the officer meant (the lane's life, the transaction), null for none. */
+        private final Map<String, String> meantFor = new HashMap<>();
+        private long lanesStarted;
         private final SplittableRandom backoffRandom;
         /** Central asks for its holes (REPLAY); not while the end checks that the sync alone delivers. */
         private boolean centralAsks = true;
@@ -333,6 +339,12 @@ class WholeLaneSimulationTest {
             if (input instanceof LaneInput.Command command) {
                 assertTrue(signed.contains(command.commandId()), "command " + command.commandId() + " reached the lane unsigned by central");
                 assertTrue(commandsAtLane.add(command.commandId()), "command " + command.commandId() + " reached the lane twice");
+                String meant = meantFor.remove(command.commandId());
+                String waiting = vehicleWaiting();
+                if (meant != null && waiting != null && !meant.equals(waiting)) {
+                    // A RELEASE names no transaction (docs/mqtt-contract.md, "Sending a command again"): measured, not failed.
+                    count("releases reaching another vehicle");
+                }
             }
             sim.enqueue(input);
             return true;
@@ -440,6 +452,7 @@ class WholeLaneSimulationTest {
             openStore();
             link = newLink();
             driverAtMs = Long.MAX_VALUE; // the dead process's next step dies with it
+            lanesStarted++;
             lane.powerCut(journal, lists);
             poke();
             later(cutGapMs(), this::powerCut);
@@ -449,17 +462,30 @@ class WholeLaneSimulationTest {
 
         @Override
         public void command(LaneInput.Command command) {
-            send("central-command", command.kind().name(), command.mode() == null ? Map.of() : Map.of("mode", command.mode().name()), command.actor());
+            String commandId = send("central-command", command.kind().name(), command.mode() == null ? Map.of() : Map.of("mode",
+                    command.mode().name()), command.actor());
+            if (command.kind() == CommandKind.RELEASE || command.kind() == CommandKind.CONFIRM) {
+                meantFor.put(commandId, vehicleWaiting());
+            }
+        }
+
+        /** The vehicle waiting for an officer now, as this lane's life and its transaction; null when none waits. */
+        private String vehicleWaiting() {
+            Phase phase = sim.shell().state().phase();
+            long transaction = phase instanceof Phase.Referred referred ? referred.transactionId()
+                    : phase instanceof Phase.AwaitingConfirm awaiting ? awaiting.transactionId() : -1;
+            return transaction < 0 ? null : lanesStarted + ":" + transaction;
         }
 
         /** Central signs a command for the lane and sends it until it is answered. */
-        private void send(String idPrefix, String type, Map<String, Object> args, String actor) {
+        private String send(String idPrefix, String type, Map<String, Object> args, String actor) {
             String commandId = idPrefix + "-" + seed + "-" + (++commandsMade);
             byte[] sealed = seal(commandId, LANE, type, args, actor, sim.now().wallMs(), CENTRAL_KEY, "central-ops");
             signed.add(commandId);
             lastSealed = sealed;
             unanswered.put(commandId, new Unanswered(sealed, nowMs() + COMMAND_MAX_AGE_MS - 20_000));
             broker.fromCentral(topics.commands(), sealed, false);
+            return commandId;
         }
 
         private record Unanswered(byte[] sealed, long untilMs) {}
