@@ -231,6 +231,7 @@ class WholeLaneSimulationTest {
         private long marksCheckedThroughSeq;
         private long writesRefused;
         private long readsFailed;
+        private long marksRefused;
         private SqliteJournal store;
         private FaultyJournal journal;
         private NonceStore nonces;
@@ -439,6 +440,7 @@ class WholeLaneSimulationTest {
             checkMarks();
             writesRefused += journal.refusedWrites();
             readsFailed += journal.failedReads();
+            marksRefused += journal.refusedMarks();
             if (Boolean.getBoolean("lane.wholeLane.trace") && counts.get("power cuts") % 20 == 0) {
                 System.err.printf("cut %d at %.2f h: last seq %d, mode %s, phase %s, held %s, in lane %d, done %d, backed out %d, signal %s%n",
                         counts.get("power cuts"), sim.elapsedMs() / 3.6e6, store.lastSeq(), sim.shell().state().mode(), sim.shell().state().phase(),
@@ -737,6 +739,7 @@ class WholeLaneSimulationTest {
             count("close tailgaters cut short", result.crossingsCutShort());
             count("journal writes refused", writesRefused + journal.refusedWrites());
             count("journal reads failed", readsFailed + journal.failedReads());
+            count("sent marks refused", marksRefused + journal.refusedMarks());
             long refusals = central.replies().entrySet().stream().filter(reply -> reply.getKey().matches(".* (BAD_SIGNATURE|WRONG_LANE|TOO_OLD|REPLAYED)"))
                     .mapToLong(Map.Entry::getValue).sum();
             count("forgeries refused", refusals);

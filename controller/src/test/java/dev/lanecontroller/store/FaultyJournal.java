@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A journal whose disk fails when a test or a simulation says so: full, it takes no writes (nothing
- * of a refused write reaches the journal below); unreadable, the outbox's reads fail. Failures
+ * of a refused write reaches the journal below, events are not marked sent); unreadable, the outbox's reads fail. Failures
  * throw what SQLite's would become: a {@link StoreException}.
  */
 public final class FaultyJournal implements Journal {
@@ -20,6 +20,7 @@ public final class FaultyJournal implements Journal {
     private final Disk disk;
     private final AtomicLong refusedWrites = new AtomicLong();
     private final AtomicLong failedReads = new AtomicLong();
+    private final AtomicLong refusedMarks = new AtomicLong();
 
     /** A journal in memory on {@code disk}. */
     public static FaultyJournal inMemory(Disk disk) {
@@ -70,6 +71,10 @@ public final class FaultyJournal implements Journal {
 
             @Override
             public void markSent(List<Long> seqs) {
+                if (disk.full) {
+                    refusedMarks.incrementAndGet(); // the events stay unsent and go again: central dedupes
+                    throw new StoreException("marking events sent failed: database or disk is full (simulated)", null);
+                }
                 inner.markSent(seqs);
             }
         };
@@ -118,6 +123,11 @@ public final class FaultyJournal implements Journal {
 
     public long failedReads() {
         return failedReads.get();
+    }
+
+    /** Batches of acknowledged events that could not be marked sent. */
+    public long refusedMarks() {
+        return refusedMarks.get();
     }
 
     @Override
