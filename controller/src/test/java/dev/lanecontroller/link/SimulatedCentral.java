@@ -9,8 +9,9 @@ import java.util.TreeMap;
 
 /**
  * Central's side of a simulation, as docs/mqtt-contract.md says central behaves: it keeps each
- * event once by sequence number (a second copy must be the same event), checks that every event
- * names the hash of the one before it, reads the lane's last sequence number from its status,
+ * event once by sequence number (a second copy must be the same event), checks each event's hash
+ * by docs/journal.md's recipe over the bytes that came and that it names the hash of the one
+ * before it, reads the lane's last sequence number from its status,
  * finds its holes to ask for again (REPLAY), and keeps the replies and the command ids the lane
  * says it received.
  */
@@ -43,6 +44,9 @@ final class SimulatedCentral {
                 throw new AssertionError("two different events with sequence number " + seq + ": a number was used twice");
             }
             return;
+        }
+        if (!CentralConsumer.hashHolds(payload, event)) {
+            throw new AssertionError("the hash of event " + seq + " is not docs/journal.md's recipe over the bytes that came");
         }
         hashes[seq] = hash;
         prevHashes[seq] = prefix(event.get("prevHash").asText());
