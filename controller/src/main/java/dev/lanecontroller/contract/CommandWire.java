@@ -24,7 +24,7 @@ public final class CommandWire {
     /** {@code args}: mode for SET_MODE, fromSeq and toSeq for REPLAY, program for LIST_RESYNC. */
     public static byte[] payload(String commandId, String site, String lane, String type, Instant issuedAt, String actor,
                                  Map<String, Object> args) {
-        ObjectNode command = ReplyWire.object();
+        ObjectNode command = Json.object();
         command.put("schema", SCHEMA);
         command.put("commandId", commandId);
         command.put("site", site);
@@ -39,7 +39,7 @@ public final class CommandWire {
                 command.put(name, String.valueOf(value));
             }
         });
-        return StatusWire.bytes(command);
+        return Json.bytes(command);
     }
 
     public static byte[] sealed(String commandId, String site, String lane, String type, Instant issuedAt, String actor,

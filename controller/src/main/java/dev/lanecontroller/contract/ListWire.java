@@ -38,7 +38,7 @@ public final class ListWire {
     public static final long ENTRIES_MAX = 50_000_000L;
     /** What central's tool puts in one chunk by default: about 1 MB of JSON. */
     public static final int ENTRIES_PER_CHUNK_DEFAULT = 10_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private ListWire() {}
 
@@ -313,7 +313,7 @@ public final class ListWire {
         chunk.put("index", index);
         ArrayNode entries = chunk.putArray("entries");
         records.forEach(record -> entries.add(entry(record)));
-        return StatusWire.bytes(chunk);
+        return Json.bytes(chunk);
     }
 
     public static byte[] manifestPayload(String program, long version, long issuedWallMs, long expiresWallMs, long entryCount,
@@ -328,7 +328,7 @@ public final class ListWire {
         ArrayNode digests = manifest.putArray("chunkDigests");
         chunkDigests.forEach(digests::add);
         manifest.put("listDigest", listDigest(chunkDigests));
-        return StatusWire.bytes(manifest);
+        return Json.bytes(manifest);
     }
 
     public static byte[] deltaPayload(String program, long fromVersion, long issuedWallMs, long expiresWallMs, List<CardRecord> upserts,
@@ -344,7 +344,7 @@ public final class ListWire {
         upserts.forEach(record -> upsertArray.add(entry(record)));
         ArrayNode removeArray = delta.putArray("removes");
         removes.forEach(removeArray::add);
-        return StatusWire.bytes(delta);
+        return Json.bytes(delta);
     }
 
     private static void putExpiry(ObjectNode node, long expiresWallMs) {

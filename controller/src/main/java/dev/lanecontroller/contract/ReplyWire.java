@@ -1,13 +1,11 @@
 package dev.lanecontroller.contract;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /** The lane's answer to a command: schema docs/schemas/lane-reply.schema.json. */
 public final class ReplyWire {
     private static final String SCHEMA = "lane-reply/1";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** done: carried out; accepted: will be carried out (a mode change waits for the lane to empty); rejected: nothing changed. */
     public enum Result { DONE, ACCEPTED, REJECTED }
@@ -26,7 +24,7 @@ public final class ReplyWire {
     /** {@code replayed}: null but for a REPLAY that was accepted. */
     public byte[] encode(String commandId, String type, Result result, String code, String why, Long eventSeq, long wallMs,
                          Range replayed) {
-        ObjectNode reply = JSON.createObjectNode();
+        ObjectNode reply = Json.object();
         reply.put("schema", SCHEMA);
         reply.put("site", site);
         reply.put("lane", lane);
@@ -45,10 +43,6 @@ public final class ReplyWire {
             reply.put("fromSeq", replayed.fromSeq());
             reply.put("toSeq", replayed.toSeq());
         }
-        return StatusWire.bytes(reply);
-    }
-
-    static ObjectNode object() {
-        return JSON.createObjectNode();
+        return Json.bytes(reply);
     }
 }

@@ -11,7 +11,7 @@ public final class RequestWire {
 
     /** A full snapshot of a program's list, from the version the lane has (null: none). */
     public static byte[] snapshot(String site, String lane, String program, Long haveVersion, String why, long wallMs) {
-        ObjectNode request = ReplyWire.object();
+        ObjectNode request = Json.object();
         request.put("schema", SCHEMA);
         request.put("site", site);
         request.put("lane", lane);
@@ -24,6 +24,6 @@ public final class RequestWire {
         }
         request.put("why", why);
         request.put("at", Instant.ofEpochMilli(wallMs).toString());
-        return StatusWire.bytes(request);
+        return Json.bytes(request);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class SignedEnvelope {
     public static final String SCHEMA = "signed/1";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Why an envelope was not accepted; the code goes into the event and the reply. */
     public static final class Rejected extends Exception {

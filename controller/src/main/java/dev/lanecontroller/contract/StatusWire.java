@@ -1,7 +1,5 @@
 package dev.lanecontroller.contract;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanecontroller.core.ListInfo;
@@ -11,7 +9,6 @@ import java.util.Comparator;
 /** The lane's retained presence message: schema docs/schemas/lane-status.schema.json. */
 public final class StatusWire {
     public static final String SCHEMA = "lane-status/1";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String site;
     private final String lane;
@@ -52,18 +49,18 @@ public final class StatusWire {
         journal.put("oldestUnsentSeq", oldestUnsentSeq);
         status.put("connectedSince", Instant.ofEpochMilli(connectedSinceWallMs).toString());
         status.put("heartbeatIntervalS", heartbeatIntervalMs / 1000.0);
-        return bytes(status);
+        return Json.bytes(status);
     }
 
     /** The last will (reason "connection lost") or the goodbye of a clean stop (reason "stopped"). */
     public byte[] offline(String reason, long wallMs) {
         ObjectNode status = base("offline", wallMs);
         status.put("reason", reason);
-        return bytes(status);
+        return Json.bytes(status);
     }
 
     private ObjectNode base(String state, long wallMs) {
-        ObjectNode status = JSON.createObjectNode();
+        ObjectNode status = Json.object();
         status.put("schema", SCHEMA);
         status.put("site", site);
         status.put("lane", lane);
@@ -73,13 +70,5 @@ public final class StatusWire {
         status.put("journalId", journalId);
         status.put("softwareVersion", softwareVersion);
         return status;
-    }
-
-    static byte[] bytes(ObjectNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of plain values always serialises", e);
-        }
     }
 }
