@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A journal whose disk fails when a test or a simulation says so: full, it takes no writes (nothing
- * of a refused write reaches the journal below, events are not marked sent); unreadable, the outbox's reads fail. Failures
- * throw what SQLite's would become: a {@link StoreException}.
+ * of a refused write reaches the journal below, events are not marked sent); unreadable, the
+ * outbox's reads fail. Failures throw what SQLite's would become: a {@link StoreException}.
  */
 public final class FaultyJournal implements Journal {
     /** The disk's state: it outlives a journal (a power cut does not mend a full disk). */
